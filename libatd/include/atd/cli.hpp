@@ -1,0 +1,53 @@
+#pragma once
+// The options every tool shares, and main()'s error handling: one CLI11 base.
+#include <atd/io.hpp>
+#include <atd/log.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace atd {
+
+class Tool {
+public:
+    // name: "atd-ingest"; description: the one-line purpose.
+    Tool(std::string name, std::string description);
+
+    CLI::App& app() { return app_; }
+    // -i/--input (repeatable) and positional inputs; "-" is stdin.
+    void add_inputs(const std::string& help = "input features: a file, - for stdin, or a GDAL connection string");
+    // -o/--output, --overwrite, -f/--format among the given formats.
+    void add_output(std::vector<std::string> formats = {"geojsonseq", "geojson", "csv", "gpkg"});
+    // --src-crs.
+    void add_src_crs();
+
+    // Parses argv and runs body; maps errors to exit codes (0 ok, 1 data, 2 usage).
+    int run(int argc, char** argv, const std::function<void()>& body);
+
+    const std::vector<std::string>& inputs() const { return inputs_; }
+    std::vector<std::string> inputs_or_stdin() const;
+    ReadOptions read_options() const;
+    // The output format: -f, else the output's extension, else the first allowed format.
+    std::string format() const;
+    WriteOptions write_options() const;
+    const std::string& output() const { return output_; }
+    bool overwrite() const { return overwrite_; }
+    Log& log() { return *log_; }
+    Progress progress(const std::string& label);
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+    CLI::App app_;
+    std::vector<std::string> inputs_, formats_;
+    std::string output_, format_, src_crs_;
+    bool overwrite_ = false, quiet_ = false, verbose_ = false;
+    std::optional<bool> progress_;
+    std::unique_ptr<Log> log_;
+};
+
+}  // namespace atd

@@ -1,0 +1,21 @@
+#pragma once
+// Errors that tools turn into exit codes: DataError -> 1, UsageError -> 2.
+#include <stdexcept>
+#include <string>
+
+namespace atd {
+
+// Bad input data or a failed processing step. The message is one line that
+// names the file, feature or line, and what is wrong.
+class DataError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Wrong command-line usage (unknown format, conflicting options, ...).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace atd

@@ -1,0 +1,85 @@
+#pragma once
+// The in-memory feature: flat properties and a simple geometry.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace atd {
+
+// A nested JSON value kept verbatim (objects and arrays in properties).
+struct RawJson {
+    std::string text;
+    bool operator==(const RawJson&) const = default;
+};
+
+using Value = std::variant<std::monostate, bool, std::int64_t, double, std::string, RawJson>;
+
+inline bool is_null(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+// The value as a number, if it is one (bool is not a number).
+std::optional<double> as_number(const Value& v);
+// The value as text: strings verbatim, numbers formatted, null as "".
+std::string as_text(const Value& v);
+
+// Ordered flat properties; lookups are linear (features have few fields).
+class Properties {
+public:
+    using Entry = std::pair<std::string, Value>;
+
+    const Value* find(std::string_view key) const;
+    Value* find(std::string_view key);
+    // Sets key to value, keeping its position when it exists, else appending.
+    void set(std::string_view key, Value value);
+    // Appends without looking for an existing key (the caller knows it is new).
+    void append(std::string key, Value value) { entries_.emplace_back(std::move(key), std::move(value)); }
+    bool erase(std::string_view key);
+    std::optional<std::string> get_string(std::string_view key) const;
+    std::optional<double> get_number(std::string_view key) const;
+
+    const std::vector<Entry>& entries() const { return entries_; }
+    std::vector<Entry>& entries() { return entries_; }
+    std::size_t size() const { return entries_.size(); }
+    bool empty() const { return entries_.empty(); }
+    void clear() { entries_.clear(); }
+
+private:
+    std::vector<Entry> entries_;
+};
+
+enum class GeomType : std::uint8_t {
+    None, Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon
+};
+std::string_view geom_type_name(GeomType t);
+std::optional<GeomType> geom_type_from_name(std::string_view name);
+
+// Coordinates are interleaved x,y pairs. ring_ends holds, for each
+// linestring or ring, the index (in points) one past its last point;
+// part_ends holds, for each polygon of a MultiPolygon, the index (in rings)
+// one past its last ring.
+struct Geometry {
+    GeomType type = GeomType::None;
+    std::vector<double> xy;
+    std::vector<std::uint32_t> ring_ends;
+    std::vector<std::uint32_t> part_ends;
+
+    bool empty() const { return type == GeomType::None; }
+    std::size_t point_count() const { return xy.size() / 2; }
+    static Geometry point(double x, double y) {
+        Geometry g;
+        g.type = GeomType::Point;
+        g.xy = {x, y};
+        return g;
+    }
+    bool operator==(const Geometry&) const = default;
+};
+
+struct Feature {
+    std::optional<Value> id;
+    Properties props;
+    Geometry geom;
+};
+
+}  // namespace atd

@@ -1,0 +1,65 @@
+#pragma once
+// Coordinate reference systems (PROJ through OGR), geometry checks (GEOS) and distances.
+#include <atd/feature.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace atd {
+
+// Transforms coordinates from a source CRS to WGS84 lon/lat.
+class Reprojector {
+public:
+    // crs: anything OGRSpatialReference::SetFromUserInput accepts (EPSG:3857, WKT, PROJ string).
+    // Throws UsageError if the CRS is unknown.
+    explicit Reprojector(const std::string& crs);
+    // From an OGRSpatialReference handle (OGRSpatialReferenceH); null means WGS84.
+    explicit Reprojector(const void* ogr_srs);
+    ~Reprojector();
+    Reprojector(const Reprojector&) = delete;
+    Reprojector& operator=(const Reprojector&) = delete;
+
+    // False when the source already is WGS84 lon/lat.
+    bool needed() const { return transform_ != nullptr; }
+    // Transforms all coordinates in place; throws DataError if a point fails.
+    void apply(Geometry& g) const;
+    const std::string& source_name() const { return name_; }
+
+private:
+    void init(void* srs);
+    void* transform_ = nullptr;  // OGRCoordinateTransformationH
+    std::string name_;
+};
+
+// True if every coordinate lies within lon [-180,180] and lat [-90,90].
+bool within_lonlat(const Geometry& g);
+
+// Geometry validity through GEOS; returns the reason and location when invalid.
+std::optional<std::string> invalid_reason(const Geometry& g);
+
+// Repairs an invalid polygonal geometry with GEOS MakeValid (structure
+// method, collapsed parts dropped). Returns false when it was already valid.
+// Throws DataError when the repair leaves no polygon.
+bool make_valid_polygonal(Geometry& g);
+
+// Point-in-polygon against a polygonal geometry, prepared once for many queries.
+class PreparedArea {
+public:
+    explicit PreparedArea(const Geometry& polygon);
+    ~PreparedArea();
+    PreparedArea(PreparedArea&&) noexcept;
+    PreparedArea& operator=(PreparedArea&&) noexcept;
+    PreparedArea(const PreparedArea&) = delete;
+    PreparedArea& operator=(const PreparedArea&) = delete;
+    bool covers(double x, double y) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Great-circle (WGS84 geodesic) distance in kilometres between two lon/lat points.
+double geodesic_km(double lon1, double lat1, double lon2, double lat2);
+
+}  // namespace atd

@@ -1,0 +1,91 @@
+#pragma once
+// Reading and writing features: the GeoJSON fast path and GDAL for everything else.
+#include <atd/feature.hpp>
+#include <atd/log.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace atd {
+
+enum class Format { GeoJsonSeq, GeoJson, Csv, Gpkg };
+
+std::optional<Format> format_from_name(std::string_view name);
+std::string_view format_name(Format f);
+// The format an output path's extension implies, if any.
+std::optional<Format> format_from_path(std::string_view path);
+
+struct ReadOptions {
+    std::string src_crs;  // CRS of the input when it does not declare one
+    std::vector<std::string> layers;  // OGR layers to read; all when empty
+};
+
+// A stream of features in WGS84 lon/lat.
+class FeatureSource {
+public:
+    // path: a file, "-" for stdin, or any GDAL connection string (PG:...).
+    static std::unique_ptr<FeatureSource> open(const std::string& path, const ReadOptions& opts, Log& log);
+    virtual ~FeatureSource() = default;
+    // Next feature; false at the end. Throws DataError naming the feature.
+    virtual bool next(Feature& f) = 0;
+    // "FILE: feature N" (with line or layer when known), for messages.
+    virtual std::string where() const = 0;
+    const std::string& name() const { return name_; }
+
+protected:
+    explicit FeatureSource(std::string name) : name_(std::move(name)) {}
+    std::string name_;
+};
+
+// Reads every feature of a source.
+std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log);
+
+// An output file written to a temporary name and renamed on commit; stdout
+// when the path is empty or "-".
+class OutputFile {
+public:
+    OutputFile(std::string path, bool overwrite);
+    ~OutputFile();  // removes the temporary file unless committed
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    bool is_stdout() const { return path_.empty(); }
+    // The open stream to write (stdout or the temporary file).
+    std::FILE* stream() const { return fp_; }
+    // Closes the stream and removes the temporary file, for writers that create it themselves.
+    void release_stream();
+    const std::string& path() const { return path_; }      // final path ("" for stdout)
+    const std::string& temp_path() const { return temp_; }  // where to write
+    std::string display_name() const { return path_.empty() ? "<stdout>" : path_; }
+    void commit();
+
+private:
+    std::string path_, temp_;
+    std::FILE* fp_ = nullptr;
+    bool committed_ = false;
+};
+
+struct WriteOptions {
+    Format format = Format::GeoJsonSeq;
+    std::string path;  // empty or "-" for stdout
+    bool overwrite = false;
+};
+
+// Where features go. finish() completes the output (renames the temporary
+// file); destroying a sink without finish() leaves no output file behind.
+class FeatureSink {
+public:
+    static std::unique_ptr<FeatureSink> open(const WriteOptions& opts);
+    virtual ~FeatureSink() = default;
+    virtual void write(const Feature& f) = 0;
+    virtual void finish() = 0;
+};
+
+// The GeoPackage/CSV layer name for a feature: its feature_type, pluralised.
+std::string layer_name_for(const Feature& f);
+
+}  // namespace atd

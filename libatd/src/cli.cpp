@@ -1,0 +1,124 @@
+#include <atd/cli.hpp>
+#include <atd/error.hpp>
+#include <atd/version.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace atd {
+
+namespace {
+void print_line(std::string_view line) {
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fputc('\n', stderr);
+}
+}  // namespace
+
+Tool::Tool(std::string name, std::string description) : name_(std::move(name)), app_(std::move(description), name_) {
+    app_.set_version_flag("-V,--version", name_ + " " + kVersion);
+    app_.add_flag("-q,--quiet", quiet_, "print errors only");
+    app_.add_flag("-v,--verbose", verbose_, "print more detail, and every repeated warning");
+    app_.add_flag_function(
+        "--progress,!--no-progress", [this](std::int64_t n) { progress_ = n > 0; },
+        "show progress on stderr (default: only when stderr is a terminal)");
+    app_.footer("Exit status: 0 ok, 1 data or processing error, 2 usage error. See man " + name_ + ".");
+}
+
+void Tool::add_inputs(const std::string& help) {
+    app_.add_option("-i,--input,input", inputs_, help);
+}
+
+void Tool::add_output(std::vector<std::string> formats) {
+    formats_ = std::move(formats);
+    app_.add_option("-o,--output", output_, "output file (default: stdout); written whole or not at all");
+    app_.add_flag("--overwrite", overwrite_, "replace an existing output file");
+    std::string list;
+    for (const auto& f : formats_) list += (list.empty() ? "" : "|") + f;
+    app_.add_option("-f,--format", format_, "output format: " + list + " (default: from -o's extension, else " +
+                                                formats_.front() + ")")
+        ->check(CLI::IsMember(formats_));
+}
+
+void Tool::add_src_crs() {
+    app_.add_option("--src-crs", src_crs_, "CRS of inputs that do not declare one (e.g. EPSG:32642)");
+}
+
+std::vector<std::string> Tool::inputs_or_stdin() const {
+    return inputs_.empty() ? std::vector<std::string>{"-"} : inputs_;
+}
+
+ReadOptions Tool::read_options() const {
+    ReadOptions r;
+    r.src_crs = src_crs_;
+    return r;
+}
+
+std::string Tool::format() const {
+    if (!format_.empty()) return format_;
+    if (!output_.empty() && output_ != "-") {
+        if (auto f = format_from_path(output_)) {
+            std::string n(format_name(*f));
+            for (const auto& allowed : formats_)
+                if (allowed == n) return n;
+        }
+    }
+    return formats_.empty() ? std::string("geojsonseq") : formats_.front();
+}
+
+WriteOptions Tool::write_options() const {
+    WriteOptions w;
+    auto f = format_from_name(format());
+    if (!f) throw UsageError("format '" + format() + "' is not a feature format");
+    w.format = *f;
+    w.path = output_;
+    w.overwrite = overwrite_;
+    return w;
+}
+
+Progress Tool::progress(const std::string& label) {
+    bool show = progress_.value_or(isatty(STDERR_FILENO) == 1) && !quiet_;
+    if (!show) return Progress();
+    std::string prefix = name_;
+    return Progress(
+        [prefix](std::string_view line, bool final) {
+            std::fprintf(stderr, "\r%s: %.*s%s", prefix.c_str(), static_cast<int>(line.size()), line.data(),
+                         final ? "\n" : "");
+            std::fflush(stderr);
+        },
+        label);
+}
+
+int Tool::run(int argc, char** argv, const std::function<void()>& body) {
+    try {
+        app_.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app_.exit(e);
+        std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for the options.\n", name_.c_str(), e.what(),
+                     name_.c_str());
+        return 2;
+    }
+    std::string prefix = name_ + ": ";
+    log_ = std::make_unique<Log>(
+        [prefix](std::string_view line) { print_line(prefix + std::string(line)); },
+        quiet_ ? Verbosity::Quiet : verbose_ ? Verbosity::Verbose : Verbosity::Normal);
+    try {
+        body();
+        log_->summary();
+        return 0;
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), e.what());
+        return 2;
+    } catch (const DataError& e) {
+        std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), e.what());
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "%s: error: out of memory\n", name_.c_str());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), e.what());
+        return 1;
+    }
+}
+
+}  // namespace atd

@@ -1,0 +1,96 @@
+#include <atd/feature.hpp>
+#include <atd/geojson.hpp>
+
+#include <array>
+#include <charconv>
+
+namespace atd {
+
+std::optional<double> as_number(const Value& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    return std::nullopt;
+}
+
+std::string as_text(const Value& v) {
+    struct Visitor {
+        std::string operator()(std::monostate) const { return {}; }
+        std::string operator()(bool b) const { return b ? "true" : "false"; }
+        std::string operator()(std::int64_t i) const { return std::to_string(i); }
+        std::string operator()(double d) const {
+            std::string s;
+            append_json_number(s, d);
+            return s;
+        }
+        std::string operator()(const std::string& s) const { return s; }
+        std::string operator()(const RawJson& j) const { return j.text; }
+    };
+    return std::visit(Visitor{}, v);
+}
+
+const Value* Properties::find(std::string_view key) const {
+    for (const auto& e : entries_)
+        if (e.first == key) return &e.second;
+    return nullptr;
+}
+
+Value* Properties::find(std::string_view key) {
+    for (auto& e : entries_)
+        if (e.first == key) return &e.second;
+    return nullptr;
+}
+
+void Properties::set(std::string_view key, Value value) {
+    if (Value* v = find(key)) {
+        *v = std::move(value);
+        return;
+    }
+    entries_.emplace_back(std::string(key), std::move(value));
+}
+
+bool Properties::erase(std::string_view key) {
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (it->first == key) {
+            entries_.erase(it);
+            return true;
+        }
+    }
+    return false;
+}
+
+std::optional<std::string> Properties::get_string(std::string_view key) const {
+    const Value* v = find(key);
+    if (!v || is_null(*v)) return std::nullopt;
+    return as_text(*v);
+}
+
+std::optional<double> Properties::get_number(std::string_view key) const {
+    const Value* v = find(key);
+    return v ? as_number(*v) : std::nullopt;
+}
+
+namespace {
+constexpr std::array<std::pair<GeomType, std::string_view>, 7> kGeomNames{{
+    {GeomType::None, "None"},
+    {GeomType::Point, "Point"},
+    {GeomType::MultiPoint, "MultiPoint"},
+    {GeomType::LineString, "LineString"},
+    {GeomType::MultiLineString, "MultiLineString"},
+    {GeomType::Polygon, "Polygon"},
+    {GeomType::MultiPolygon, "MultiPolygon"},
+}};
+}  // namespace
+
+std::string_view geom_type_name(GeomType t) {
+    for (const auto& [type, name] : kGeomNames)
+        if (type == t) return name;
+    return "None";
+}
+
+std::optional<GeomType> geom_type_from_name(std::string_view name) {
+    for (const auto& [type, n] : kGeomNames)
+        if (n == name && type != GeomType::None) return type;
+    return std::nullopt;
+}
+
+}  // namespace atd

@@ -1,0 +1,318 @@
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+
+#include <geos_c.h>
+#include <geodesic.h>
+#include <ogr_spatialref.h>
+#include <cpl_error.h>
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace atd {
+
+// ------------------------------------------------------------- reprojection
+
+namespace {
+OGRSpatialReference wgs84_lonlat() {
+    OGRSpatialReference s;
+    s.SetWellKnownGeogCS("WGS84");
+    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    return s;
+}
+}  // namespace
+
+Reprojector::Reprojector(const std::string& crs) : name_(crs) {
+    OGRSpatialReference src;
+    if (src.SetFromUserInput(crs.c_str()) != OGRERR_NONE)
+        throw UsageError("unknown CRS '" + crs + "'");
+    init(&src);
+}
+
+Reprojector::Reprojector(const void* ogr_srs) {
+    if (!ogr_srs) return;
+    auto* s = OGRSpatialReference::FromHandle(static_cast<OGRSpatialReferenceH>(const_cast<void*>(ogr_srs)));
+    const char* n = s->GetName();
+    name_ = n ? n : "layer CRS";
+    OGRSpatialReference src(*s);
+    init(&src);
+}
+
+void Reprojector::init(void* srs_ptr) {
+    auto* src = static_cast<OGRSpatialReference*>(srs_ptr);
+    src->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReference dst = wgs84_lonlat();
+    const char* opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=NO", nullptr};
+    if (src->IsSame(&dst, opts)) return;
+    transform_ = OGRCreateCoordinateTransformation(src, &dst);
+    if (!transform_) throw UsageError("cannot transform from CRS '" + name_ + "' to WGS84");
+}
+
+Reprojector::~Reprojector() {
+    if (transform_) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(transform_));
+}
+
+void Reprojector::apply(Geometry& g) const {
+    if (!transform_ || g.xy.empty()) return;
+    auto* ct = static_cast<OGRCoordinateTransformation*>(transform_);
+    std::size_t n = g.point_count();
+    std::vector<double> x(n), y(n);
+    std::vector<int> ok(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        x[i] = g.xy[2 * i];
+        y[i] = g.xy[2 * i + 1];
+    }
+    ct->Transform(static_cast<int>(n), x.data(), y.data(), nullptr, ok.data());
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!ok[i])
+            throw DataError("point (" + std::to_string(g.xy[2 * i]) + ", " + std::to_string(g.xy[2 * i + 1]) +
+                            ") cannot be transformed from " + name_);
+        g.xy[2 * i] = x[i];
+        g.xy[2 * i + 1] = y[i];
+    }
+}
+
+bool within_lonlat(const Geometry& g) {
+    for (std::size_t i = 0; i + 1 < g.xy.size(); i += 2) {
+        double x = g.xy[i], y = g.xy[i + 1];
+        if (!(x >= -180.0 && x <= 180.0 && y >= -90.0 && y <= 90.0)) return false;
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------------- GEOS
+
+namespace {
+
+void geos_message(const char* fmt, ...) {
+    // Notices and errors surface through return values; keep the last one for messages.
+    (void)fmt;
+}
+
+struct GeosContext {
+    GEOSContextHandle_t h;
+    GeosContext() : h(GEOS_init_r()) {
+        GEOSContext_setNoticeHandler_r(h, geos_message);
+        GEOSContext_setErrorHandler_r(h, geos_message);
+    }
+    ~GeosContext() { GEOS_finish_r(h); }
+};
+
+GEOSContextHandle_t geos() {
+    thread_local GeosContext ctx;
+    return ctx.h;
+}
+
+struct GeomDeleter {
+    void operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(geos(), g); }
+};
+using GeosPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
+
+GEOSCoordSequence* make_seq(const Geometry& g, std::size_t from, std::size_t to) {
+    auto n = static_cast<unsigned>(to - from);
+    return GEOSCoordSeq_copyFromBuffer_r(geos(), g.xy.data() + 2 * from, n, 0, 0);
+}
+
+GEOSGeometry* make_ring(const Geometry& g, std::size_t r) {
+    std::size_t from = r == 0 ? 0 : g.ring_ends[r - 1];
+    std::size_t to = g.ring_ends[r];
+    if (to - from < 4) throw DataError("a polygon ring has fewer than 4 points");
+    GEOSGeometry* ring = GEOSGeom_createLinearRing_r(geos(), make_seq(g, from, to));
+    if (!ring) throw DataError("a polygon ring is not closed");
+    return ring;
+}
+
+GEOSGeometry* make_polygon(const Geometry& g, std::size_t r0, std::size_t r1) {
+    if (r0 == r1) return GEOSGeom_createEmptyPolygon_r(geos());
+    GeosPtr shell(make_ring(g, r0));
+    std::vector<GEOSGeometry*> holes;
+    try {
+        for (std::size_t r = r0 + 1; r < r1; ++r) holes.push_back(make_ring(g, r));
+    } catch (...) {
+        for (auto* h : holes) GEOSGeom_destroy_r(geos(), h);
+        throw;
+    }
+    return GEOSGeom_createPolygon_r(geos(), shell.release(), holes.data(), static_cast<unsigned>(holes.size()));
+}
+
+GeosPtr to_geos(const Geometry& g) {
+    GEOSGeometry* out = nullptr;
+    switch (g.type) {
+        case GeomType::None: throw DataError("no geometry");
+        case GeomType::Point: out = GEOSGeom_createPointFromXY_r(geos(), g.xy[0], g.xy[1]); break;
+        case GeomType::LineString:
+            if (g.point_count() < 2) throw DataError("a LineString has fewer than 2 points");
+            out = GEOSGeom_createLineString_r(geos(), make_seq(g, 0, g.point_count()));
+            break;
+        case GeomType::Polygon: out = make_polygon(g, 0, g.ring_ends.size()); break;
+        case GeomType::MultiPoint:
+        case GeomType::MultiLineString:
+        case GeomType::MultiPolygon: {
+            std::vector<GEOSGeometry*> parts;
+            int type = GEOS_MULTIPOLYGON;
+            try {
+                if (g.type == GeomType::MultiPoint) {
+                    type = GEOS_MULTIPOINT;
+                    for (std::size_t i = 0; i < g.point_count(); ++i)
+                        parts.push_back(GEOSGeom_createPointFromXY_r(geos(), g.xy[2 * i], g.xy[2 * i + 1]));
+                } else if (g.type == GeomType::MultiLineString) {
+                    type = GEOS_MULTILINESTRING;
+                    for (std::size_t r = 0; r < g.ring_ends.size(); ++r) {
+                        std::size_t from = r == 0 ? 0 : g.ring_ends[r - 1];
+                        if (g.ring_ends[r] - from < 2) throw DataError("a LineString has fewer than 2 points");
+                        parts.push_back(GEOSGeom_createLineString_r(geos(), make_seq(g, from, g.ring_ends[r])));
+                    }
+                } else {
+                    for (std::size_t p = 0; p < g.part_ends.size(); ++p)
+                        parts.push_back(make_polygon(g, p == 0 ? 0 : g.part_ends[p - 1], g.part_ends[p]));
+                }
+            } catch (...) {
+                for (auto* p : parts) GEOSGeom_destroy_r(geos(), p);
+                throw;
+            }
+            out = GEOSGeom_createCollection_r(geos(), type, parts.data(), static_cast<unsigned>(parts.size()));
+            break;
+        }
+    }
+    if (!out) throw DataError("GEOS could not build the geometry");
+    return GeosPtr(out);
+}
+
+}  // namespace
+
+std::optional<std::string> invalid_reason(const Geometry& g) {
+    if (g.type == GeomType::None) return std::nullopt;
+    GeosPtr geom;
+    try {
+        geom = to_geos(g);
+    } catch (const DataError& e) {
+        return std::string(e.what());
+    }
+    char* reason = nullptr;
+    GEOSGeometry* location = nullptr;
+    char valid = GEOSisValidDetail_r(geos(), geom.get(), 0, &reason, &location);
+    if (valid == 1) return std::nullopt;
+    std::string out = reason ? reason : "invalid geometry";
+    if (location) {
+        double x = 0, y = 0;
+        GEOSGeomGetX_r(geos(), location, &x);
+        GEOSGeomGetY_r(geos(), location, &y);
+        char buf[96];
+        std::snprintf(buf, sizeof buf, " at (%.6f, %.6f)", x, y);
+        out += buf;
+        GEOSGeom_destroy_r(geos(), location);
+    }
+    if (reason) GEOSFree_r(geos(), reason);
+    return out;
+}
+
+namespace {
+
+void append_ring_from(const GEOSGeometry* ring, Geometry& out) {
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(geos(), ring);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(geos(), seq, &n);
+    std::size_t at = out.xy.size();
+    out.xy.resize(at + 2 * n);
+    GEOSCoordSeq_copyToBuffer_r(geos(), seq, out.xy.data() + at, 0, 0);
+    out.ring_ends.push_back(static_cast<std::uint32_t>(out.xy.size() / 2));
+}
+
+void append_polygons_from(const GEOSGeometry* g, Geometry& out) {
+    int type = GEOSGeomTypeId_r(geos(), g);
+    if (type == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(geos(), g)) return;
+        append_ring_from(GEOSGetExteriorRing_r(geos(), g), out);
+        int holes = GEOSGetNumInteriorRings_r(geos(), g);
+        for (int i = 0; i < holes; ++i) append_ring_from(GEOSGetInteriorRingN_r(geos(), g, i), out);
+        out.part_ends.push_back(static_cast<std::uint32_t>(out.ring_ends.size()));
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(geos(), g);
+        for (int i = 0; i < n; ++i) append_polygons_from(GEOSGetGeometryN_r(geos(), g, i), out);
+    }
+}
+
+}  // namespace
+
+bool make_valid_polygonal(Geometry& g) {
+    if (g.type != GeomType::Polygon && g.type != GeomType::MultiPolygon) return false;
+    // Drop rings too short to build, then let GEOS repair the rest.
+    Geometry cleaned;
+    cleaned.type = g.type;
+    std::size_t ring_begin = 0, part = 0;
+    std::vector<std::uint32_t> parts = g.part_ends;
+    if (g.type == GeomType::Polygon) parts = {static_cast<std::uint32_t>(g.ring_ends.size())};
+    bool dropped = false;
+    for (std::size_t r = 0; r < g.ring_ends.size(); ++r) {
+        std::size_t from = r == 0 ? 0 : g.ring_ends[r - 1];
+        if (g.ring_ends[r] - from >= 4) {
+            cleaned.xy.insert(cleaned.xy.end(), g.xy.begin() + 2 * from, g.xy.begin() + 2 * g.ring_ends[r]);
+            cleaned.ring_ends.push_back(static_cast<std::uint32_t>(cleaned.xy.size() / 2));
+        } else {
+            dropped = true;
+        }
+        while (part < parts.size() && parts[part] == r + 1) {
+            if (cleaned.ring_ends.size() > ring_begin)
+                cleaned.part_ends.push_back(static_cast<std::uint32_t>(cleaned.ring_ends.size()));
+            ring_begin = cleaned.ring_ends.size();
+            ++part;
+        }
+    }
+    if (cleaned.type == GeomType::Polygon) cleaned.part_ends.clear();
+    if (!dropped && !invalid_reason(g)) return false;
+    GeosPtr geom = to_geos(cleaned);
+    if (GEOSisValid_r(geos(), geom.get()) != 1) {
+        GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(geos());
+        GEOSMakeValidParams_setMethod_r(geos(), params, GEOS_MAKE_VALID_STRUCTURE);
+        GEOSMakeValidParams_setKeepCollapsed_r(geos(), params, 0);
+        GEOSGeometry* fixed = GEOSMakeValidWithParams_r(geos(), geom.get(), params);
+        GEOSMakeValidParams_destroy_r(geos(), params);
+        if (!fixed) throw DataError("GEOS could not repair the geometry");
+        geom.reset(fixed);
+    }
+    Geometry out;
+    append_polygons_from(geom.get(), out);
+    if (out.part_ends.empty()) throw DataError("nothing polygonal is left after repair");
+    if (out.part_ends.size() == 1) {
+        out.type = GeomType::Polygon;
+        out.part_ends.clear();
+    } else {
+        out.type = GeomType::MultiPolygon;
+    }
+    g = std::move(out);
+    return true;
+}
+
+struct PreparedArea::Impl {
+    GeosPtr geom;
+    const GEOSPreparedGeometry* prepared = nullptr;
+    ~Impl() {
+        if (prepared) GEOSPreparedGeom_destroy_r(geos(), prepared);
+    }
+};
+
+PreparedArea::PreparedArea(const Geometry& polygon) : impl_(std::make_unique<Impl>()) {
+    impl_->geom = to_geos(polygon);
+    impl_->prepared = GEOSPrepare_r(geos(), impl_->geom.get());
+}
+PreparedArea::~PreparedArea() = default;
+PreparedArea::PreparedArea(PreparedArea&&) noexcept = default;
+PreparedArea& PreparedArea::operator=(PreparedArea&&) noexcept = default;
+
+bool PreparedArea::covers(double x, double y) const {
+    GeosPtr pt(GEOSGeom_createPointFromXY_r(geos(), x, y));
+    return GEOSPreparedCovers_r(geos(), impl_->prepared, pt.get()) == 1;
+}
+
+double geodesic_km(double lon1, double lat1, double lon2, double lat2) {
+    static const geod_geodesic wgs84 = [] {
+        geod_geodesic g;
+        geod_init(&g, 6378137.0, 1.0 / 298.257223563);
+        return g;
+    }();
+    double s12 = 0;
+    geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s12, nullptr, nullptr);
+    return s12 / 1000.0;
+}
+
+}  // namespace atd

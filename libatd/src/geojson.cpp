@@ -1,0 +1,578 @@
+#include <atd/error.hpp>
+#include <atd/geojson.hpp>
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace atd {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+constexpr char kRS = '\x1e';
+constexpr std::size_t kChunk = 1 << 20;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Collects nested coordinate arrays of any depth; see Geometry for the layout.
+struct CoordAcc {
+    std::vector<double> xy;
+    std::vector<std::uint32_t> list_ends[4];      // points so far when a list at level L closed
+    std::vector<std::uint32_t> list_children[4];  // lists closed at level L+1 when a list at L closed
+    int pos_level = -1;
+    bool z = false;
+};
+
+void parse_coords(od::value v, int level, CoordAcc& a) {
+    od::array arr = v.get_array();
+    bool first = true;
+    bool position = false;
+    std::size_t n = 0;
+    for (auto elem : arr) {
+        od::value e = elem.value();
+        if (first) {
+            first = false;
+            position = e.type() == od::json_type::number;
+            if (position) {
+                if (a.pos_level < 0) a.pos_level = level;
+                else if (a.pos_level != level)
+                    throw DataError("coordinates are nested unevenly");
+            }
+        }
+        if (position) {
+            double d = e.get_double();
+            if (!std::isfinite(d)) throw DataError("coordinate is not a finite number");
+            if (n < 2) a.xy.push_back(d);
+            else a.z = true;
+            ++n;
+        } else {
+            if (level >= 3) throw DataError("coordinates are nested too deeply");
+            parse_coords(e, level + 1, a);
+        }
+    }
+    if (position) {
+        if (n < 2) throw DataError("a position needs at least two numbers");
+        return;
+    }
+    a.list_ends[level].push_back(static_cast<std::uint32_t>(a.xy.size() / 2));
+    a.list_children[level].push_back(
+        level + 1 < 4 ? static_cast<std::uint32_t>(a.list_ends[level + 1].size()) : 0);
+}
+
+int expected_pos_level(GeomType t) {
+    switch (t) {
+        case GeomType::Point: return 0;
+        case GeomType::MultiPoint:
+        case GeomType::LineString: return 1;
+        case GeomType::MultiLineString:
+        case GeomType::Polygon: return 2;
+        case GeomType::MultiPolygon: return 3;
+        case GeomType::None: break;
+    }
+    return -1;
+}
+
+void parse_geometry(od::value v, Geometry& g, bool& saw_z) {
+    g = Geometry{};
+    if (v.is_null()) return;
+    od::object obj = v.get_object();
+    std::string type;
+    CoordAcc acc;
+    bool have_coords = false;
+    for (auto field : obj) {
+        std::string_view key = field.unescaped_key();
+        if (key == "type") {
+            type = std::string(std::string_view(field.value().get_string()));
+        } else if (key == "coordinates") {
+            parse_coords(field.value(), 0, acc);
+            have_coords = true;
+        } else if (key == "geometries") {
+            throw DataError("GeometryCollection is not supported");
+        }
+    }
+    if (type.empty()) throw DataError("geometry has no \"type\"");
+    if (type == "GeometryCollection") throw DataError("GeometryCollection is not supported");
+    auto t = geom_type_from_name(type);
+    if (!t) throw DataError("unknown geometry type \"" + type + "\"");
+    if (!have_coords) throw DataError(type + " has no \"coordinates\"");
+    g.type = *t;
+    int want = expected_pos_level(*t);
+    if (acc.xy.empty()) {
+        if (*t == GeomType::Point) throw DataError("Point has empty coordinates");
+        g.type = GeomType::None;  // an empty geometry carries nothing to keep
+        return;
+    }
+    if (acc.pos_level != want)
+        throw DataError(type + " coordinates have the wrong nesting depth");
+    saw_z = saw_z || acc.z;
+    g.xy = std::move(acc.xy);
+    if (want >= 1 && *t != GeomType::MultiPoint) g.ring_ends = std::move(acc.list_ends[want - 1]);
+    if (*t == GeomType::MultiPolygon) g.part_ends = std::move(acc.list_children[want - 2]);
+}
+
+Value scalar_value(od::value v, std::string_view key) {
+    switch (v.type()) {
+        case od::json_type::null: return std::monostate{};
+        case od::json_type::boolean: return bool(v.get_bool());
+        case od::json_type::string: return std::string(std::string_view(v.get_string()));
+        case od::json_type::number: {
+            od::number num;
+            if (v.get_number().get(num))
+                throw DataError("property '" + std::string(key) + "': number out of range");
+            switch (num.get_number_type()) {
+                case od::number_type::signed_integer: return num.get_int64();
+                case od::number_type::unsigned_integer: return static_cast<double>(num.get_uint64());
+                default: {
+                    double d = num.get_double();
+                    if (!std::isfinite(d))
+                        throw DataError("property '" + std::string(key) + "': number out of range");
+                    return d;
+                }
+            }
+        }
+        case od::json_type::array: {
+            od::array a = v.get_array();
+            return RawJson{std::string(std::string_view(a.raw_json()))};
+        }
+        case od::json_type::object: {
+            od::object o = v.get_object();
+            return RawJson{std::string(std::string_view(o.raw_json()))};
+        }
+    }
+    return std::monostate{};
+}
+
+void parse_properties(od::value v, Properties& props) {
+    props.clear();
+    if (v.is_null()) return;
+    od::object obj = v.get_object();
+    for (auto field : obj) {
+        std::string_view key = field.unescaped_key();
+        props.append(std::string(key), scalar_value(field.value(), key));
+    }
+}
+
+void parse_feature_object(od::object obj, Feature& f, bool& saw_z) {
+    f.id.reset();
+    f.props.clear();
+    f.geom = Geometry{};
+    bool typed = false;
+    for (auto field : obj) {
+        std::string_view key = field.unescaped_key();
+        if (key == "type") {
+            std::string_view t = field.value().get_string();
+            if (t != "Feature") throw DataError("expected a Feature, found \"" + std::string(t) + "\"");
+            typed = true;
+        } else if (key == "properties") {
+            parse_properties(field.value(), f.props);
+        } else if (key == "geometry") {
+            parse_geometry(field.value(), f.geom, saw_z);
+        } else if (key == "id") {
+            f.id = scalar_value(field.value(), "id");
+        }
+    }
+    if (!typed) throw DataError("object has no \"type\": \"Feature\"");
+}
+
+std::string crs_name(od::value v) {
+    // {"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}}
+    if (v.is_null()) return {};
+    od::object o = v.get_object();
+    auto props = o.find_field_unordered("properties");
+    if (props.error()) return {};
+    auto name = props.find_field_unordered("name");
+    if (name.error()) return {};
+    std::string_view s;
+    if (name.get_string().get(s)) return {};
+    return std::string(s);
+}
+
+// Scans one line for balanced braces outside strings: whether it holds a whole JSON value.
+bool line_is_complete_json(std::string_view line) {
+    int depth = 0;
+    bool in_str = false, esc = false, any = false;
+    for (char c : line) {
+        if (in_str) {
+            if (esc) esc = false;
+            else if (c == '\\') esc = true;
+            else if (c == '"') in_str = false;
+            continue;
+        }
+        if (c == '"') in_str = true;
+        else if (c == '{' || c == '[') { ++depth; any = true; }
+        else if (c == '}' || c == ']') --depth;
+    }
+    return any && depth == 0 && !in_str;
+}
+
+}  // namespace
+
+bool looks_like_json(std::string_view head) {
+    if (head.size() >= 3 && std::memcmp(head.data(), "\xEF\xBB\xBF", 3) == 0) head.remove_prefix(3);
+    for (char c : head) {
+        if (is_space(c) || c == kRS) continue;
+        return c == '{';
+    }
+    return false;
+}
+
+struct GeoJsonReader::Impl {
+    enum class Mode { Unknown, SeqLF, SeqRS, Document };
+
+    std::FILE* fp;
+    std::string name;
+    Mode mode = Mode::Unknown;
+    std::string buf;          // data plus simdjson padding
+    std::size_t begin = 0;    // start of unread data
+    std::size_t end = 0;      // end of valid data
+    bool eof = false;
+    std::size_t line_no = 1;  // line at `begin`
+    std::size_t record_line = 0;
+    std::size_t features = 0;
+    std::string crs;
+    bool z = false;
+
+    od::parser parser;
+    od::document doc;
+    od::array array;  // features of a FeatureCollection being walked
+    od::array_iterator it, it_end;
+    bool in_array = false;
+
+    Impl(std::FILE* f, std::string n) : fp(f), name(std::move(n)) {}
+
+    std::string where() const {
+        std::string s = name + ": feature " + std::to_string(features + 1);
+        if (record_line) s += " (line " + std::to_string(record_line) + ")";
+        return s;
+    }
+
+    // Ensures at least `want` bytes after `begin`, unless at end of input.
+    void fill(std::size_t want) {
+        while (!eof && end - begin < want) {
+            if (begin > 0) {
+                std::memmove(buf.data(), buf.data() + begin, end - begin);
+                end -= begin;
+                begin = 0;
+            }
+            std::size_t need = end + kChunk + simdjson::SIMDJSON_PADDING;
+            if (buf.size() < need) buf.resize(std::max(need, buf.size() * 2));
+            std::size_t got = std::fread(buf.data() + end, 1, kChunk, fp);
+            if (got == 0) {
+                if (std::ferror(fp)) throw DataError(name + ": read error: " + std::strerror(errno));
+                eof = true;
+            }
+            end += got;
+        }
+    }
+
+    void detect() {
+        fill(4096);
+        if (end - begin >= 3 && std::memcmp(buf.data() + begin, "\xEF\xBB\xBF", 3) == 0) begin += 3;
+        while (true) {
+            while (begin < end && (is_space(buf[begin]) || buf[begin] == kRS)) {
+                if (buf[begin] == kRS) { mode = Mode::SeqRS; return; }
+                if (buf[begin] == '\n') ++line_no;
+                ++begin;
+            }
+            if (begin < end || eof) break;
+            fill(4096);
+        }
+        if (begin == end) { mode = Mode::SeqLF; return; }  // empty input: no features
+        if (buf[begin] != '{')
+            throw DataError(name + ": line " + std::to_string(line_no) + ": not GeoJSON (expected '{')");
+        // Find the end of the first line.
+        std::size_t scanned = begin;
+        while (true) {
+            const char* nl = static_cast<const char*>(std::memchr(buf.data() + scanned, '\n', end - scanned));
+            if (nl || eof) {
+                std::size_t stop = nl ? static_cast<std::size_t>(nl - buf.data()) : end;
+                std::string_view first(buf.data() + begin, stop - begin);
+                mode = line_is_complete_json(first) ? Mode::SeqLF : Mode::Document;
+                return;
+            }
+            scanned = end;
+            fill(end - begin + kChunk);
+        }
+    }
+
+    // Next record of a sequence as [start, stop) in buf; false at the end.
+    bool next_record(std::size_t& start, std::size_t& stop) {
+        const char sep = mode == Mode::SeqRS ? kRS : '\n';
+        while (true) {
+            std::size_t scanned = begin;
+            const char* hit = nullptr;
+            while (true) {
+                hit = static_cast<const char*>(std::memchr(buf.data() + scanned, sep, end - scanned));
+                if (hit || eof) break;
+                std::size_t have = end - begin;
+                scanned = end;
+                fill(have + kChunk);
+                scanned = begin + have;
+            }
+            std::size_t rec_end = hit ? static_cast<std::size_t>(hit - buf.data()) : end;
+            start = begin;
+            stop = rec_end;
+            record_line = line_no;
+            for (std::size_t i = start; i < stop; ++i)
+                if (buf[i] == '\n') ++line_no;
+            begin = hit ? rec_end + 1 : end;
+            if (hit && sep == '\n') ++line_no;
+            while (start < stop && (is_space(buf[start]) || buf[start] == kRS)) {
+                if (buf[start] == '\n') ++record_line;
+                ++start;
+            }
+            while (stop > start && is_space(buf[stop - 1])) --stop;
+            if (start < stop) return true;
+            if (!hit) return false;
+        }
+    }
+
+    void start_document(std::size_t start, std::size_t stop) {
+        if (buf.size() < stop + simdjson::SIMDJSON_PADDING) buf.resize(stop + simdjson::SIMDJSON_PADDING);
+        doc = parser.iterate(buf.data() + start, stop - start, buf.size() - start);
+    }
+
+    // Handles a parsed top-level object: a Feature (returns true with f filled)
+    // or a FeatureCollection (sets up array iteration, returns false).
+    bool take_top_level(Feature& f) {
+        od::object obj = doc.get_object();
+        std::string_view type;
+        auto t = obj.find_field_unordered("type");
+        if (t.error() || t.get_string().get(type))
+            throw DataError("object has no \"type\"");
+        if (type == "Feature") {
+            obj.reset();
+            parse_feature_object(obj, f, z);
+            const char* rest = nullptr;
+            if (!doc.current_location().get(rest)) throw DataError("unexpected text after the feature");
+            return true;
+        }
+        if (type != "FeatureCollection")
+            throw DataError("expected a Feature or FeatureCollection, found \"" + std::string(type) + "\"");
+        auto c = obj.find_field_unordered("crs");
+        if (!c.error()) {
+            std::string n = crs_name(c.value());
+            if (!n.empty()) crs = n;
+        }
+        auto feats = obj.find_field_unordered("features");
+        if (feats.error()) throw DataError("FeatureCollection has no \"features\"");
+        array = feats.get_array();
+        it = array.begin();
+        it_end = array.end();
+        in_array = true;
+        return false;
+    }
+
+    bool next_from_array(Feature& f) {
+        if (it == it_end) {
+            in_array = false;
+            return false;
+        }
+        od::value v = (*it).value();
+        parse_feature_object(v.get_object(), f, z);
+        ++it;
+        return true;
+    }
+
+    bool next(Feature& f) {
+        if (mode == Mode::Unknown) detect();
+        while (true) {
+            if (in_array) {
+                if (next_from_array(f)) return true;
+                if (mode == Mode::Document) return false;
+                continue;
+            }
+            if (mode == Mode::Document) {
+                if (begin == end && eof) return false;
+                std::size_t need = end - begin;
+                while (!eof) fill(need = end - begin + kChunk);
+                std::size_t start = begin, stop = end;
+                record_line = 0;
+                begin = end;
+                start_document(start, stop);
+                if (take_top_level(f)) { mode = Mode::SeqLF; return true; }
+                continue;
+            }
+            std::size_t start = 0, stop = 0;
+            if (!next_record(start, stop)) return false;
+            start_document(start, stop);
+            if (take_top_level(f)) return true;
+        }
+    }
+};
+
+GeoJsonReader::GeoJsonReader(std::FILE* fp, std::string name)
+    : impl_(std::make_unique<Impl>(fp, std::move(name))) {}
+GeoJsonReader::~GeoJsonReader() = default;
+
+bool GeoJsonReader::next(Feature& f) {
+    try {
+        bool ok = impl_->next(f);
+        if (ok) ++impl_->features;
+        return ok;
+    } catch (const simdjson::simdjson_error& e) {
+        std::string what = e.error() == simdjson::INCORRECT_TYPE ? "a member has the wrong JSON type"
+                                                                   : std::string("invalid JSON: ") + e.what();
+        if (impl_->eof && impl_->begin == impl_->end && impl_->mode != Impl::Mode::SeqRS)
+            what += " (truncated input?)";
+        throw DataError(impl_->where() + ": " + what);
+    } catch (const DataError& e) {
+        std::string msg = e.what();
+        if (msg.rfind(impl_->name + ":", 0) == 0) throw;
+        throw DataError(impl_->where() + ": " + msg);
+    }
+}
+
+const std::string& GeoJsonReader::declared_crs() const { return impl_->crs; }
+std::size_t GeoJsonReader::feature_number() const { return impl_->features; }
+std::size_t GeoJsonReader::line() const { return impl_->record_line; }
+bool GeoJsonReader::saw_z() const { return impl_->z; }
+
+// ---------------------------------------------------------------- writing
+
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                out += "\\u00";
+                out.push_back(hex[c >> 4]);
+                out.push_back(hex[c & 15]);
+        }
+    }
+    out.append(s.data() + run, s.size() - run);
+    out.push_back('"');
+}
+
+namespace {
+void append_shortest(std::string& out, double d) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    out.append(buf, r.ptr);
+}
+}  // namespace
+
+void append_json_number(std::string& out, double d) {
+    if (!std::isfinite(d)) {
+        out += "null";
+        return;
+    }
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
+    out += s;
+    // Keep the number a real on the way back in.
+    if (s.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+void append_json_value(std::string& out, const Value& v) {
+    struct Visitor {
+        std::string& out;
+        void operator()(std::monostate) const { out += "null"; }
+        void operator()(bool b) const { out += b ? "true" : "false"; }
+        void operator()(std::int64_t i) const {
+            char buf[24];
+            auto r = std::to_chars(buf, buf + sizeof buf, i);
+            out.append(buf, r.ptr);
+        }
+        void operator()(double d) const { append_json_number(out, d); }
+        void operator()(const std::string& s) const { append_json_string(out, s); }
+        void operator()(const RawJson& j) const { out += j.text; }
+    };
+    std::visit(Visitor{out}, v);
+}
+
+namespace {
+void append_position(std::string& out, const Geometry& g, std::size_t i) {
+    out.push_back('[');
+    append_shortest(out, g.xy[2 * i]);
+    out.push_back(',');
+    append_shortest(out, g.xy[2 * i + 1]);
+    out.push_back(']');
+}
+
+void append_positions(std::string& out, const Geometry& g, std::size_t from, std::size_t to) {
+    out.push_back('[');
+    for (std::size_t i = from; i < to; ++i) {
+        if (i > from) out.push_back(',');
+        append_position(out, g, i);
+    }
+    out.push_back(']');
+}
+
+void append_rings(std::string& out, const Geometry& g, std::size_t ring_from, std::size_t ring_to) {
+    out.push_back('[');
+    for (std::size_t r = ring_from; r < ring_to; ++r) {
+        if (r > ring_from) out.push_back(',');
+        std::size_t from = r == 0 ? 0 : g.ring_ends[r - 1];
+        append_positions(out, g, from, g.ring_ends[r]);
+    }
+    out.push_back(']');
+}
+}  // namespace
+
+void append_geometry_json(std::string& out, const Geometry& g) {
+    if (g.type == GeomType::None) {
+        out += "null";
+        return;
+    }
+    out += "{\"type\":\"";
+    out += geom_type_name(g.type);
+    out += "\",\"coordinates\":";
+    switch (g.type) {
+        case GeomType::Point: append_position(out, g, 0); break;
+        case GeomType::MultiPoint: append_positions(out, g, 0, g.point_count()); break;
+        case GeomType::LineString: append_positions(out, g, 0, g.point_count()); break;
+        case GeomType::MultiLineString:
+        case GeomType::Polygon: append_rings(out, g, 0, g.ring_ends.size()); break;
+        case GeomType::MultiPolygon:
+            out.push_back('[');
+            for (std::size_t p = 0; p < g.part_ends.size(); ++p) {
+                if (p) out.push_back(',');
+                append_rings(out, g, p == 0 ? 0 : g.part_ends[p - 1], g.part_ends[p]);
+            }
+            out.push_back(']');
+            break;
+        case GeomType::None: break;
+    }
+    out.push_back('}');
+}
+
+void append_feature_json(std::string& out, const Feature& f) {
+    out += "{\"type\":\"Feature\",";
+    if (f.id) {
+        out += "\"id\":";
+        append_json_value(out, *f.id);
+        out.push_back(',');
+    }
+    out += "\"properties\":{";
+    bool first = true;
+    for (const auto& [k, v] : f.props.entries()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, k);
+        out.push_back(':');
+        append_json_value(out, v);
+    }
+    out += "},\"geometry\":";
+    append_geometry_json(out, f.geom);
+    out.push_back('}');
+}
+
+}  // namespace atd

@@ -1,0 +1,656 @@
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+#include <atd/geojson.hpp>
+#include <atd/io.hpp>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <cpl_conv.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unistd.h>
+
+namespace atd {
+
+namespace fs = std::filesystem;
+
+// ------------------------------------------------------------------ formats
+
+std::optional<Format> format_from_name(std::string_view name) {
+    if (name == "geojsonseq" || name == "geojsonl") return Format::GeoJsonSeq;
+    if (name == "geojson") return Format::GeoJson;
+    if (name == "csv") return Format::Csv;
+    if (name == "gpkg") return Format::Gpkg;
+    return std::nullopt;
+}
+
+std::string_view format_name(Format f) {
+    switch (f) {
+        case Format::GeoJsonSeq: return "geojsonseq";
+        case Format::GeoJson: return "geojson";
+        case Format::Csv: return "csv";
+        case Format::Gpkg: return "gpkg";
+    }
+    return "geojsonseq";
+}
+
+std::optional<Format> format_from_path(std::string_view path) {
+    auto ext = fs::path(path).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".geojsons" || ext == ".geojsonl" || ext == ".geojsonseq" || ext == ".jsonl" || ext == ".ndjson")
+        return Format::GeoJsonSeq;
+    if (ext == ".geojson" || ext == ".json") return Format::GeoJson;
+    if (ext == ".csv") return Format::Csv;
+    if (ext == ".gpkg") return Format::Gpkg;
+    return std::nullopt;
+}
+
+namespace {
+
+void gdal_init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(CPLQuietErrorHandler);
+    });
+}
+
+std::string gdal_message() {
+    std::string m = CPLGetLastErrorMsg();
+    CPLErrorReset();
+    while (!m.empty() && (m.back() == '\n' || m.back() == '.')) m.pop_back();
+    for (auto& c : m)
+        if (c == '\n') c = ' ';
+    return m.empty() ? "unknown GDAL error" : m;
+}
+
+bool is_connection_string(const std::string& path) {
+    auto colon = path.find(':');
+    if (colon == std::string::npos || colon < 2) return false;  // "C:" style or plain paths
+    return !fs::exists(path);
+}
+
+// ------------------------------------------------------------ fast GeoJSON
+
+class GeoJsonSource final : public FeatureSource {
+public:
+    GeoJsonSource(std::FILE* fp, bool own, std::string name, const ReadOptions& opts, Log& log)
+        : FeatureSource(name), fp_(fp), own_(own), reader_(fp, std::move(name)), opts_(opts), log_(log) {}
+    ~GeoJsonSource() override {
+        if (own_) std::fclose(fp_);
+    }
+
+    bool next(Feature& f) override {
+        if (!reader_.next(f)) {
+            if (reader_.saw_z()) log_.warn("z", name_ + ": third coordinates (Z) were dropped");
+            return false;
+        }
+        if (!proj_checked_) setup_projection();
+        if (reproject_) {
+            try {
+                reproject_->apply(f.geom);
+            } catch (const DataError& e) {
+                throw DataError(where() + ": " + e.what());
+            }
+        } else if (!within_lonlat(f.geom)) {
+            throw DataError(where() +
+                            ": coordinates are outside the lon/lat range; the input seems projected: "
+                            "give its CRS with --src-crs");
+        }
+        return true;
+    }
+
+    std::string where() const override {
+        std::string s = name_ + ": feature " + std::to_string(reader_.feature_number());
+        if (reader_.line()) s += " (line " + std::to_string(reader_.line()) + ")";
+        return s;
+    }
+
+private:
+    void setup_projection() {
+        proj_checked_ = true;
+        const std::string& declared = reader_.declared_crs();
+        std::string crs = declared;
+        if (!opts_.src_crs.empty()) {
+            if (!declared.empty() && declared != opts_.src_crs)
+                log_.warn("src-crs", name_ + ": declares " + declared + "; --src-crs " + opts_.src_crs +
+                                         " overrides it");
+            crs = opts_.src_crs;
+        }
+        if (crs.empty()) return;
+        auto r = std::make_unique<Reprojector>(crs);
+        if (r->needed()) reproject_ = std::move(r);
+    }
+
+    std::FILE* fp_;
+    bool own_;
+    GeoJsonReader reader_;
+    ReadOptions opts_;
+    Log& log_;
+    bool proj_checked_ = false;
+    std::unique_ptr<Reprojector> reproject_;
+};
+
+// ------------------------------------------------------------------- GDAL
+
+Value field_value(OGRFeature& feat, int i, const OGRFieldDefn& defn) {
+    if (!feat.IsFieldSetAndNotNull(i)) return std::monostate{};
+    switch (defn.GetType()) {
+        case OFTInteger:
+            if (defn.GetSubType() == OFSTBoolean) return feat.GetFieldAsInteger(i) != 0;
+            return static_cast<std::int64_t>(feat.GetFieldAsInteger(i));
+        case OFTInteger64: return static_cast<std::int64_t>(feat.GetFieldAsInteger64(i));
+        case OFTReal: return feat.GetFieldAsDouble(i);
+        case OFTString: return std::string(feat.GetFieldAsString(i));
+        case OFTIntegerList:
+        case OFTInteger64List:
+        case OFTRealList:
+        case OFTStringList: {
+            char* json = feat.GetFieldAsSerializedJSon(i);
+            RawJson r{json ? json : "[]"};
+            CPLFree(json);
+            return r;
+        }
+        default: return std::string(feat.GetFieldAsString(i));
+    }
+}
+
+void append_ring(Geometry& g, const OGRSimpleCurve& c) {
+    for (int i = 0; i < c.getNumPoints(); ++i) {
+        g.xy.push_back(c.getX(i));
+        g.xy.push_back(c.getY(i));
+    }
+    g.ring_ends.push_back(static_cast<std::uint32_t>(g.xy.size() / 2));
+}
+
+void append_polygon(Geometry& g, const OGRPolygon& p) {
+    if (p.IsEmpty()) return;
+    append_ring(g, *p.getExteriorRing());
+    for (int r = 0; r < p.getNumInteriorRings(); ++r) append_ring(g, *p.getInteriorRing(r));
+}
+
+Geometry from_ogr(const OGRGeometry* in) {
+    Geometry g;
+    if (!in || in->IsEmpty()) return g;
+    std::unique_ptr<OGRGeometry> linear;
+    if (in->hasCurveGeometry()) {
+        linear.reset(in->getLinearGeometry());
+        in = linear.get();
+    }
+    switch (wkbFlatten(in->getGeometryType())) {
+        case wkbPoint: {
+            const auto* p = in->toPoint();
+            return Geometry::point(p->getX(), p->getY());
+        }
+        case wkbMultiPoint:
+            g.type = GeomType::MultiPoint;
+            for (const auto* p : *in->toMultiPoint()) {
+                g.xy.push_back(p->getX());
+                g.xy.push_back(p->getY());
+            }
+            return g;
+        case wkbLineString:
+            g.type = GeomType::LineString;
+            append_ring(g, *in->toLineString());
+            return g;
+        case wkbMultiLineString:
+            g.type = GeomType::MultiLineString;
+            for (const auto* l : *in->toMultiLineString()) append_ring(g, *l);
+            return g;
+        case wkbPolygon:
+            g.type = GeomType::Polygon;
+            append_polygon(g, *in->toPolygon());
+            return g;
+        case wkbMultiPolygon:
+            g.type = GeomType::MultiPolygon;
+            for (const auto* p : *in->toMultiPolygon()) {
+                append_polygon(g, *p);
+                g.part_ends.push_back(static_cast<std::uint32_t>(g.ring_ends.size()));
+            }
+            return g;
+        default:
+            throw DataError(std::string("geometry type ") + in->getGeometryName() + " is not supported");
+    }
+}
+
+class GdalSource final : public FeatureSource {
+public:
+    GdalSource(const std::string& path, std::string name, const ReadOptions& opts, Log& log)
+        : FeatureSource(std::move(name)), opts_(opts), log_(log) {
+        gdal_init();
+        ds_.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        if (!ds_) {
+            std::string msg = gdal_message();
+            throw DataError(name_ + ": cannot read: " + msg);
+        }
+        if (opts.layers.empty()) {
+            for (int i = 0; i < ds_->GetLayerCount(); ++i) layers_.push_back(ds_->GetLayer(i));
+        } else {
+            for (const auto& l : opts.layers) {
+                OGRLayer* layer = ds_->GetLayerByName(l.c_str());
+                if (!layer) throw UsageError(name_ + ": no layer named '" + l + "'");
+                layers_.push_back(layer);
+            }
+        }
+        if (layers_.empty()) throw DataError(name_ + ": holds no vector layer");
+    }
+
+    bool next(Feature& f) override {
+        while (layer_index_ < layers_.size()) {
+            OGRLayer* layer = layers_[layer_index_];
+            if (!layer_started_) start_layer(layer);
+            std::unique_ptr<OGRFeature> feat(layer->GetNextFeature());
+            if (!feat) {
+                if (CPLGetLastErrorType() == CE_Failure) throw DataError(where() + ": " + gdal_message());
+                ++layer_index_;
+                layer_started_ = false;
+                continue;
+            }
+            ++count_;
+            convert(*feat, f);
+            return true;
+        }
+        return false;
+    }
+
+    std::string where() const override {
+        std::string s = name_;
+        if (layers_.size() > 1 && layer_index_ < layers_.size())
+            s += std::string(" (layer ") + layers_[layer_index_]->GetName() + ")";
+        return s + ": feature " + std::to_string(count_);
+    }
+
+private:
+    void start_layer(OGRLayer* layer) {
+        layer_started_ = true;
+        count_ = 0;
+        layer->ResetReading();
+        const OGRSpatialReference* srs = layer->GetSpatialRef();
+        reproject_.reset();
+        if (!opts_.src_crs.empty()) {
+            reproject_ = std::make_unique<Reprojector>(opts_.src_crs);
+        } else if (srs) {
+            reproject_ = std::make_unique<Reprojector>(static_cast<const void*>(OGRSpatialReference::ToHandle(
+                const_cast<OGRSpatialReference*>(srs))));
+        }
+        if (reproject_ && !reproject_->needed()) reproject_.reset();
+        check_range_ = !reproject_;
+    }
+
+    void convert(OGRFeature& feat, Feature& f) {
+        f.props.clear();
+        f.id.reset();
+        OGRFeatureDefn* defn = feat.GetDefnRef();
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            const OGRFieldDefn* fd = defn->GetFieldDefn(i);
+            f.props.append(fd->GetNameRef(), field_value(feat, i, *fd));
+        }
+        try {
+            const OGRGeometry* geom = feat.GetGeometryRef();
+            if (geom && geom->Is3D()) log_.warn("z", name_ + ": third coordinates (Z) were dropped");
+            f.geom = from_ogr(geom);
+            if (reproject_) reproject_->apply(f.geom);
+            else if (check_range_ && !within_lonlat(f.geom))
+                throw DataError("coordinates are outside the lon/lat range; the input seems projected "
+                                "and declares no CRS: give it with --src-crs");
+        } catch (const DataError& e) {
+            throw DataError(where() + ": " + e.what());
+        }
+    }
+
+    struct Closer {
+        void operator()(GDALDataset* d) const { GDALClose(d); }
+    };
+    std::unique_ptr<GDALDataset, Closer> ds_;
+    std::vector<OGRLayer*> layers_;
+    std::size_t layer_index_ = 0;
+    bool layer_started_ = false;
+    std::size_t count_ = 0;
+    ReadOptions opts_;
+    Log& log_;
+    std::unique_ptr<Reprojector> reproject_;
+    bool check_range_ = true;
+};
+
+}  // namespace
+
+std::unique_ptr<FeatureSource> FeatureSource::open(const std::string& path, const ReadOptions& opts, Log& log) {
+    if (path.empty() || path == "-") {
+        // Sniff stdin without losing bytes: skip a BOM and blanks, push back the first char.
+        int c;
+        while ((c = std::getc(stdin)) != EOF) {
+            if (c == 0xEF || c == 0xBB || c == 0xBF || c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+            break;
+        }
+        if (c == EOF) return std::make_unique<GeoJsonSource>(stdin, false, "<stdin>", opts, log);
+        std::ungetc(c, stdin);
+        if (c == '{' || c == 0x1e) return std::make_unique<GeoJsonSource>(stdin, false, "<stdin>", opts, log);
+        return std::make_unique<GdalSource>("/vsistdin/", "<stdin>", opts, log);
+    }
+    if (is_connection_string(path)) return std::make_unique<GdalSource>(path, path, opts, log);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw DataError(path + ": no such file");
+    if (fs::is_regular_file(path, ec)) {
+        std::FILE* fp = std::fopen(path.c_str(), "rb");
+        if (!fp) throw DataError(path + ": cannot open: " + std::strerror(errno));
+        char head[4096];
+        std::size_t n = std::fread(head, 1, sizeof head, fp);
+        if (n == 0 && std::ferror(fp)) {
+            std::fclose(fp);
+            throw DataError(path + ": cannot read: " + std::strerror(errno));
+        }
+        if (n == 0 || looks_like_json(std::string_view(head, n))) {
+            std::rewind(fp);
+            return std::make_unique<GeoJsonSource>(fp, true, path, opts, log);
+        }
+        std::fclose(fp);
+    }
+    return std::make_unique<GdalSource>(path, path, opts, log);
+}
+
+std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log) {
+    auto src = FeatureSource::open(path, opts, log);
+    std::vector<Feature> out;
+    Feature f;
+    while (src->next(f)) out.push_back(std::move(f));
+    return out;
+}
+
+// ------------------------------------------------------------------ output
+
+OutputFile::OutputFile(std::string path, bool overwrite) {
+    if (path.empty() || path == "-") {
+        fp_ = stdout;
+        return;
+    }
+    path_ = std::move(path);
+    std::error_code ec;
+    if (fs::exists(path_, ec) && !overwrite)
+        throw DataError(path_ + ": already exists; add --overwrite to replace it");
+    if (fs::is_directory(path_, ec)) throw DataError(path_ + ": is a directory");
+    fs::path p(path_);
+    fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    temp_ = (dir / ("." + p.stem().string() + ".tmp-" + std::to_string(::getpid()) + p.extension().string()))
+                .string();
+    fp_ = std::fopen(temp_.c_str(), "wb");
+    if (!fp_) throw DataError(path_ + ": cannot write: " + std::strerror(errno));
+}
+
+OutputFile::~OutputFile() {
+    if (!path_.empty() && !committed_) {
+        if (fp_) std::fclose(fp_);
+        std::remove(temp_.c_str());
+    }
+}
+
+void OutputFile::release_stream() {
+    if (fp_ && fp_ != stdout) {
+        std::fclose(fp_);
+        std::remove(temp_.c_str());
+    }
+    fp_ = nullptr;
+}
+
+void OutputFile::commit() {
+    if (path_.empty()) {
+        if (std::fflush(stdout) != 0) throw DataError("<stdout>: write error: " + std::string(std::strerror(errno)));
+        return;
+    }
+    if (fp_) {
+        bool bad = std::ferror(fp_) != 0;
+        if (std::fclose(fp_) != 0) bad = true;
+        fp_ = nullptr;
+        if (bad) throw DataError(path_ + ": write error: " + std::strerror(errno));
+    }
+    if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+        throw DataError(path_ + ": cannot rename the temporary file: " + std::strerror(errno));
+    committed_ = true;
+}
+
+std::string layer_name_for(const Feature& f) {
+    auto t = f.props.get_string("feature_type");
+    if (!t || t->empty()) return "features";
+    if (t->back() == 'y') return t->substr(0, t->size() - 1) + "ies";
+    if (t->back() == 's') return *t;
+    return *t + "s";
+}
+
+namespace {
+
+class JsonSink final : public FeatureSink {
+public:
+    JsonSink(const WriteOptions& o, bool collection) : out_(o.path, o.overwrite), collection_(collection) {
+        if (collection_) buf_ = "{\"type\":\"FeatureCollection\",\"features\":[\n";
+    }
+    void write(const Feature& f) override {
+        if (collection_ && count_ > 0) buf_ += ",\n";
+        append_feature_json(buf_, f);
+        if (!collection_) buf_.push_back('\n');
+        ++count_;
+        if (buf_.size() >= (1u << 20)) flush();
+    }
+    void finish() override {
+        if (collection_) buf_ += count_ ? "\n]}\n" : "]}\n";
+        flush();
+        out_.commit();
+    }
+
+private:
+    void flush() {
+        if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), out_.stream()) != buf_.size())
+            throw DataError(out_.display_name() + ": write error: " + std::strerror(errno));
+        buf_.clear();
+    }
+    OutputFile out_;
+    bool collection_;
+    std::string buf_;
+    std::size_t count_ = 0;
+};
+
+OGRwkbGeometryType ogr_type(GeomType t) {
+    switch (t) {
+        case GeomType::Point: return wkbPoint;
+        case GeomType::MultiPoint: return wkbMultiPoint;
+        case GeomType::LineString: return wkbLineString;
+        case GeomType::MultiLineString: return wkbMultiLineString;
+        case GeomType::Polygon: return wkbPolygon;
+        case GeomType::MultiPolygon: return wkbMultiPolygon;
+        case GeomType::None: break;
+    }
+    return wkbUnknown;
+}
+
+std::unique_ptr<OGRGeometry> to_ogr(const Geometry& g, OGRwkbGeometryType layer_type) {
+    auto ring_of = [&](std::size_t r, auto& ring) {
+        std::size_t from = r == 0 ? 0 : g.ring_ends[r - 1];
+        for (std::size_t i = from; i < g.ring_ends[r]; ++i) ring.addPoint(g.xy[2 * i], g.xy[2 * i + 1]);
+    };
+    auto polygon_of = [&](std::size_t r0, std::size_t r1) {
+        auto poly = std::make_unique<OGRPolygon>();
+        for (std::size_t r = r0; r < r1; ++r) {
+            auto ring = std::make_unique<OGRLinearRing>();
+            ring_of(r, *ring);
+            poly->addRingDirectly(ring.release());
+        }
+        return poly;
+    };
+    std::unique_ptr<OGRGeometry> out;
+    switch (g.type) {
+        case GeomType::None: return nullptr;
+        case GeomType::Point: out = std::make_unique<OGRPoint>(g.xy[0], g.xy[1]); break;
+        case GeomType::MultiPoint: {
+            auto mp = std::make_unique<OGRMultiPoint>();
+            for (std::size_t i = 0; i < g.point_count(); ++i) mp->addGeometryDirectly(new OGRPoint(g.xy[2 * i], g.xy[2 * i + 1]));
+            out = std::move(mp);
+            break;
+        }
+        case GeomType::LineString: {
+            auto l = std::make_unique<OGRLineString>();
+            ring_of(0, *l);
+            out = std::move(l);
+            break;
+        }
+        case GeomType::MultiLineString: {
+            auto ml = std::make_unique<OGRMultiLineString>();
+            for (std::size_t r = 0; r < g.ring_ends.size(); ++r) {
+                auto l = std::make_unique<OGRLineString>();
+                ring_of(r, *l);
+                ml->addGeometryDirectly(l.release());
+            }
+            out = std::move(ml);
+            break;
+        }
+        case GeomType::Polygon: out = polygon_of(0, g.ring_ends.size()); break;
+        case GeomType::MultiPolygon: {
+            auto mp = std::make_unique<OGRMultiPolygon>();
+            for (std::size_t p = 0; p < g.part_ends.size(); ++p)
+                mp->addGeometryDirectly(polygon_of(p == 0 ? 0 : g.part_ends[p - 1], g.part_ends[p]).release());
+            out = std::move(mp);
+            break;
+        }
+    }
+    if (layer_type == wkbMultiPolygon && wkbFlatten(out->getGeometryType()) == wkbPolygon)
+        out.reset(OGRGeometryFactory::forceToMultiPolygon(out.release()));
+    return out;
+}
+
+// GeoPackage and CSV through GDAL. The schema is the union of all features'
+// fields, so features are held until finish().
+class GdalSink final : public FeatureSink {
+public:
+    explicit GdalSink(const WriteOptions& o) : opts_(o), out_(o.path, o.overwrite) {
+        if (o.format == Format::Gpkg && out_.is_stdout())
+            throw UsageError("GeoPackage output needs a file: give -o FILE.gpkg");
+        out_.release_stream();
+    }
+    void write(const Feature& f) override {
+        std::string layer = opts_.format == Format::Csv ? std::string("features") : layer_name_for(f);
+        auto it = index_.find(layer);
+        if (it == index_.end()) {
+            it = index_.emplace(layer, layers_.size()).first;
+            layers_.push_back({layer, {}});
+        }
+        layers_[it->second].features.push_back(f);
+    }
+    void finish() override {
+        gdal_init();
+        const char* driver_name = opts_.format == Format::Gpkg ? "GPKG" : "CSV";
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
+        if (!drv) throw DataError(std::string("GDAL has no ") + driver_name + " driver");
+        std::string target = out_.is_stdout() ? std::string("/vsistdout/") : out_.temp_path();
+        GDALDataset* ds = drv->Create(target.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+        if (!ds) throw DataError(out_.display_name() + ": cannot create: " + gdal_message());
+        try {
+            for (const auto& l : layers_) write_layer(*ds, l);
+        } catch (...) {
+            GDALClose(ds);
+            throw;
+        }
+        GDALClose(ds);
+        if (CPLGetLastErrorType() == CE_Failure) throw DataError(out_.display_name() + ": " + gdal_message());
+        out_.commit();
+    }
+
+private:
+    struct Layer {
+        std::string name;
+        std::vector<Feature> features;
+    };
+
+    void write_layer(GDALDataset& ds, const Layer& l) {
+        // Field types: the widest seen (int < real < string).
+        std::vector<std::string> names;
+        std::map<std::string, OGRFieldType> types;
+        std::map<std::string, bool> is_bool;
+        std::set<GeomType> gtypes;
+        for (const auto& f : l.features) {
+            if (!f.geom.empty()) gtypes.insert(f.geom.type);
+            for (const auto& [k, v] : f.props.entries()) {
+                auto [it, fresh] = types.emplace(k, OFTInteger64);
+                if (fresh) {
+                    names.push_back(k);
+                    is_bool[k] = true;
+                    it->second = OFTMaxType;  // unknown until a non-null value
+                }
+                if (is_null(v)) continue;
+                OGRFieldType t = std::holds_alternative<bool>(v)           ? OFTInteger
+                                 : std::holds_alternative<std::int64_t>(v) ? OFTInteger64
+                                 : std::holds_alternative<double>(v)       ? OFTReal
+                                                                           : OFTString;
+                if (!std::holds_alternative<bool>(v)) is_bool[k] = false;
+                OGRFieldType& cur = it->second;
+                if (cur == OFTMaxType) cur = t;
+                else if (cur != t) {
+                    bool numeric = (cur == OFTInteger || cur == OFTInteger64 || cur == OFTReal) &&
+                                   (t == OFTInteger || t == OFTInteger64 || t == OFTReal);
+                    cur = !numeric ? OFTString : (cur == OFTReal || t == OFTReal) ? OFTReal : OFTInteger64;
+                }
+            }
+        }
+        OGRwkbGeometryType gtype = wkbNone;
+        if (gtypes.size() == 1) gtype = ogr_type(*gtypes.begin());
+        else if (gtypes == std::set<GeomType>{GeomType::Polygon, GeomType::MultiPolygon}) gtype = wkbMultiPolygon;
+        else if (!gtypes.empty()) gtype = wkbUnknown;
+        OGRSpatialReference wgs84;
+        wgs84.SetWellKnownGeogCS("WGS84");
+        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        char** lco = nullptr;
+        if (opts_.format == Format::Csv) {
+            if (gtype != wkbNone) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
+        } else {
+            lco = CSLSetNameValue(lco, "FID", "fid");
+        }
+        OGRLayer* layer = ds.CreateLayer(l.name.c_str(), gtype == wkbNone ? nullptr : &wgs84, gtype, lco);
+        CSLDestroy(lco);
+        if (!layer) throw DataError(out_.display_name() + ": cannot create layer " + l.name + ": " + gdal_message());
+        for (const auto& n : names) {
+            OGRFieldType t = types[n] == OFTMaxType ? OFTString : types[n];
+            OGRFieldDefn fd(n.c_str(), t);
+            if (t == OFTInteger && is_bool[n]) fd.SetSubType(OFSTBoolean);
+            if (layer->CreateField(&fd) != OGRERR_NONE)
+                throw DataError(out_.display_name() + ": cannot create field " + n + ": " + gdal_message());
+        }
+        bool tx = layer->StartTransaction() == OGRERR_NONE;
+        OGRFeatureDefn* defn = layer->GetLayerDefn();
+        for (const auto& f : l.features) {
+            OGRFeature feat(defn);
+            for (const auto& [k, v] : f.props.entries()) {
+                int idx = defn->GetFieldIndex(k.c_str());
+                if (idx < 0 || is_null(v)) continue;
+                if (const auto* b = std::get_if<bool>(&v)) feat.SetField(idx, *b ? 1 : 0);
+                else if (const auto* i = std::get_if<std::int64_t>(&v)) feat.SetField(idx, static_cast<GIntBig>(*i));
+                else if (const auto* d = std::get_if<double>(&v)) feat.SetField(idx, *d);
+                else feat.SetField(idx, as_text(v).c_str());
+            }
+            if (gtype != wkbNone && !f.geom.empty()) feat.SetGeometryDirectly(to_ogr(f.geom, gtype).release());
+            if (layer->CreateFeature(&feat) != OGRERR_NONE)
+                throw DataError(out_.display_name() + ": cannot write a feature to " + l.name + ": " + gdal_message());
+        }
+        if (tx && layer->CommitTransaction() != OGRERR_NONE)
+            throw DataError(out_.display_name() + ": " + gdal_message());
+    }
+
+    WriteOptions opts_;
+    OutputFile out_;
+    std::vector<Layer> layers_;
+    std::map<std::string, std::size_t> index_;
+};
+
+}  // namespace
+
+std::unique_ptr<FeatureSink> FeatureSink::open(const WriteOptions& opts) {
+    switch (opts.format) {
+        case Format::GeoJsonSeq: return std::make_unique<JsonSink>(opts, false);
+        case Format::GeoJson: return std::make_unique<JsonSink>(opts, true);
+        case Format::Csv:
+        case Format::Gpkg: return std::make_unique<GdalSink>(opts);
+    }
+    return nullptr;
+}
+
+}  // namespace atd

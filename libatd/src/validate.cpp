@@ -1,0 +1,245 @@
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+#include <atd/geojson.hpp>
+#include <atd/kato.hpp>
+#include <atd/model.hpp>
+#include <atd/validate.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace atd {
+
+namespace {
+
+struct SettlementPoint {
+    std::string where;
+    std::string kato;
+    std::string district;
+    double x, y;
+};
+
+struct Parented {
+    std::string where;
+    std::string kato;
+    std::string parent;
+};
+
+class Validator {
+public:
+    Validator(const ValidateOptions& o, ValidationResult& r) : opts_(o), r_(r) {}
+
+    // count: how many cases the finding stands for (summary findings stand for several).
+    void add(Severity s, std::string kind, std::string where, std::string msg, std::size_t count = 1) {
+        if (s == Severity::Warning && opts_.strict) s = Severity::Error;
+        r_.counts[kind] += count;
+        (s == Severity::Error ? r_.errors : r_.warnings) += count;
+        r_.findings.push_back({s, std::move(kind), std::move(where), std::move(msg)});
+    }
+
+    void check(const Feature& f, const std::string& where_base) {
+        ++r_.features;
+        const Properties& p = f.props;
+        std::string where = where_base;
+        std::string problem;
+        std::optional<std::string> code;
+        if (const Value* k = p.find(field::kato)) {
+            if (!std::holds_alternative<std::string>(*k)) {
+                add(Severity::Error, "bad_kato", where, "kato must be a string of 9 digits");
+            } else if (auto pr = kato_problem(std::get<std::string>(*k))) {
+                add(Severity::Error, "bad_kato", where, "kato " + *pr);
+            } else {
+                code = std::get<std::string>(*k);
+            }
+            if (code) where += " (kato " + *code + ")";
+        } else {
+            add(Severity::Error, "missing_field", where, "no 'kato' field");
+        }
+        std::string type = p.get_string(field::feature_type).value_or("");
+        if (!p.find(field::feature_type)) {
+            add(Severity::Error, "missing_field", where, "no 'feature_type' field");
+        } else if (!is_feature_type(type)) {
+            add(Severity::Error, "bad_value", where,
+                "feature_type '" + type + "' is not settlement, unit or sub_locality");
+        }
+        if (type == kSettlement) {
+            ++r_.settlements;
+            auto cat = p.get_string(field::category);
+            if (!cat) add(Severity::Error, "missing_field", where, "settlement has no 'category'");
+            else if (!is_category(*cat))
+                add(Severity::Error, "bad_value", where,
+                    "category '" + *cat + "' is not one of city_republican, city_oblast, city_district, kent, aul");
+        } else if (type == kUnit) {
+            ++r_.units;
+            auto kind = p.get_string(field::unit_kind);
+            if (kind && !is_unit_kind(*kind)) add(Severity::Error, "bad_value", where, "unit_kind '" + *kind + "' is unknown");
+        }
+        if (code && is_feature_type(type)) {
+            auto& seen = seen_[type];
+            auto [it, fresh] = seen.emplace(*code, where);
+            if (!fresh) add(Severity::Error, "duplicate_kato", where, "kato " + *code + " also at " + it->second);
+            all_codes_.insert(*code);
+        }
+        for (auto kf : {field::parent_kato, field::okrug_kato, field::district_kato, field::oblast_kato}) {
+            const Value* v = p.find(kf);
+            if (!v || is_null(*v)) continue;
+            if (!std::holds_alternative<std::string>(*v)) {
+                add(Severity::Error, "bad_kato", where, std::string(kf) + " must be a string of 9 digits");
+                continue;
+            }
+            if (auto pr = kato_problem(std::get<std::string>(*v))) {
+                add(Severity::Error, "bad_kato", where, std::string(kf) + " " + *pr);
+                continue;
+            }
+            if (code && !kato_extends(*code, std::get<std::string>(*v)))
+                add(Severity::Error, "kato_hierarchy", where,
+                    std::string(kf) + " " + std::get<std::string>(*v) + " is not above " + *code + " in the code");
+            if (kf == field::parent_kato && code) parented_.push_back({where, *code, std::get<std::string>(*v)});
+        }
+        for (const auto& [key, v] : p.entries()) check_value(key, v, where);
+        check_geometry(f, where, type, code);
+    }
+
+    void check_value(const std::string& key, const Value& v, const std::string& where) {
+        auto sf = parse_stat_field(key);
+        if (!sf) return;
+        if (sf->year && (*sf->year < kMinYear || *sf->year > kMaxYear)) {
+            add(Severity::Error, "bad_year", where, key + ": year " + std::to_string(*sf->year) + " is implausible");
+            return;
+        }
+        if (is_null(v)) return;
+        auto num = as_number(v);
+        if (!num) {
+            add(Severity::Error, "bad_type", where, key + " is not a number");
+            return;
+        }
+        switch (sf->indicator->measure) {
+            case Measure::Count:
+            case Measure::Money:
+                if (*num < 0) add(Severity::Error, "bad_range", where, key + " is negative (" + as_text(v) + ")");
+                break;
+            case Measure::Share:
+                if (*num < 0 || *num > 1)
+                    add(Severity::Error, "bad_range", where, key + " is outside [0,1] (" + as_text(v) + ")");
+                break;
+            case Measure::Rate: break;
+        }
+    }
+
+    void check_geometry(const Feature& f, const std::string& where, const std::string& type,
+                        const std::optional<std::string>& code) {
+        if (f.geom.empty()) {
+            if (type == kUnit) ++units_without_geometry_;
+            else if (type == kSettlement) ++settlements_without_geometry_;
+            return;
+        }
+        if (auto reason = invalid_reason(f.geom)) {
+            add(Severity::Error, "invalid_geometry", where, "invalid geometry: " + *reason);
+            return;
+        }
+        if (type == kSettlement && f.geom.type == GeomType::Point && code) {
+            auto d = f.props.get_string(field::district_kato);
+            if (d) points_.push_back({where, *code, *d, f.geom.xy[0], f.geom.xy[1]});
+        }
+        if (type == kUnit && code && (f.geom.type == GeomType::Polygon || f.geom.type == GeomType::MultiPolygon)) {
+            auto level = f.props.get_number(field::unit_level);
+            if (level && *level == 2) districts_.emplace(*code, PreparedArea(f.geom));
+        }
+    }
+
+    void finish() {
+        for (const auto& p : parented_)
+            if (!all_codes_.count(p.parent))
+                add(Severity::Error, "missing_parent", p.where, "parent_kato " + p.parent + " is not in the dataset");
+        for (const auto& s : points_) {
+            auto it = districts_.find(s.district);
+            if (it == districts_.end()) continue;
+            if (!it->second.covers(s.x, s.y)) {
+                add(Severity::Warning, "outside_district", s.where,
+                    "lies outside the polygon of its district " + s.district);
+            }
+        }
+        if (units_without_geometry_)
+            add(Severity::Warning, "unit_without_geometry", "dataset",
+                std::to_string(units_without_geometry_) + " units have no geometry", units_without_geometry_);
+        if (settlements_without_geometry_)
+            add(Severity::Warning, "settlement_without_geometry", "dataset",
+                std::to_string(settlements_without_geometry_) + " settlements have no geometry",
+                settlements_without_geometry_);
+    }
+
+private:
+    const ValidateOptions& opts_;
+    ValidationResult& r_;
+    std::unordered_map<std::string, std::unordered_map<std::string, std::string>> seen_;
+    std::unordered_set<std::string> all_codes_;
+    std::vector<Parented> parented_;
+    std::vector<SettlementPoint> points_;
+    std::unordered_map<std::string, PreparedArea> districts_;
+    std::size_t units_without_geometry_ = 0, settlements_without_geometry_ = 0;
+};
+
+}  // namespace
+
+ValidationResult validate(const ValidateOptions& opts, Log& log, Progress& progress) {
+    ValidationResult r;
+    Validator v(opts, r);
+    Feature f;
+    for (const auto& path : opts.inputs) {
+        auto src = FeatureSource::open(path, opts.read, log);
+        while (src->next(f)) {
+            v.check(f, src->where());
+            progress.tick();
+        }
+    }
+    v.finish();
+    progress.done();
+    return r;
+}
+
+std::string format_text(const ValidationResult& r) {
+    std::string out;
+    for (const auto& f : r.findings) {
+        out += f.where + ": " + (f.severity == Severity::Error ? "error" : "warning") + ": " + f.kind + ": " +
+               f.message + "\n";
+    }
+    out += "checked " + std::to_string(r.features) + " features (" + std::to_string(r.settlements) +
+           " settlements, " + std::to_string(r.units) + " units): " + std::to_string(r.errors) + " errors, " +
+           std::to_string(r.warnings) + " warnings\n";
+    for (const auto& [kind, n] : r.counts) out += "  " + kind + ": " + std::to_string(n) + "\n";
+    return out;
+}
+
+std::string format_json(const ValidationResult& r) {
+    std::string out = "{\"features\":" + std::to_string(r.features) + ",\"settlements\":" +
+                      std::to_string(r.settlements) + ",\"units\":" + std::to_string(r.units) +
+                      ",\"errors\":" + std::to_string(r.errors) + ",\"warnings\":" + std::to_string(r.warnings) +
+                      ",\"counts\":{";
+    bool first = true;
+    for (const auto& [kind, n] : r.counts) {
+        if (!first) out += ",";
+        first = false;
+        append_json_string(out, kind);
+        out += ":" + std::to_string(n);
+    }
+    out += "},\"findings\":[";
+    first = true;
+    for (const auto& f : r.findings) {
+        out += first ? "\n" : ",\n";
+        first = false;
+        out += "{\"severity\":";
+        append_json_string(out, f.severity == Severity::Error ? "error" : "warning");
+        out += ",\"kind\":";
+        append_json_string(out, f.kind);
+        out += ",\"where\":";
+        append_json_string(out, f.where);
+        out += ",\"message\":";
+        append_json_string(out, f.message);
+        out += "}";
+    }
+    out += "\n]}\n";
+    return out;
+}
+
+}  // namespace atd
