@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job on the bundled real data (datasets/kz): sets everything up,
+# builds canonical settlements and units, validates them, and writes
+# out/kz.gpkg (open it in QGIS) and out/validation.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh build
+bin=build/tools
+kz=datasets/kz
+mkdir -p out
+
+"$bin/atd-ingest" --kato "$kz/kato.csv" \
+  --points "$kz/settlement_points.csv" \
+  --boundaries "$kz/districts.geojson" --boundaries "$kz/oblasts.geojson" --make-valid \
+  --categories "$kz/categories.csv" \
+  --stats "$kz/population_2023.csv" --stats "$kz/population_osm.csv" \
+  -o out/kz.geojsons --overwrite
+
+"$bin/atd-validate" out/kz.geojsons -o out/validation.txt --overwrite
+"$bin/atd-validate" out/kz.geojsons -f json -o out/validation.json --overwrite -q
+"$bin/atd-ingest" out/kz.geojsons -o out/kz.gpkg --overwrite -q
+
+echo
+echo "Done. Results:"
+echo "  out/kz.gpkg          settlements and units (GeoPackage; layers 'settlements' and 'units')"
+echo "  out/kz.geojsons      the same as a GeoJSON Sequence, for atd pipelines"
+echo "  out/validation.txt   validation findings with counts ($(tail -n +1 out/validation.txt | grep -m1 '^checked'))"
