@@ -19,10 +19,10 @@ int main(int argc, char** argv) {
     app.add_option("--points-name-field", o.points_name_field, "name field for --points-join name (default: name_ru or name)");
     app.add_option("--points-district-field", o.points_district_field,
                    "district KATO field for --points-join name (default: district_kato or adm2_kato)");
-    app.add_option("--boundaries", o.boundaries, "unit polygons joined by KATO code (repeatable)");
+    app.add_option("--boundaries", o.boundaries, "unit polygons joined by KATO code (repeatable)")->allow_extra_args(false);
     app.add_option("--boundaries-key", o.boundaries_key, "KATO field of the boundaries (default: kato, KATO or kato_code)");
-    app.add_option("--stats", o.stats, "statistics table, long (kato,year,indicator,value) or wide (kato,pop_2023,...); repeatable");
-    app.add_option("--categories", o.categories, "table of kato,category[,category_source] overriding the KATO type (repeatable)");
+    app.add_option("--stats", o.stats, "statistics table, long (kato,year,indicator,value) or wide (kato,pop_2023,...); repeatable")->allow_extra_args(false);
+    app.add_option("--categories", o.categories, "table of kato,category[,category_source] overriding the KATO type (repeatable)")->allow_extra_args(false);
     app.add_flag("--make-valid", o.make_valid, "repair invalid boundary polygons with GEOS MakeValid (marked geom_repaired)");
     app.add_flag("--sub-localities", o.sub_localities, "also write the depth-5 localities inside settlements");
     app.add_flag("--strict", o.strict, "unmatched, conflicting or unknown rows are errors");

@@ -26,7 +26,7 @@ Tool::Tool(std::string name, std::string description) : name_(std::move(name)), 
 }
 
 void Tool::add_inputs(const std::string& help) {
-    app_.add_option("-i,--input,input", inputs_, help);
+    app_.add_option("-i,--input,input", inputs_, help)->allow_extra_args(false);
 }
 
 void Tool::add_output(std::vector<std::string> formats) {
