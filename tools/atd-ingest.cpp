@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     app.add_flag("--sub-localities", o.sub_localities, "also write the depth-5 localities inside settlements");
     app.add_flag("--strict", o.strict, "unmatched, conflicting or unknown rows are errors");
     return tool.run(argc, argv, [&] {
-        o.inputs = tool.inputs();
+        o.inputs = o.kato.empty() ? tool.inputs_or_stdin() : tool.inputs();
         o.read = tool.read_options();
         auto sink = atd::FeatureSink::open(tool.write_options());
         auto progress = tool.progress("features");

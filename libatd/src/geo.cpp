@@ -22,27 +22,48 @@ OGRSpatialReference wgs84_lonlat() {
 }
 }  // namespace
 
+namespace {
+// GDAL reports through return values here; its own printing is silenced.
+struct QuietGdal {
+    QuietGdal() { CPLPushErrorHandler(CPLQuietErrorHandler); }
+    ~QuietGdal() { CPLPopErrorHandler(); }
+};
+}  // namespace
+
+namespace {
+bool names_wgs84_lonlat(std::string_view crs) {
+    for (std::string_view n : {"OGC:CRS84", "CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
+                               "EPSG:4326", "urn:ogc:def:crs:EPSG::4326", "WGS84"})
+        if (crs == n) return true;
+    return false;
+}
+}  // namespace
+
 Reprojector::Reprojector(const std::string& crs) : name_(crs) {
+    if (names_wgs84_lonlat(crs)) return;  // lon/lat already, as GeoJSON readers treat EPSG:4326
+    QuietGdal quiet;
     OGRSpatialReference src;
     if (src.SetFromUserInput(crs.c_str()) != OGRERR_NONE)
         throw UsageError("unknown CRS '" + crs + "'");
     init(&src);
 }
 
-Reprojector::Reprojector(const void* ogr_srs) {
-    if (!ogr_srs) return;
+std::unique_ptr<Reprojector> Reprojector::from_handle(const void* ogr_srs) {
+    std::unique_ptr<Reprojector> r(new Reprojector());
+    if (!ogr_srs) return r;
     auto* s = OGRSpatialReference::FromHandle(static_cast<OGRSpatialReferenceH>(const_cast<void*>(ogr_srs)));
     const char* n = s->GetName();
-    name_ = n ? n : "layer CRS";
+    r->name_ = n ? n : "layer CRS";
     OGRSpatialReference src(*s);
-    init(&src);
+    r->init(&src);
+    return r;
 }
 
 void Reprojector::init(void* srs_ptr) {
     auto* src = static_cast<OGRSpatialReference*>(srs_ptr);
     src->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     OGRSpatialReference dst = wgs84_lonlat();
-    const char* opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=NO", nullptr};
+    const char* opts[] = {"CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS", nullptr};
     if (src->IsSame(&dst, opts)) return;
     transform_ = OGRCreateCoordinateTransformation(src, &dst);
     if (!transform_) throw UsageError("cannot transform from CRS '" + name_ + "' to WGS84");
@@ -54,6 +75,7 @@ Reprojector::~Reprojector() {
 
 void Reprojector::apply(Geometry& g) const {
     if (!transform_ || g.xy.empty()) return;
+    QuietGdal quiet;
     auto* ct = static_cast<OGRCoordinateTransformation*>(transform_);
     std::size_t n = g.point_count();
     std::vector<double> x(n), y(n);

@@ -339,8 +339,11 @@ struct GeoJsonReader::Impl {
 
     // Handles a parsed top-level object: a Feature (returns true with f filled)
     // or a FeatureCollection (sets up array iteration, returns false).
-    bool take_top_level(Feature& f) {
+    bool take_top_level(Feature& f, std::size_t record_end) {
         od::object obj = doc.get_object();
+        std::string_view raw = obj.raw_json();
+        if (raw.data() + raw.size() < buf.data() + record_end) throw DataError("unexpected text after the object");
+        obj.reset();
         std::string_view type;
         auto t = obj.find_field_unordered("type");
         if (t.error() || t.get_string().get(type))
@@ -348,8 +351,6 @@ struct GeoJsonReader::Impl {
         if (type == "Feature") {
             obj.reset();
             parse_feature_object(obj, f, z);
-            const char* rest = nullptr;
-            if (!doc.current_location().get(rest)) throw DataError("unexpected text after the feature");
             return true;
         }
         if (type != "FeatureCollection")
@@ -395,13 +396,13 @@ struct GeoJsonReader::Impl {
                 record_line = 0;
                 begin = end;
                 start_document(start, stop);
-                if (take_top_level(f)) { mode = Mode::SeqLF; return true; }
+                if (take_top_level(f, stop)) { mode = Mode::SeqLF; return true; }
                 continue;
             }
             std::size_t start = 0, stop = 0;
             if (!next_record(start, stop)) return false;
             start_document(start, stop);
-            if (take_top_level(f)) return true;
+            if (take_top_level(f, stop)) return true;
         }
     }
 };

@@ -275,8 +275,8 @@ private:
         if (!opts_.src_crs.empty()) {
             reproject_ = std::make_unique<Reprojector>(opts_.src_crs);
         } else if (srs) {
-            reproject_ = std::make_unique<Reprojector>(static_cast<const void*>(OGRSpatialReference::ToHandle(
-                const_cast<OGRSpatialReference*>(srs))));
+            reproject_ = Reprojector::from_handle(
+                OGRSpatialReference::ToHandle(const_cast<OGRSpatialReference*>(srs)));
         }
         if (reproject_ && !reproject_->needed()) reproject_.reset();
         check_range_ = !reproject_;
@@ -296,8 +296,8 @@ private:
             f.geom = from_ogr(geom);
             if (reproject_) reproject_->apply(f.geom);
             else if (check_range_ && !within_lonlat(f.geom))
-                throw DataError("coordinates are outside the lon/lat range; the input seems projected "
-                                "and declares no CRS: give it with --src-crs");
+                throw DataError("coordinates are outside the lon/lat range; the input seems projected: "
+                                "give its CRS with --src-crs");
         } catch (const DataError& e) {
             throw DataError(where() + ": " + e.what());
         }

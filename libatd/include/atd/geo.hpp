@@ -14,8 +14,8 @@ public:
     // crs: anything OGRSpatialReference::SetFromUserInput accepts (EPSG:3857, WKT, PROJ string).
     // Throws UsageError if the CRS is unknown.
     explicit Reprojector(const std::string& crs);
-    // From an OGRSpatialReference handle (OGRSpatialReferenceH); null means WGS84.
-    explicit Reprojector(const void* ogr_srs);
+    // From an OGRSpatialReference handle (OGRSpatialReferenceH).
+    static std::unique_ptr<Reprojector> from_handle(const void* ogr_srs);
     ~Reprojector();
     Reprojector(const Reprojector&) = delete;
     Reprojector& operator=(const Reprojector&) = delete;
@@ -27,6 +27,7 @@ public:
     const std::string& source_name() const { return name_; }
 
 private:
+    Reprojector() = default;
     void init(void* srs);
     void* transform_ = nullptr;  // OGRCoordinateTransformationH
     std::string name_;

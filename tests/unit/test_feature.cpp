@@ -1,0 +1,32 @@
+#include <atd/feature.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace atd;
+
+TEST_CASE("properties keep order; set replaces in place") {
+    Properties p;
+    p.append("kato", std::string("101010000"));
+    p.append("pop_2023", std::int64_t{5});
+    p.set("name_ru", std::string("Семей"));
+    p.set("pop_2023", 6.5);
+    REQUIRE(p.size() == 3);
+    CHECK(p.entries()[1].first == "pop_2023");
+    CHECK(p.get_number("pop_2023") == 6.5);
+    CHECK(p.get_string("kato") == "101010000");
+    CHECK_FALSE(p.get_number("kato"));
+    CHECK(p.erase("kato"));
+    CHECK_FALSE(p.find("kato"));
+    CHECK_FALSE(p.erase("kato"));
+}
+
+TEST_CASE("values as text and numbers") {
+    CHECK(as_text(Value{std::int64_t{-4}}) == "-4");
+    CHECK(as_text(Value{2.5}) == "2.5");
+    CHECK(as_text(Value{true}) == "true");
+    CHECK(as_text(Value{}).empty());
+    CHECK(as_number(Value{std::int64_t{3}}) == 3.0);
+    CHECK_FALSE(as_number(Value{true}));
+    CHECK(geom_type_from_name("MultiPolygon") == GeomType::MultiPolygon);
+    CHECK_FALSE(geom_type_from_name("GeometryCollection"));
+}

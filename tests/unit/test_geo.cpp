@@ -1,0 +1,69 @@
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace atd;
+
+namespace {
+Geometry square(double x0, double y0, double s) {
+    Geometry g;
+    g.type = GeomType::Polygon;
+    g.xy = {x0, y0, x0 + s, y0, x0 + s, y0 + s, x0, y0 + s, x0, y0};
+    g.ring_ends = {5};
+    return g;
+}
+}  // namespace
+
+TEST_CASE("Web Mercator to lon/lat") {
+    Reprojector r("EPSG:3857");
+    REQUIRE(r.needed());
+    Geometry g = Geometry::point(8905559.263461886, 6446275.841017158);  // 80 E, 50 N
+    r.apply(g);
+    CHECK(g.xy[0] == doctest::Approx(80.0).epsilon(1e-9));
+    CHECK(g.xy[1] == doctest::Approx(50.0).epsilon(1e-9));
+    CHECK_FALSE(Reprojector("EPSG:4326").needed());
+    CHECK_FALSE(Reprojector("OGC:CRS84").needed());
+    CHECK_THROWS_AS(Reprojector("EPSG:99999999"), UsageError);
+}
+
+TEST_CASE("lon/lat range check") {
+    CHECK(within_lonlat(Geometry::point(80, 50)));
+    CHECK_FALSE(within_lonlat(Geometry::point(8905559, 6446275)));
+}
+
+TEST_CASE("validity with reason and location; repair") {
+    CHECK_FALSE(invalid_reason(square(0, 0, 1)));
+    Geometry bowtie;
+    bowtie.type = GeomType::Polygon;
+    bowtie.xy = {0, 0, 2, 2, 2, 0, 0, 2, 0, 0};
+    bowtie.ring_ends = {5};
+    auto r = invalid_reason(bowtie);
+    REQUIRE(r);
+    CHECK(r->find("Self-intersection at (1.000000, 1.000000)") != std::string::npos);
+    CHECK(make_valid_polygonal(bowtie));
+    CHECK(bowtie.type == GeomType::MultiPolygon);
+    CHECK_FALSE(invalid_reason(bowtie));
+    Geometry ok = square(0, 0, 1);
+    CHECK_FALSE(make_valid_polygonal(ok));
+
+    Geometry short_ring;
+    short_ring.type = GeomType::Polygon;
+    short_ring.xy = {0, 0, 1, 0, 0, 0};
+    short_ring.ring_ends = {3};
+    CHECK(invalid_reason(short_ring)->find("fewer than 4 points") != std::string::npos);
+}
+
+TEST_CASE("prepared point-in-polygon") {
+    PreparedArea a(square(70, 50, 2));
+    CHECK(a.covers(71, 51));
+    CHECK(a.covers(70, 51));  // on the boundary
+    CHECK_FALSE(a.covers(73, 51));
+}
+
+TEST_CASE("geodesic distance on WGS84") {
+    // Astana to Almaty, about 970 km.
+    double d = geodesic_km(71.4304, 51.1282, 76.9286, 43.2567);
+    CHECK(d == doctest::Approx(971.0).epsilon(0.01));
+    CHECK(geodesic_km(0, 0, 1, 0) == doctest::Approx(111.319).epsilon(1e-4));
+}

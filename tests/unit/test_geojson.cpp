@@ -1,0 +1,147 @@
+#include "helpers.hpp"
+
+#include <atd/error.hpp>
+#include <atd/geojson.hpp>
+
+#include <doctest/doctest.h>
+
+#include <limits>
+#include <vector>
+
+using namespace atd;
+using atd::test::TempFile;
+
+namespace {
+std::vector<Feature> parse(const std::string& text) {
+    TempFile t(text);
+    std::FILE* fp = std::fopen(t.path().c_str(), "rb");
+    GeoJsonReader r(fp, "in.json");
+    std::vector<Feature> out;
+    Feature f;
+    try {
+        while (r.next(f)) out.push_back(f);
+    } catch (...) {
+        std::fclose(fp);
+        throw;
+    }
+    std::fclose(fp);
+    return out;
+}
+
+std::string error_of(const std::string& text) {
+    try {
+        parse(text);
+    } catch (const DataError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string to_json(const Feature& f) {
+    std::string s;
+    append_feature_json(s, f);
+    return s;
+}
+}  // namespace
+
+TEST_CASE("sequences, collections and single features read alike") {
+    const std::string a = R"({"type":"Feature","properties":{"kato":"101010000","pop":5},"geometry":{"type":"Point","coordinates":[80.25,50.4]}})";
+    const std::string b = R"({"type":"Feature","properties":{"kato":"101033100"},"geometry":null})";
+    auto seq = parse(a + "\n" + b + "\n");
+    auto rs = parse("\x1e" + a + "\n\x1e" + b + "\n");
+    auto fc = parse("{\n \"type\": \"FeatureCollection\",\n \"features\": [\n" + a + ",\n" + b + "\n]\n}\n");
+    auto fc_line = parse(R"({"type":"FeatureCollection","features":[)" + a + "," + b + "]}");
+    auto single = parse("{\n\"type\":\"Feature\",\n\"properties\":{\"kato\":\"101010000\",\"pop\":5},\n"
+                        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[80.25,50.4]}\n}\n");
+    REQUIRE(seq.size() == 2);
+    for (const auto* other : {&rs, &fc, &fc_line}) {
+        REQUIRE(other->size() == 2);
+        CHECK(to_json((*other)[0]) == to_json(seq[0]));
+        CHECK(to_json((*other)[1]) == to_json(seq[1]));
+    }
+    REQUIRE(single.size() == 1);
+    CHECK(to_json(single[0]) == to_json(seq[0]));
+    CHECK(to_json(seq[0]) == a);
+    CHECK(to_json(seq[1]) == b);
+}
+
+TEST_CASE("empty input has no features") {
+    CHECK(parse("").empty());
+    CHECK(parse("\n\n  \n").empty());
+}
+
+TEST_CASE("property values keep their JSON types") {
+    auto f = parse(R"({"type":"Feature","properties":{"s":"Қостанай \"x\"","i":-3,"d":2.5,"b":true,"n":null,"o":{"a":[1,2]},"big":18446744073709551615},"geometry":null})");
+    REQUIRE(f.size() == 1);
+    const auto& p = f[0].props;
+    CHECK(std::get<std::string>(*p.find("s")) == "Қостанай \"x\"");
+    CHECK(std::get<std::int64_t>(*p.find("i")) == -3);
+    CHECK(std::get<double>(*p.find("d")) == 2.5);
+    CHECK(std::get<bool>(*p.find("b")));
+    CHECK(is_null(*p.find("n")));
+    CHECK(std::get<RawJson>(*p.find("o")).text == R"({"a":[1,2]})");
+    CHECK(std::holds_alternative<double>(*p.find("big")));
+}
+
+TEST_CASE("every geometry type round-trips") {
+    const char* geoms[] = {
+        R"({"type":"Point","coordinates":[1.5,2]})",
+        R"({"type":"MultiPoint","coordinates":[[1,2],[3,4]]})",
+        R"({"type":"LineString","coordinates":[[1,2],[3,4],[5,6]]})",
+        R"({"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[5,6],[7,8]]]})",
+        R"({"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,0]],[[1,1],[2,1],[2,2],[1,1]]]})",
+        R"({"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]],[[5.1,5.1],[5.2,5.1],[5.2,5.2],[5.1,5.1]]]]})",
+    };
+    for (const char* g : geoms) {
+        std::string text = std::string(R"({"type":"Feature","properties":{},"geometry":)") + g + "}";
+        auto f = parse(text);
+        REQUIRE(f.size() == 1);
+        std::string out;
+        append_geometry_json(out, f[0].geom);
+        CHECK(out == g);
+    }
+    auto mp = parse(R"({"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]],[[5.1,5.1],[5.2,5.1],[5.2,5.2],[5.1,5.1]]]]}})");
+    CHECK(mp[0].geom.ring_ends == std::vector<std::uint32_t>{4, 8, 12});
+    CHECK(mp[0].geom.part_ends == std::vector<std::uint32_t>{1, 3});
+}
+
+TEST_CASE("members may come in any order") {
+    auto f = parse(R"({"geometry":{"coordinates":[3,4],"type":"Point"},"properties":{"k":1},"type":"Feature"})");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].geom == Geometry::point(3, 4));
+}
+
+TEST_CASE("errors name the feature and the line") {
+    const std::string ok = R"({"type":"Feature","properties":{},"geometry":null})";
+    CHECK(error_of(ok + "\n" + ok + "\n" + R"({"type":"Feature","properties":{"a":1,},"geometry":null})" + "\n")
+              .find("in.json: feature 3 (line 3): invalid JSON") == 0);
+    CHECK(error_of(ok + "\n" + R"({"type":"Feature","properties":{"a":)").find("feature 2 (line 2)") != std::string::npos);
+    CHECK(error_of("hello world\n").find("not GeoJSON") != std::string::npos);
+    CHECK(error_of(R"({"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[]}})")
+              .find("GeometryCollection is not supported") != std::string::npos);
+    CHECK(error_of(R"({"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[1,2]}})")
+              .find("wrong nesting depth") != std::string::npos);
+    CHECK(error_of(R"({"type":"Feature","properties":{"x":1e999},"geometry":null})").find("feature 1") !=
+          std::string::npos);
+    CHECK(error_of(R"({"type":"Feature","properties":{"x":NaN},"geometry":null})").find("invalid JSON") !=
+          std::string::npos);
+    CHECK(error_of(R"({"type":"Point","coordinates":[1,2]})").find("expected a Feature or FeatureCollection") !=
+          std::string::npos);
+    CHECK(error_of(ok + " {}\n").find("feature 1 (line 1): unexpected text after the object") != std::string::npos);
+    CHECK(error_of(ok + " trailing\n").find("feature 1 (line 1): invalid JSON") != std::string::npos);
+}
+
+TEST_CASE("numbers are written without the locale and keep reals real") {
+    std::string s;
+    append_json_number(s, 5.0);
+    s += ' ';
+    append_json_number(s, 0.1);
+    s += ' ';
+    append_json_number(s, 1e21);
+    s += ' ';
+    append_json_number(s, std::numeric_limits<double>::quiet_NaN());
+    CHECK(s == "5.0 0.1 1e+21 null");
+    std::string t;
+    append_json_string(t, "a\"b\\c\n\x01");
+    CHECK(t == R"("a\"b\\c\n\u0001")");
+}

@@ -1,0 +1,126 @@
+#include "helpers.hpp"
+
+#include <atd/error.hpp>
+#include <atd/io.hpp>
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+using namespace atd;
+using atd::test::TempFile;
+namespace fs = std::filesystem;
+
+namespace {
+Feature settlement(const char* kato, double x, double y) {
+    Feature f;
+    f.props.append("feature_type", std::string("settlement"));
+    f.props.append("kato", std::string(kato));
+    f.props.append("pop_2023", std::int64_t{1200});
+    f.props.append("share", 0.25);
+    f.props.append("ok", true);
+    f.geom = Geometry::point(x, y);
+    return f;
+}
+
+std::string temp_dir() {
+    std::string d = "/tmp/atd_io_XXXXXX";
+    REQUIRE(mkdtemp(d.data()));
+    return d;
+}
+}  // namespace
+
+TEST_CASE("format names and extensions") {
+    CHECK(format_from_name("gpkg") == Format::Gpkg);
+    CHECK_FALSE(format_from_name("shp"));
+    CHECK(format_from_path("a/b.GPKG") == Format::Gpkg);
+    CHECK(format_from_path("x.geojsons") == Format::GeoJsonSeq);
+    CHECK(format_from_path("x.geojson") == Format::GeoJson);
+    CHECK_FALSE(format_from_path("x.txt"));
+}
+
+TEST_CASE("an output is written whole or not at all, and not over an existing file") {
+    auto dir = temp_dir();
+    std::string path = dir + "/out.geojsons";
+    {
+        auto sink = FeatureSink::open({Format::GeoJsonSeq, path, false});
+        sink->write(settlement("101010000", 80, 50));
+        CHECK_FALSE(fs::exists(path));  // still a temporary file
+        // destroyed without finish(): nothing is left
+    }
+    CHECK(fs::is_empty(dir));
+    {
+        auto sink = FeatureSink::open({Format::GeoJsonSeq, path, false});
+        sink->write(settlement("101010000", 80, 50));
+        sink->finish();
+    }
+    CHECK(atd::test::read_file(path) ==
+          R"({"type":"Feature","properties":{"feature_type":"settlement","kato":"101010000","pop_2023":1200,"share":0.25,"ok":true},"geometry":{"type":"Point","coordinates":[80,50]}})"
+          "\n");
+    CHECK_THROWS_WITH_AS(FeatureSink::open({Format::GeoJsonSeq, path, false}),
+                         doctest::Contains("already exists; add --overwrite"), DataError);
+    CHECK_NOTHROW(FeatureSink::open({Format::GeoJsonSeq, path, true}));
+    CHECK_THROWS_AS(FeatureSink::open({Format::GeoJsonSeq, "/nonexistent-dir/x.geojsons", false}), DataError);
+    CHECK_THROWS_AS(FeatureSink::open({Format::Gpkg, "", false}), UsageError);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("GeoPackage round trip keeps types, layers and geometry") {
+    auto dir = temp_dir();
+    std::string path = dir + "/t.gpkg";
+    {
+        auto sink = FeatureSink::open({Format::Gpkg, path, false});
+        sink->write(settlement("101010000", 80.25, 50.4));
+        Feature u;
+        u.props.append("feature_type", std::string("unit"));
+        u.props.append("kato", std::string("101000000"));
+        u.geom.type = GeomType::Polygon;
+        u.geom.xy = {80, 50, 81, 50, 81, 51, 80, 50};
+        u.geom.ring_ends = {4};
+        sink->write(u);
+        sink->finish();
+    }
+    Log log;
+    auto back = read_all(path, {}, log);
+    REQUIRE(back.size() == 2);
+    // Layers come back in creation order: settlements, then units.
+    const auto& s = back[0];
+    CHECK(s.props.get_string("kato") == "101010000");
+    CHECK(std::get<std::int64_t>(*s.props.find("pop_2023")) == 1200);
+    CHECK(std::get<double>(*s.props.find("share")) == 0.25);
+    CHECK(std::get<bool>(*s.props.find("ok")));
+    CHECK(s.geom == Geometry::point(80.25, 50.4));
+    CHECK(back[1].geom.type == GeomType::Polygon);
+    CHECK(layer_name_for(back[1]) == "units");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("CSV output with WKT geometry") {
+    auto dir = temp_dir();
+    std::string path = dir + "/t.csv";
+    auto sink = FeatureSink::open({Format::Csv, path, false});
+    sink->write(settlement("101010000", 80.25, 50.4));
+    sink->finish();
+    std::string text = atd::test::read_file(path);
+    CHECK(text.find("WKT,feature_type,kato,pop_2023,share,ok") == 0);
+    // GDAL quotes text that looks like a number, so codes keep their leading zeros in spreadsheets.
+    CHECK(text.find(R"("POINT (80.25 50.4)",settlement,"101010000",)") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("GDAL sources: projected CSV with --src-crs, missing files, declared CRS in GeoJSON") {
+    Log log;
+    TempFile csv("kato,WKT\n101010000,POINT (8905559.263461886 6446275.841017158)\n", ".csv");
+    ReadOptions ro;
+    ro.src_crs = "EPSG:3857";
+    auto f = read_all(csv.path(), ro, log);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].geom.xy[0] == doctest::Approx(80.0));
+    CHECK_THROWS_WITH_AS(read_all(csv.path(), {}, log), doctest::Contains("seems projected: give its CRS with --src-crs"), DataError);
+    CHECK_THROWS_WITH_AS(read_all("/nonexistent/file.geojson", {}, log), "/nonexistent/file.geojson: no such file",
+                         DataError);
+    TempFile gj(R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[8905559.263461886,6446275.841017158]}}]})");
+    auto g = read_all(gj.path(), {}, log);
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].geom.xy[1] == doctest::Approx(50.0));
+}
