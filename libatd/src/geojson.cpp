@@ -318,10 +318,13 @@ struct GeoJsonReader::Impl {
             start = begin;
             stop = rec_end;
             record_line = line_no;
-            for (std::size_t i = start; i < stop; ++i)
-                if (buf[i] == '\n') ++line_no;
+            if (sep == kRS) {
+                for (std::size_t i = start; i < stop; ++i)
+                    if (buf[i] == '\n') ++line_no;
+            } else if (hit) {
+                ++line_no;
+            }
             begin = hit ? rec_end + 1 : end;
-            if (hit && sep == '\n') ++line_no;
             while (start < stop && (is_space(buf[start]) || buf[start] == kRS)) {
                 if (buf[start] == '\n') ++record_line;
                 ++start;

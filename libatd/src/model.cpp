@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 
 namespace atd {
 
@@ -99,9 +100,13 @@ const std::vector<Indicator>& indicators() {
 }
 
 const Indicator* find_indicator(std::string_view name) {
-    for (const auto& i : indicators())
-        if (i.name == name) return &i;
-    return nullptr;
+    static const std::unordered_map<std::string_view, const Indicator*> index = [] {
+        std::unordered_map<std::string_view, const Indicator*> m;
+        for (const auto& i : indicators()) m.emplace(i.name, &i);
+        return m;
+    }();
+    auto it = index.find(name);
+    return it == index.end() ? nullptr : it->second;
 }
 
 std::optional<StatField> parse_stat_field(std::string_view field) {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmarks of the foundation, side by side with peers in one run.
+#   1. atd-ingest of the whole KATO classifier joined with geocoded settlements,
+#      boundaries, categories and statistics (target: under 1 s).
+#   2. 1 million point features through atd-ingest (GeoJSONSeq in and out)
+#      against ogr2ogr -f GeoJSONSeq /vsistdout/ on the same file (target: >= 5x).
+#   3. atd-validate streaming the same million features.
+# Usage: bench/run.sh [N]   (N points, default 1000000); needs a build in build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+bin=build/tools
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+kz=datasets/kz
+
+measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  read -r wall user sys kb <"$work/time"
+  printf '%-34s %8.2f %8.2f %8.2f %8.1f\n' "$label" "$wall" "$user" "$sys" "$(echo "$kb/1024" | bc -l)"
+  echo "$wall" >"$work/last"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "gdal: $(gdal-config --version); atd: $($bin/atd --version)"
+printf '%-34s %8s %8s %8s %8s\n' "run" "wall_s" "user_s" "sys_s" "peak_MB"
+
+measure "ingest kz (kato+points+bounds+stats)" "$bin/atd-ingest" --kato "$kz/kato.csv" --points "$kz/settlement_points.csv" \
+  --boundaries "$kz/districts.geojson" --boundaries "$kz/oblasts.geojson" --make-valid \
+  --categories "$kz/categories.csv" --stats "$kz/population_2023.csv" --stats "$kz/population_osm.csv" -q
+measure "ingest kz classifier+points only" "$bin/atd-ingest" --kato "$kz/kato.csv" --points "$kz/settlement_points.csv" -q
+
+python3 bench/make-points.py "$n" >"$work/points.geojsons"
+size=$(du -m "$work/points.geojsons" | cut -f1)
+echo "input: $n points, ${size} MB GeoJSONSeq"
+measure "atd-ingest pass-through" "$bin/atd-ingest" "$work/points.geojsons" -q -o "$work/atd.geojsons"
+atd=$(cat "$work/last")
+measure "ogr2ogr -f GeoJSONSeq /vsistdout/" ogr2ogr -f GeoJSONSeq /vsistdout/ "$work/points.geojsons"
+ogr=$(cat "$work/last")
+measure "atd-validate (streaming)" "$bin/atd-validate" "$work/points.geojsons" -q -o "$work/report.txt"
+echo "speed-up of atd-ingest over ogr2ogr: $(echo "scale=2; $ogr / $atd" | bc -l)x"
