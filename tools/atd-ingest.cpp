@@ -16,11 +16,11 @@ int main(int argc, char** argv) {
     app.add_option("--points-join", o.points_join, "join points by 'kato' code (default) or by 'name' within a district")
         ->check(CLI::IsMember({"kato", "name"}));
     app.add_option("--points-key", o.points_key, "KATO field of the points (default: kato, kato_code, KATO or code)");
-    app.add_option("--points-name-field", o.points_name_field, "name field for --points-join name (default: name_ru or name)");
+    app.add_option("--points-name-field", o.points_name_field, "name field for --points-join name (default: name_ru, name or NAME)");
     app.add_option("--points-district-field", o.points_district_field,
-                   "district KATO field for --points-join name (default: district_kato or adm2_kato)");
+                   "district KATO field for --points-join name (default: district_kato, adm2_kato or district_code)");
     app.add_option("--boundaries", o.boundaries, "unit polygons joined by KATO code (repeatable)")->allow_extra_args(false);
-    app.add_option("--boundaries-key", o.boundaries_key, "KATO field of the boundaries (default: kato, KATO or kato_code)");
+    app.add_option("--boundaries-key", o.boundaries_key, "KATO field of the boundaries (default: kato, KATO, kato_code or code)");
     app.add_option("--stats", o.stats, "statistics table, long (kato,year,indicator,value) or wide (kato,pop_2023,...); repeatable")->allow_extra_args(false);
     app.add_option("--categories", o.categories, "table of kato,category[,category_source] overriding the KATO type (repeatable)")->allow_extra_args(false);
     app.add_flag("--make-valid", o.make_valid, "repair invalid boundary polygons with GEOS MakeValid (marked geom_repaired)");

@@ -18,7 +18,7 @@ void print_line(std::string_view line) {
 Tool::Tool(std::string name, std::string description) : name_(std::move(name)), app_(std::move(description), name_) {
     app_.set_version_flag("-V,--version", name_ + " " + kVersion);
     app_.add_flag("-q,--quiet", quiet_, "print errors only");
-    app_.add_flag("-v,--verbose", verbose_, "print more detail, and every repeated warning");
+    app_.add_flag("-v,--verbose", verbose_, "print more detail: every repeated warning and every unmatched code");
     app_.add_flag_function(
         "--progress,!--no-progress", [this](std::int64_t n) { progress_ = n > 0; },
         "show progress on stderr (default: only when stderr is a terminal)");
@@ -41,7 +41,9 @@ void Tool::add_output(std::vector<std::string> formats) {
 }
 
 void Tool::add_src_crs() {
-    app_.add_option("--src-crs", src_crs_, "CRS of inputs that do not declare one (e.g. EPSG:32642)");
+    app_.add_option("--src-crs", src_crs_,
+                    "CRS of the input coordinates (e.g. EPSG:32642); for inputs that declare none, and "
+                    "overriding a declared one with a warning");
 }
 
 std::vector<std::string> Tool::inputs_or_stdin() const {
@@ -57,6 +59,10 @@ ReadOptions Tool::read_options() const {
 std::string Tool::format() const {
     if (!format_.empty()) return format_;
     if (!output_.empty() && output_ != "-") {
+        // Report formats (text, json) follow the extension too.
+        auto ext = output_.substr(std::min(output_.size(), output_.rfind('.') + 1));
+        for (const auto& allowed : formats_)
+            if ((allowed == "json" && ext == "json") || (allowed == "text" && ext == "txt")) return allowed;
         if (auto f = format_from_path(output_)) {
             std::string n(format_name(*f));
             for (const auto& allowed : formats_)

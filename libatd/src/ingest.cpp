@@ -6,6 +6,7 @@
 #include <atd/model.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -33,7 +34,18 @@ std::string percent(std::size_t part, std::size_t whole) {
     return buf;
 }
 
-void report_join(Log& log, const std::string& what, const JoinCounts& c, const std::vector<std::string>& examples) {
+// Unmatched codes to show: five, or all of them with -v.
+struct Examples {
+    explicit Examples(const Log& log) : limit(log.verbosity() == Verbosity::Verbose ? SIZE_MAX : 5) {}
+    void note(const std::string& code) {
+        if (items.size() < limit && (items.empty() || items.back() != code)) items.push_back(code);
+    }
+    std::size_t limit;
+    std::vector<std::string> items;
+};
+
+void report_join(Log& log, const std::string& what, const JoinCounts& c, const Examples& ex_list) {
+    const auto& examples = ex_list.items;
     std::string line = what + ": " + plural(c.rows, "row", "rows") + ", " + std::to_string(c.matched) +
                        " matched, " + std::to_string(c.unmatched) + " unmatched, " + std::to_string(c.conflicts) +
                        " conflicting";
@@ -43,15 +55,12 @@ void report_join(Log& log, const std::string& what, const JoinCounts& c, const s
         line += ", " + std::to_string(c.sub_localities) + " for sub-localities not written (see --sub-localities)";
     log.info(line);
     if (!examples.empty()) {
-        std::string ex = what + ": unmatched, for example:";
+        std::string ex = what + (c.unmatched > examples.size() ? ": unmatched, for example:" : ": unmatched:");
         for (const auto& e : examples) ex += " " + e;
         log.info(ex);
     }
 }
 
-void note_unmatched(std::vector<std::string>& examples, const std::string& code) {
-    if (examples.size() < 5) examples.push_back(code);
-}
 
 // Lower-case Cyrillic/Latin name without type prefixes, for joins by name.
 std::string normalise_name(std::string_view s) {
@@ -207,7 +216,7 @@ public:
     void set_unwritten(std::function<bool(const std::string&)> f) { unwritten_ = std::move(f); }
 
     JoinCounts finish() {
-        std::vector<std::string> examples;
+        Examples examples(log_);
         for (std::size_t i = 0; i < records_.size(); ++i) {
             if (applied_[i]) continue;
             const auto& [path, r] = records_[i];
@@ -219,7 +228,7 @@ public:
             if (opts_.strict)
                 throw DataError(path + ": line " + std::to_string(r.line) + ": KATO code " + r.kato +
                                 " matches no settlement or unit");
-            if (examples.empty() || examples.back() != r.kato) note_unmatched(examples, r.kato);
+            examples.note(r.kato);
         }
         if (!opts_.stats.empty()) report_join(log_, "stats", counts_, examples);
         return counts_;
@@ -425,7 +434,7 @@ private:
         bool by_name = opts_.points_join == "name";
         auto points = read_point_layer(opts_.points, opts_.read, log_);
         JoinCounts c;
-        std::vector<std::string> examples;
+        Examples examples(log_);
         std::size_t no_geometry = 0, ambiguous = 0;
         // For joins by name: (district, normalised name) -> settlements.
         std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> names;
@@ -478,7 +487,7 @@ private:
             }
             if (!target) {
                 ++c.unmatched;
-                note_unmatched(examples, label);
+                examples.note(label);
                 if (opts_.strict) throw DataError(where + ": " + label + " matches no settlement");
                 continue;
             }
@@ -512,7 +521,7 @@ private:
     void join_boundaries() {
         JoinCounts c;
         std::size_t repaired = 0;
-        std::vector<std::string> examples;
+        Examples examples(log_);
         std::string problem;
         for (const auto& path : opts_.boundaries) {
             auto src = FeatureSource::open(path, opts_.read, log_);
@@ -529,7 +538,7 @@ private:
                 Feature* u = unit(*code);
                 if (!u) {
                     ++c.unmatched;
-                    note_unmatched(examples, *code);
+                    examples.note(*code);
                     if (opts_.strict) throw DataError(src->where() + ": KATO code " + *code + " matches no unit");
                     continue;
                 }
@@ -566,7 +575,7 @@ private:
 
     void join_categories() {
         JoinCounts c;
-        std::vector<std::string> examples;
+        Examples examples(log_);
         for (const auto& path : opts_.categories) {
             CsvReader csv(path);
             auto ck = csv.column_any({"kato", "kato_code"});
@@ -584,9 +593,13 @@ private:
                     throw DataError(csv.where() + ": category '" + cat +
                                     "' is not one of city_republican, city_oblast, city_district, kent, aul");
                 Feature* s = settlement(code);
+                if (!s && unwritten(code)) {
+                    ++c.sub_localities;
+                    continue;
+                }
                 if (!s) {
                     ++c.unmatched;
-                    note_unmatched(examples, code);
+                    examples.note(code);
                     if (opts_.strict) throw DataError(csv.where() + ": KATO code " + code + " matches no settlement");
                     continue;
                 }

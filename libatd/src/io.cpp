@@ -225,7 +225,11 @@ public:
         gdal_init();
         ds_.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
         if (!ds_) {
-            std::string msg = gdal_message();
+            std::string msg = CPLGetLastErrorMsg();
+            CPLErrorReset();
+            if (msg.empty())
+                msg = path == "/vsistdin/" ? "not GeoJSON, and no GDAL driver reads it from stdin (give a file)"
+                                           : "not a format GDAL recognises";
             throw DataError(name_ + ": cannot read: " + msg);
         }
         if (opts.layers.empty()) {
@@ -273,6 +277,9 @@ private:
         const OGRSpatialReference* srs = layer->GetSpatialRef();
         reproject_.reset();
         if (!opts_.src_crs.empty()) {
+            if (srs)
+                log_.warn("src-crs", name_ + ": layer " + layer->GetName() + " declares a CRS; --src-crs " +
+                                         opts_.src_crs + " overrides it");
             reproject_ = std::make_unique<Reprojector>(opts_.src_crs);
         } else if (srs) {
             reproject_ = Reprojector::from_handle(
@@ -368,11 +375,20 @@ OutputFile::OutputFile(std::string path, bool overwrite) {
         fp_ = stdout;
         return;
     }
-    path_ = std::move(path);
     std::error_code ec;
-    if (fs::exists(path_, ec) && !overwrite)
+    auto status = fs::status(path, ec);
+    if (fs::is_character_file(status) || fs::is_fifo(status) || fs::is_socket(status)) {
+        // A device or pipe (/dev/null, a named pipe): written directly, never replaced.
+        fp_ = std::fopen(path.c_str(), "wb");
+        if (!fp_) throw DataError(path + ": cannot write: " + std::strerror(errno));
+        device_ = true;
+        path_ = std::move(path);
+        return;
+    }
+    path_ = std::move(path);
+    if (fs::is_directory(status)) throw DataError(path_ + ": is a directory");
+    if (fs::exists(status) && !overwrite)
         throw DataError(path_ + ": already exists; add --overwrite to replace it");
-    if (fs::is_directory(path_, ec)) throw DataError(path_ + ": is a directory");
     fs::path p(path_);
     fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
     temp_ = (dir / ("." + p.stem().string() + ".tmp-" + std::to_string(::getpid()) + p.extension().string()))
@@ -382,6 +398,10 @@ OutputFile::OutputFile(std::string path, bool overwrite) {
 }
 
 OutputFile::~OutputFile() {
+    if (device_) {
+        if (fp_) std::fclose(fp_);
+        return;
+    }
     if (!path_.empty() && !committed_) {
         if (fp_) std::fclose(fp_);
         std::remove(temp_.c_str());
@@ -389,6 +409,12 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::release_stream() {
+    if (device_) {
+        std::fclose(fp_);
+        fp_ = nullptr;
+        temp_ = path_;  // written in place
+        return;
+    }
     if (fp_ && fp_ != stdout) {
         std::fclose(fp_);
         std::remove(temp_.c_str());
@@ -406,6 +432,10 @@ void OutputFile::commit() {
         if (std::fclose(fp_) != 0) bad = true;
         fp_ = nullptr;
         if (bad) throw DataError(path_ + ": write error: " + std::strerror(errno));
+    }
+    if (device_) {
+        committed_ = true;
+        return;
     }
     if (std::rename(temp_.c_str(), path_.c_str()) != 0)
         throw DataError(path_ + ": cannot rename the temporary file: " + std::strerror(errno));

@@ -6,6 +6,7 @@
 #include <atd/validate.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <unordered_map>
 
@@ -143,6 +144,10 @@ public:
         }
         switch (sf->indicator->measure) {
             case Measure::Count:
+                if (*num < 0) add(Severity::Error, "bad_range", where(), key + " is negative (" + as_text(v) + ")");
+                else if (std::nearbyint(*num) != *num)
+                    add(Severity::Warning, "non_integer_count", where(), key + " is not a whole number (" + as_text(v) + ")");
+                break;
             case Measure::Money:
                 if (*num < 0) add(Severity::Error, "bad_range", where(), key + " is negative (" + as_text(v) + ")");
                 break;

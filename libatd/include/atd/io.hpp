@@ -45,7 +45,7 @@ protected:
 std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log);
 
 // An output file written to a temporary name and renamed on commit; stdout
-// when the path is empty or "-".
+// when the path is empty or "-"; a device or pipe (/dev/null) is written in place.
 class OutputFile {
 public:
     OutputFile(std::string path, bool overwrite);
@@ -66,6 +66,7 @@ public:
 private:
     std::string path_, temp_;
     std::FILE* fp_ = nullptr;
+    bool device_ = false;  // a character device or pipe, written in place
     bool committed_ = false;
 };
 
