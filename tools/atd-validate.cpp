@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
         if (std::fwrite(report.data(), 1, report.size(), out.stream()) != report.size())
             throw atd::DataError(out.display_name() + ": write error: " + std::strerror(errno));
         out.commit();
-        if (result.failed()) throw atd::DataError(std::to_string(result.errors) + " errors found");
+        // The report stays: it is what the user reads to mend the data.
+        if (result.failed())
+            throw atd::DataError(std::to_string(result.errors) + (result.errors == 1 ? " error" : " errors") +
+                                 " found");
     });
 }

@@ -26,7 +26,8 @@ Tool::Tool(std::string name, std::string description) : name_(std::move(name)), 
 }
 
 void Tool::add_inputs(const std::string& help) {
-    app_.add_option("-i,--input,input", inputs_, help)->allow_extra_args(false);
+    app_.add_option("-i,--input", option_inputs_, help)->allow_extra_args(false);
+    app_.add_option("input", positional_inputs_, help);
 }
 
 void Tool::add_output(std::vector<std::string> formats) {
@@ -98,6 +99,8 @@ Progress Tool::progress(const std::string& label) {
 int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     try {
         app_.parse(argc, argv);
+        inputs_ = option_inputs_;
+        inputs_.insert(inputs_.end(), positional_inputs_.begin(), positional_inputs_.end());
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app_.exit(e);
         std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for the options.\n", name_.c_str(), e.what(),

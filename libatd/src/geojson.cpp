@@ -122,8 +122,11 @@ Value scalar_value(od::value v, std::string_view key) {
         case od::json_type::string: return std::string(std::string_view(v.get_string()));
         case od::json_type::number: {
             od::number num;
-            if (v.get_number().get(num))
-                throw DataError("property '" + std::string(key) + "': number out of range");
+            if (auto err = v.get_number().get(num)) {
+                if (err == simdjson::NUMBER_OUT_OF_RANGE || err == simdjson::NUMBER_ERROR)
+                    throw DataError("property '" + std::string(key) + "': not a valid number (malformed or out of range)");
+                throw simdjson::simdjson_error(err);
+            }
             switch (num.get_number_type()) {
                 case od::number_type::signed_integer: return num.get_int64();
                 case od::number_type::unsigned_integer: return static_cast<double>(num.get_uint64());
@@ -192,11 +195,13 @@ std::string crs_name(od::value v) {
     return std::string(s);
 }
 
-// Scans one line for balanced braces outside strings: whether it holds a whole JSON value.
-bool line_is_complete_json(std::string_view line) {
+// Where the first top-level JSON value of text ends (one past its closing
+// brace or bracket), or npos if it does not close.
+std::size_t end_of_first_value(std::string_view text) {
     int depth = 0;
-    bool in_str = false, esc = false, any = false;
-    for (char c : line) {
+    bool in_str = false, esc = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
         if (in_str) {
             if (esc) esc = false;
             else if (c == '\\') esc = true;
@@ -204,10 +209,10 @@ bool line_is_complete_json(std::string_view line) {
             continue;
         }
         if (c == '"') in_str = true;
-        else if (c == '{' || c == '[') { ++depth; any = true; }
-        else if (c == '}' || c == ']') --depth;
+        else if (c == '{' || c == '[') ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
     }
-    return any && depth == 0 && !in_str;
+    return std::string_view::npos;
 }
 
 }  // namespace
@@ -218,7 +223,7 @@ bool looks_like_json(std::string_view head) {
         if (is_space(c) || c == kRS) continue;
         return c == '{';
     }
-    return false;
+    return true;  // blanks only: an empty sequence
 }
 
 struct GeoJsonReader::Impl {
@@ -292,7 +297,7 @@ struct GeoJsonReader::Impl {
             if (nl || eof) {
                 std::size_t stop = nl ? static_cast<std::size_t>(nl - buf.data()) : end;
                 std::string_view first(buf.data() + begin, stop - begin);
-                mode = line_is_complete_json(first) ? Mode::SeqLF : Mode::Document;
+                mode = end_of_first_value(first) != std::string_view::npos ? Mode::SeqLF : Mode::Document;
                 return;
             }
             scanned = end;
@@ -337,16 +342,29 @@ struct GeoJsonReader::Impl {
 
     void start_document(std::size_t start, std::size_t stop) {
         if (buf.size() < stop + simdjson::SIMDJSON_PADDING) buf.resize(stop + simdjson::SIMDJSON_PADDING);
-        doc = parser.iterate(buf.data() + start, stop - start, buf.size() - start);
+        // A record that does not end its object where the text ends: say which way it is wrong.
+        std::size_t last = stop;
+        while (last > start && is_space(buf[last - 1])) --last;
+        if (last > start && buf[last - 1] != '}') {
+            std::size_t close = end_of_first_value(std::string_view(buf.data() + start, stop - start));
+            if (close != std::string_view::npos) throw DataError("unexpected text after the object");
+        }
+        auto r = parser.iterate(buf.data() + start, stop - start, buf.size() - start);
+        if (r.error()) throw simdjson::simdjson_error(r.error());
+        doc = std::move(r.value_unsafe());
     }
 
     // Handles a parsed top-level object: a Feature (returns true with f filled)
     // or a FeatureCollection (sets up array iteration, returns false).
     bool take_top_level(Feature& f, std::size_t record_end) {
         od::object obj = doc.get_object();
-        std::string_view raw = obj.raw_json();
-        if (raw.data() + raw.size() < buf.data() + record_end) throw DataError("unexpected text after the object");
-        obj.reset();
+        if (mode != Mode::Document) {
+            // One record, one object: "{...} {...}" on a line is an error.
+            std::string_view raw = obj.raw_json();
+            if (raw.data() + raw.size() < buf.data() + record_end)
+                throw DataError("unexpected text after the object");
+            obj.reset();
+        }
         std::string_view type;
         auto t = obj.find_field_unordered("type");
         if (t.error() || t.get_string().get(type))
@@ -358,18 +376,24 @@ struct GeoJsonReader::Impl {
         }
         if (type != "FeatureCollection")
             throw DataError("expected a Feature or FeatureCollection, found \"" + std::string(type) + "\"");
-        auto c = obj.find_field_unordered("crs");
-        if (!c.error()) {
-            std::string n = crs_name(c.value());
-            if (!n.empty()) crs = n;
+        // Members in order up to "features", so that an error inside a feature is
+        // reported with that feature's number. A "crs" member must come first
+        // (as GDAL writes it); coordinates out of lon/lat range are caught later.
+        obj.reset();
+        for (auto field : obj) {
+            std::string_view key = field.unescaped_key();
+            if (key == "crs") {
+                std::string n = crs_name(field.value());
+                if (!n.empty()) crs = n;
+            } else if (key == "features") {
+                array = field.value().get_array();
+                it = array.begin();
+                it_end = array.end();
+                in_array = true;
+                return false;
+            }
         }
-        auto feats = obj.find_field_unordered("features");
-        if (feats.error()) throw DataError("FeatureCollection has no \"features\"");
-        array = feats.get_array();
-        it = array.begin();
-        it_end = array.end();
-        in_array = true;
-        return false;
+        throw DataError("FeatureCollection has no \"features\"");
     }
 
     bool next_from_array(Feature& f) {
@@ -420,10 +444,14 @@ bool GeoJsonReader::next(Feature& f) {
         if (ok) ++impl_->features;
         return ok;
     } catch (const simdjson::simdjson_error& e) {
-        std::string what = e.error() == simdjson::INCORRECT_TYPE ? "a member has the wrong JSON type"
-                                                                   : std::string("invalid JSON: ") + e.what();
-        if (impl_->eof && impl_->begin == impl_->end && impl_->mode != Impl::Mode::SeqRS)
-            what += " (truncated input?)";
+        auto code = e.error();
+        std::string what = code == simdjson::INCORRECT_TYPE ? "a member has the wrong JSON type"
+                                                             : std::string("invalid JSON: ") + e.what();
+        bool unclosed = code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || code == simdjson::UNCLOSED_STRING;
+        if (unclosed && impl_->eof && impl_->begin == impl_->end) what += " (truncated input?)";
+        // A whole document rejected before its first feature: no feature to name.
+        if (impl_->mode == Impl::Mode::Document && !impl_->in_array && impl_->features == 0)
+            throw DataError(impl_->name + ": " + what);
         throw DataError(impl_->where() + ": " + what);
     } catch (const DataError& e) {
         std::string msg = e.what();

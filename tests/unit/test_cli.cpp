@@ -32,8 +32,8 @@ TEST_CASE("exit codes: 0 ok, 1 data error, 2 usage") {
 
 TEST_CASE("inputs, output and the format from the extension") {
     Tool tool("atd-test", "test tool");
-    run({"a.geojson", "-i", "b.gpkg", "-o", "out.gpkg", "--overwrite"}, [](Tool&) {}, &tool);
-    CHECK(tool.inputs() == std::vector<std::string>{"a.geojson", "b.gpkg"});
+    run({"a.geojson", "-i", "b.gpkg", "-o", "out.gpkg", "--overwrite", "c.geojson"}, [](Tool&) {}, &tool);
+    CHECK(tool.inputs() == std::vector<std::string>{"b.gpkg", "a.geojson", "c.geojson"});  // -i inputs first
     CHECK(tool.format() == "gpkg");
     auto w = tool.write_options();
     CHECK(w.format == Format::Gpkg);

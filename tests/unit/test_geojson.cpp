@@ -128,7 +128,11 @@ TEST_CASE("errors name the feature and the line") {
     CHECK(error_of(R"({"type":"Point","coordinates":[1,2]})").find("expected a Feature or FeatureCollection") !=
           std::string::npos);
     CHECK(error_of(ok + " {}\n").find("feature 1 (line 1): unexpected text after the object") != std::string::npos);
-    CHECK(error_of(ok + " trailing\n").find("feature 1 (line 1): invalid JSON") != std::string::npos);
+    CHECK(error_of(ok + " trailing\n").find("feature 1 (line 1): unexpected text after the object") != std::string::npos);
+    CHECK(error_of(ok + ",\n").find("feature 1 (line 1): unexpected text after the object") != std::string::npos);
+    CHECK(error_of("{\"type\":\"FeatureCollection\",\"features\":[\n" + ok + ",\n" +
+                   R"({"type":"Feature","properties":{"a":tru},"geometry":null})" + "]}")
+              .find("in.json: feature 2: ") == 0);
 }
 
 TEST_CASE("numbers are written without the locale and keep reals real") {

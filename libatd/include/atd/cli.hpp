@@ -18,7 +18,7 @@ public:
     Tool(std::string name, std::string description);
 
     CLI::App& app() { return app_; }
-    // -i/--input (repeatable) and positional inputs; "-" is stdin.
+    // -i/--input (repeatable) and positional inputs (-i ones first); "-" is stdin.
     void add_inputs(const std::string& help = "input features: a file, - for stdin, or a GDAL connection string");
     // -o/--output, --overwrite, -f/--format among the given formats.
     void add_output(std::vector<std::string> formats = {"geojsonseq", "geojson", "csv", "gpkg"});
@@ -43,7 +43,7 @@ public:
 private:
     std::string name_;
     CLI::App app_;
-    std::vector<std::string> inputs_, formats_;
+    std::vector<std::string> inputs_, option_inputs_, positional_inputs_, formats_;
     std::string output_, format_, src_crs_;
     bool overwrite_ = false, quiet_ = false, verbose_ = false;
     std::optional<bool> progress_;
