@@ -6,6 +6,8 @@
 #include <ogr_spatialref.h>
 #include <cpl_error.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 
@@ -335,6 +337,157 @@ double geodesic_km(double lon1, double lat1, double lon2, double lat2) {
     double s12 = 0;
     geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s12, nullptr, nullptr);
     return s12 / 1000.0;
+}
+
+}  // namespace atd
+
+namespace atd {
+
+namespace {
+constexpr double kDeg = 3.14159265358979323846 / 180.0;
+constexpr double kEarthKm = 6371.0088;  // mean radius, for the chord prefilter only
+
+void unit_vector(double lon, double lat, double out[3]) {
+    double cl = std::cos(lat * kDeg);
+    out[0] = cl * std::cos(lon * kDeg);
+    out[1] = cl * std::sin(lon * kDeg);
+    out[2] = std::sin(lat * kDeg);
+}
+
+double d2(const double a[3], const double b[3]) {
+    double x = a[0] - b[0], y = a[1] - b[1], z = a[2] - b[2];
+    return x * x + y * y + z * z;
+}
+}  // namespace
+
+void PointIndex::build(std::vector<double> lon, std::vector<double> lat, std::vector<std::size_t> ids) {
+    nodes_.clear();
+    nodes_.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        Node n{};
+        unit_vector(lon[i], lat[i], n.p);
+        n.id = ids[i];
+        n.lon = lon[i];
+        n.lat = lat[i];
+        nodes_.push_back(n);
+    }
+    ids_ = std::move(ids);
+    build_range(0, nodes_.size(), 0);
+}
+
+void PointIndex::build_range(std::size_t lo, std::size_t hi, int depth) {
+    if (hi - lo <= 1) return;
+    std::size_t mid = lo + (hi - lo) / 2;
+    int axis = depth % 3;
+    std::nth_element(nodes_.begin() + static_cast<std::ptrdiff_t>(lo), nodes_.begin() + static_cast<std::ptrdiff_t>(mid),
+                     nodes_.begin() + static_cast<std::ptrdiff_t>(hi), [axis](const Node& a, const Node& b) {
+                         return a.p[axis] < b.p[axis] || (a.p[axis] == b.p[axis] && a.id < b.id);
+                     });
+    build_range(lo, mid, depth + 1);
+    build_range(mid + 1, hi, depth + 1);
+}
+
+void PointIndex::search_nearest(std::size_t lo, std::size_t hi, int depth, const double q[3], std::size_t skip,
+                                std::size_t& best, double& best_d2) const {
+    if (lo >= hi) return;
+    std::size_t mid = lo + (hi - lo) / 2;
+    const Node& n = nodes_[mid];
+    double dd = d2(n.p, q);
+    if (n.id != skip && (dd < best_d2 || (dd == best_d2 && best != SIZE_MAX && n.id < nodes_[best].id))) {
+        best_d2 = dd;
+        best = mid;
+    }
+    int axis = depth % 3;
+    double diff = q[axis] - n.p[axis];
+    bool left_first = diff < 0;
+    if (left_first) search_nearest(lo, mid, depth + 1, q, skip, best, best_d2);
+    else search_nearest(mid + 1, hi, depth + 1, q, skip, best, best_d2);
+    if (diff * diff <= best_d2) {
+        if (left_first) search_nearest(mid + 1, hi, depth + 1, q, skip, best, best_d2);
+        else search_nearest(lo, mid, depth + 1, q, skip, best, best_d2);
+    }
+}
+
+std::optional<std::pair<std::size_t, double>> PointIndex::nearest(double lon, double lat, std::size_t skip) const {
+    if (nodes_.empty()) return std::nullopt;
+    double q[3];
+    unit_vector(lon, lat, q);
+    std::size_t best = SIZE_MAX;
+    double best_d2 = 1e300;
+    search_nearest(0, nodes_.size(), 0, q, skip, best, best_d2);
+    if (best == SIZE_MAX) return std::nullopt;
+    const Node& n = nodes_[best];
+    return std::make_pair(n.id, geodesic_km(lon, lat, n.lon, n.lat));
+}
+
+void PointIndex::search_radius(std::size_t lo, std::size_t hi, int depth, const double q[3], double r2,
+                               std::vector<std::size_t>& out) const {
+    if (lo >= hi) return;
+    std::size_t mid = lo + (hi - lo) / 2;
+    const Node& n = nodes_[mid];
+    if (d2(n.p, q) <= r2) out.push_back(mid);
+    int axis = depth % 3;
+    double diff = q[axis] - n.p[axis];
+    if (diff <= 0 || diff * diff <= r2) search_radius(lo, mid, depth + 1, q, r2, out);
+    if (diff >= 0 || diff * diff <= r2) search_radius(mid + 1, hi, depth + 1, q, r2, out);
+}
+
+std::vector<std::pair<std::size_t, double>> PointIndex::within(double lon, double lat, double km) const {
+    std::vector<std::pair<std::size_t, double>> out;
+    if (nodes_.empty()) return out;
+    double q[3];
+    unit_vector(lon, lat, q);
+    // Chord for the radius, widened by 1 % so the geodesic check decides at the edge.
+    double chord = 2.0 * std::sin(std::min(3.14159, km * 1.01 / kEarthKm) / 2.0);
+    std::vector<std::size_t> hits;
+    search_radius(0, nodes_.size(), 0, q, chord * chord, hits);
+    for (std::size_t h : hits) {
+        double d = geodesic_km(lon, lat, nodes_[h].lon, nodes_[h].lat);
+        if (d <= km) out.emplace_back(nodes_[h].id, d);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.second < b.second || (a.second == b.second && a.first < b.first);
+    });
+    return out;
+}
+
+double geodesic_area_km2(const Geometry& g) {
+    static const geod_geodesic wgs84 = [] {
+        geod_geodesic gg;
+        geod_init(&gg, 6378137.0, 1.0 / 298.257223563);
+        return gg;
+    }();
+    if (g.type != GeomType::Polygon && g.type != GeomType::MultiPolygon) return 0;
+    std::vector<std::uint32_t> parts = g.part_ends;
+    if (g.type == GeomType::Polygon) parts = {static_cast<std::uint32_t>(g.ring_ends.size())};
+    double total = 0;
+    std::size_t ring = 0;
+    for (std::uint32_t part_end : parts) {
+        for (bool shell = true; ring < part_end; ++ring, shell = false) {
+            std::size_t from = ring == 0 ? 0 : g.ring_ends[ring - 1];
+            std::size_t to = g.ring_ends[ring];
+            std::vector<double> lats, lons;
+            for (std::size_t i = from; i < to; ++i) {
+                lons.push_back(g.xy[2 * i]);
+                lats.push_back(g.xy[2 * i + 1]);
+            }
+            double area = 0;
+            geod_polygonarea(&wgs84, lats.data(), lons.data(), static_cast<int>(lats.size()), &area, nullptr);
+            total += shell ? std::fabs(area) : -std::fabs(area);
+        }
+    }
+    return total / 1e6;
+}
+
+std::pair<double, double> representative_point(const Geometry& g) {
+    if (g.type == GeomType::Point) return {g.xy[0], g.xy[1]};
+    double x = 0, y = 0;
+    std::size_t n = g.point_count();
+    for (std::size_t i = 0; i < n; ++i) {
+        x += g.xy[2 * i];
+        y += g.xy[2 * i + 1];
+    }
+    return {x / static_cast<double>(n), y / static_cast<double>(n)};
 }
 
 }  // namespace atd

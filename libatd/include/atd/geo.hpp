@@ -2,9 +2,12 @@
 // Coordinate reference systems (PROJ through OGR), geometry checks (GEOS) and distances.
 #include <atd/feature.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace atd {
 
@@ -62,5 +65,44 @@ private:
 
 // Great-circle (WGS84 geodesic) distance in kilometres between two lon/lat points.
 double geodesic_km(double lon1, double lat1, double lon2, double lat2);
+
+// Area of a (multi)polygon in km2 on the WGS84 ellipsoid (PROJ's geodesic
+// polygon area: exact, no projection needed); 0 for other geometries.
+double geodesic_area_km2(const Geometry& g);
+
+// A point for a geometry: the point itself, else the mean of its vertices.
+std::pair<double, double> representative_point(const Geometry& g);
+
+}  // namespace atd
+
+namespace atd {
+
+// Nearest-neighbour and radius queries on lon/lat points (a k-d tree on unit
+// vectors, so distances follow the sphere; results are then measured geodesically).
+class PointIndex {
+public:
+    PointIndex() = default;
+    // ids are the caller's indices of the points.
+    void build(std::vector<double> lon, std::vector<double> lat, std::vector<std::size_t> ids);
+    bool empty() const { return ids_.empty(); }
+    // The nearest point other than `skip` (an id, or SIZE_MAX for none).
+    std::optional<std::pair<std::size_t, double>> nearest(double lon, double lat, std::size_t skip = SIZE_MAX) const;
+    // Every point within km (geodesic), as (id, km), nearest first.
+    std::vector<std::pair<std::size_t, double>> within(double lon, double lat, double km) const;
+
+private:
+    struct Node {
+        double p[3];
+        std::size_t id;
+        double lon, lat;
+    };
+    void build_range(std::size_t lo, std::size_t hi, int depth);
+    void search_nearest(std::size_t lo, std::size_t hi, int depth, const double q[3], std::size_t skip,
+                        std::size_t& best, double& best_d2) const;
+    void search_radius(std::size_t lo, std::size_t hi, int depth, const double q[3], double r2,
+                       std::vector<std::size_t>& out) const;
+    std::vector<Node> nodes_;
+    std::vector<std::size_t> ids_;
+};
 
 }  // namespace atd

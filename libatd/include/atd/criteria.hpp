@@ -1,0 +1,102 @@
+#pragma once
+// atd-score: each criterion of the Concept (METHODOLOGY §2, C1-C8) as an
+// indicator, a threshold from the standards profile, a result and a score.
+#include <atd/feature.hpp>
+#include <atd/standards.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace atd {
+
+enum class Result { NoData, Pass, Fail };
+std::string_view result_name(Result r);
+
+struct Outcome {
+    Result result = Result::NoData;
+    std::optional<double> score;     // normalised to [0,1]
+    std::vector<std::string> lacks;  // fields it needed and did not find
+};
+
+// What one settlement's fields say, read once.
+struct SettlementData {
+    std::string kato, name, category;
+    std::map<int, double> pop, mig_in_int, mig_out_int, mig_in_ext, mig_out_ext;
+    std::map<std::string, double> latest;  // undated view: latest value of each yearly indicator
+    std::optional<double> area_km2;
+    std::optional<double> lon, lat;        // the point, or the centroid of a polygon
+    std::optional<double> jobs_ratio, sc_demand, sc_supply, dominant_share, access_km;
+    std::optional<std::string> dominant_destination, flow_source, admin_centre;
+};
+
+// Reads the fields a settlement feature carries; DataError for a wrong type,
+// a negative count, a share above 1 or a gap inside a population series.
+SettlementData read_settlement(const Feature& f, int max_window);
+
+struct Scores {
+    // C1 population dynamics
+    std::optional<int> year;
+    std::optional<double> pop, min_w, max_w, growth;
+    int window = 0;
+    double threshold = 0;
+    std::string trend, basis;  // basis: "window" (full series) or "level" (latest year only)
+    std::vector<int> missing_years;
+    // C2 migration
+    std::optional<double> m_int, m_ext, migration_share;
+    // C3 area and density
+    std::optional<double> area_km2, density;
+    std::string degurba;
+    // C4 attach / detach
+    std::optional<std::string> nearest_city;
+    std::optional<double> nearest_city_km, commuting_share;
+    std::string c4_candidate;
+    // C5 employment
+    std::optional<double> agri_share, nonagri_share;
+    std::string profile;
+    // C6 commuting
+    std::optional<bool> is_centre;
+    // C7 infrastructure
+    std::optional<double> infra_index;
+    std::string infra_groups;
+    // C8 opinion
+    std::optional<double> support, turnout;
+    bool low_turnout = false;
+
+    Outcome c[8];
+    Result gate = Result::NoData;
+    std::optional<double> composite;
+    int n_criteria = 0;
+};
+
+class Scorer {
+public:
+    // settlements: every settlement of the run (cities are needed for C4).
+    Scorer(const Standards& standards, const std::vector<SettlementData>& settlements);
+    ~Scorer();
+    Scores score(const SettlementData& s) const;
+    // Adds the c1_... score fields to a feature (man atd-data).
+    void write(const Scores& sc, Properties& p) const;
+    // The population threshold of a category and its window in years.
+    double category_threshold(const std::string& category) const;
+    int category_window(const std::string& category) const;
+    // The nearest settlement of the given categories to a point, other than `self`.
+    struct Near {
+        std::size_t index;
+        double km;
+    };
+    std::optional<Near> nearest_city(double lon, double lat, const std::string& self) const;
+    const Standards& standards() const { return st_; }
+
+private:
+    const Standards& st_;
+    const std::vector<SettlementData>& all_;
+    struct Index;
+    std::unique_ptr<Index> cities_;
+};
+
+bool is_city(const std::string& category);
+
+}  // namespace atd

@@ -1,0 +1,398 @@
+#include <atd/classify.hpp>
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+#include <atd/model.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+namespace atd {
+
+namespace {
+
+std::string fmt(double v) {
+    char buf[64];
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15)
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
+struct WindowStat {
+    std::optional<double> min, max;
+    std::string basis;  // window or level
+    std::vector<int> missing;
+    int first = 0, last = 0;
+};
+
+WindowStat window_stat(const std::map<int, double>& pop, int w) {
+    WindowStat ws;
+    if (pop.empty()) return ws;
+    ws.last = pop.rbegin()->first;
+    ws.first = ws.last - w + 1;
+    double lo = 1e300, hi = -1e300;
+    for (int y = ws.first; y <= ws.last; ++y) {
+        auto it = pop.find(y);
+        if (it == pop.end()) {
+            ws.missing.push_back(y);
+            continue;
+        }
+        lo = std::min(lo, it->second);
+        hi = std::max(hi, it->second);
+    }
+    ws.min = lo;
+    ws.max = hi;
+    ws.basis = ws.missing.empty() ? "window" : "level";
+    return ws;
+}
+
+// "min population 2021-2023 = 12000", or "population 2023 (the only year of the window) = 12000".
+std::string c1_text(const char* stat, const WindowStat& ws, double v) {
+    if (ws.basis == "window")
+        return std::string("C1 ") + stat + " population " + std::to_string(ws.first) + "-" + std::to_string(ws.last) +
+               " = " + fmt(v);
+    return "C1 population " + std::to_string(ws.last) + " (window " + std::to_string(ws.first) + "-" +
+           std::to_string(ws.last) + " incomplete) = " + fmt(v);
+}
+
+std::string missing_text(const WindowStat& ws) {
+    std::string out;
+    for (int y : ws.missing) out += (out.empty() ? "" : ",") + std::string("pop_") + std::to_string(y);
+    return out;
+}
+
+void add_lack(std::string& lacks, const std::string& what) {
+    if (what.empty()) return;
+    if (!lacks.empty()) lacks += ",";
+    lacks += what;
+}
+
+}  // namespace
+
+Dataset read_dataset(std::vector<Feature>& features, const std::string& input_name, const RunOptions& opts,
+                     Log& log) {
+    Dataset d;
+    d.features = &features;
+    // A standards-independent window large enough for every rule (gaps are checked over it).
+    constexpr int kGapWindow = 10;
+    for (std::size_t i = 0; i < features.size(); ++i) {
+        Feature& f = features[i];
+        if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) continue;
+        try {
+            d.settlements.push_back(read_settlement(f, kGapWindow));
+            d.feature_of.push_back(i);
+        } catch (const DataError& e) {
+            std::string msg = input_name + ": feature " + std::to_string(i + 1) + " (" + e.what() + ")";
+            if (!opts.skip_invalid) throw DataError(msg);
+            log.warn("invalid", msg + "; passed through marked invalid");
+            f.props.set("invalid", std::string(e.what()));
+            ++d.invalid;
+        }
+    }
+    return d;
+}
+
+void score_all(Dataset& d, const Standards& st) {
+    Scorer scorer(st, d.settlements);
+    for (std::size_t i = 0; i < d.settlements.size(); ++i) {
+        Scores sc = scorer.score(d.settlements[i]);
+        scorer.write(sc, (*d.features)[d.feature_of[i]].props);
+    }
+}
+
+std::vector<Proposal> propose(const Dataset& d, const Standards& st) {
+    Scorer scorer(st, d.settlements);
+    // Any settlement with a position, for the nearest one to merge into.
+    PointIndex all;
+    {
+        std::vector<double> lon, lat;
+        std::vector<std::size_t> ids;
+        for (std::size_t i = 0; i < d.settlements.size(); ++i) {
+            if (!d.settlements[i].lon) continue;
+            lon.push_back(*d.settlements[i].lon);
+            lat.push_back(*d.settlements[i].lat);
+            ids.push_back(i);
+        }
+        all.build(std::move(lon), std::move(lat), std::move(ids));
+    }
+    const double cd = st.get("city_district.min_population");
+    const double aul_min = st.get("aul.min_population");
+    const double min_index = st.get("city_district.min_infrastructure_index");
+    std::vector<Proposal> out(d.settlements.size());
+    for (std::size_t i = 0; i < d.settlements.size(); ++i) {
+        const SettlementData& s = d.settlements[i];
+        Scores sc = scorer.score(s);
+        Proposal& p = out[i];
+        if (sc.support) {
+            p.opinion = *sc.support > st.get("c8.min_support") ? "supports" : "opposes";
+            if (sc.low_turnout) p.opinion += " (low turnout)";
+        }
+        if (s.pop.empty()) {
+            p.lacks = "pop";
+            p.reasons = "no population figures: no rule can be tested";
+            if (s.category == "kent") {
+                // Every kent gets a proposal: without data the default of rule 3 applies.
+                p.proposal = "aul";
+                p.rule = "R3_kent_aul";
+                p.reasons = "kent category abolished [C]; no population figures, so rules 1-2 cannot apply";
+            }
+            continue;
+        }
+        auto cite = [&](const char* key) { return " (" + st.cite(key) + ")"; };
+        if (s.category == "kent") {
+            WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("windows.rural_years")));
+            p.basis = ws.basis;
+            add_lack(p.lacks, missing_text(ws));
+            bool pop_ok = *ws.min >= cd;
+            std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd) +
+                                     cite("city_district.min_population");
+            if (pop_ok && sc.infra_index && *sc.infra_index >= min_index - 1e-9) {
+                p.proposal = "city_district";
+                p.rule = "R1_kent_city";
+                p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index) +
+                            cite("city_district.min_infrastructure_index");
+                continue;
+            }
+            std::string why1 = pop_reason;
+            if (pop_ok) {
+                if (!sc.infra_index) add_lack(p.lacks, "infra_*");
+                why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index)
+                                       : "; C7 no infrastructure data";
+            }
+            bool urban = sc.profile == "urban";
+            bool dense = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
+            bool tied = sc.c4_candidate == "attach";
+            if (urban && dense && tied && sc.nearest_city) {
+                p.proposal = "attach";
+                p.rule = "R2_kent_attach";
+                p.target = *sc.nearest_city;
+                p.reasons = why1 + "; C5 non-agricultural share " + fmt(*sc.nonagri_share) + cite("c5.urban_min_nonagri_share") +
+                            "; C3 " + sc.degurba + cite("c3.urban_cluster_density") + "; C4 commuting share " +
+                            fmt(*sc.commuting_share) + " to " + *sc.nearest_city + cite("c4.attach_min_commuting_share");
+                continue;
+            }
+            if (sc.profile.empty()) add_lack(p.lacks, "emp_total,emp_agri");
+            if (sc.degurba.empty()) add_lack(p.lacks, "area_km2");
+            if (sc.c4_candidate.empty()) add_lack(p.lacks, "dominant_destination");
+            p.proposal = "aul";
+            p.rule = "R3_kent_aul";
+            p.reasons = "kent category abolished [C]; " + why1 + "; not urban, dense and tied to a city";
+            continue;
+        }
+        if (s.category == "aul") {
+            WindowStat up = window_stat(s.pop, static_cast<int>(st.get("city_district.window_years")));
+            if (*up.min >= cd) {
+                p.proposal = "city_district";
+                p.rule = "R4_aul_city";
+                p.basis = up.basis;
+                add_lack(p.lacks, missing_text(up));
+                p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd) + cite("city_district.min_population");
+                if (sc.infra_index)
+                    p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index - 1e-9 ? " >= " : " < ") +
+                                 fmt(min_index);
+                else
+                    add_lack(p.lacks, "infra_*");
+                continue;
+            }
+            WindowStat down = window_stat(s.pop, static_cast<int>(st.get("aul.window_years")));
+            if (*down.max <= aul_min) {
+                p.proposal = "abolish";
+                p.rule = "R6_aul_abolish";
+                p.basis = down.basis;
+                add_lack(p.lacks, missing_text(down));
+                p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
+                if (s.lon) {
+                    if (auto n = all.nearest(*s.lon, *s.lat, i)) {
+                        p.target = d.settlements[n->first].kato;
+                        p.target_name = d.settlements[n->first].name;
+                        p.reasons += "; merge into the nearest settlement, " + fmt(std::round(n->second * 10) / 10) + " km";
+                    }
+                } else {
+                    add_lack(p.lacks, "geometry");
+                }
+                continue;
+            }
+            continue;
+        }
+        if (s.category == "city_district") {
+            WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("city_district.demotion_window_years")));
+            if (*ws.max < cd) {
+                p.proposal = "aul";
+                p.rule = "R5_city_aul";
+                p.basis = ws.basis;
+                add_lack(p.lacks, missing_text(ws));
+                p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd) + cite("city_district.min_population");
+            }
+        }
+    }
+    for (auto& p : out)
+        if (!p.target.empty() && p.target_name.empty())
+            for (const auto& s : d.settlements)
+                if (s.kato == p.target) {
+                    p.target_name = s.name;
+                    break;
+                }
+    return out;
+}
+
+namespace {
+
+// Support / satellite / other for rural settlements (METHODOLOGY §4).
+void support_classes(Dataset& d, const Standards& st, ClassifySummary& sum) {
+    Scorer scorer(st, d.settlements);
+    std::vector<std::size_t> rural;
+    for (std::size_t i = 0; i < d.settlements.size(); ++i)
+        if (!is_city(d.settlements[i].category)) rural.push_back(i);
+    // Block scores: demographic (population, growth), infrastructure (C7), economic (employment), geospatial (distance).
+    std::vector<std::array<std::optional<double>, 4>> raw(rural.size());
+    std::vector<double> pop(rural.size(), -1);
+    for (std::size_t r = 0; r < rural.size(); ++r) {
+        const auto& s = d.settlements[rural[r]];
+        Scores sc = scorer.score(s);
+        if (sc.pop) {
+            pop[r] = *sc.pop;
+            raw[r][0] = std::log1p(*sc.pop) + (sc.growth ? *sc.growth * 10.0 : 0.0);
+        } else if (auto it = s.latest.find("pop_osm"); it != s.latest.end()) {
+            pop[r] = it->second;
+            raw[r][0] = std::log1p(it->second);
+        }
+        raw[r][1] = sc.infra_index;
+        if (auto it = s.latest.find("emp_total"); it != s.latest.end() && pop[r] > 0) raw[r][2] = it->second / pop[r];
+        if (sc.nearest_city_km) raw[r][3] = -*sc.nearest_city_km;
+    }
+    std::vector<double> score(rural.size(), 0.0);
+    std::vector<int> blocks(rural.size(), 0);
+    for (int b = 0; b < 4; ++b) {
+        double n = 0, mean = 0, m2 = 0;
+        for (const auto& v : raw)
+            if (v[b]) {
+                ++n;
+                double delta = *v[b] - mean;
+                mean += delta / n;
+                m2 += delta * (*v[b] - mean);
+            }
+        double sd = n > 1 ? std::sqrt(m2 / (n - 1)) : 0.0;
+        for (std::size_t r = 0; r < rural.size(); ++r)
+            if (raw[r][b] && sd > 0) {
+                score[r] += (*raw[r][b] - mean) / sd;
+                ++blocks[r];
+            }
+    }
+    for (std::size_t r = 0; r < rural.size(); ++r)
+        if (blocks[r]) score[r] /= blocks[r];
+    // Support: administrative centres, and the top quantile by score with enough residents.
+    std::vector<std::size_t> order;
+    for (std::size_t r = 0; r < rural.size(); ++r)
+        if (blocks[r]) order.push_back(r);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return score[a] > score[b] || (score[a] == score[b] && d.settlements[rural[a]].kato < d.settlements[rural[b]].kato);
+    });
+    auto top = static_cast<std::size_t>(std::ceil(st.get("support.top_quantile") * static_cast<double>(order.size())));
+    std::vector<int> cls(rural.size(), 2);  // 0 support, 1 satellite, 2 other
+    for (std::size_t k = 0; k < order.size() && k < top; ++k)
+        if (pop[order[k]] >= st.get("support.min_population")) cls[order[k]] = 0;
+    for (std::size_t r = 0; r < rural.size(); ++r)
+        if (d.settlements[rural[r]].admin_centre) cls[r] = 0;
+    PointIndex supports;
+    {
+        std::vector<double> lon, lat;
+        std::vector<std::size_t> ids;
+        for (std::size_t r = 0; r < rural.size(); ++r) {
+            const auto& s = d.settlements[rural[r]];
+            if (cls[r] == 0 && s.lon) {
+                lon.push_back(*s.lon);
+                lat.push_back(*s.lat);
+                ids.push_back(r);
+            }
+        }
+        supports.build(std::move(lon), std::move(lat), std::move(ids));
+    }
+    double radius = st.get("support.satellite_radius_km");
+    for (std::size_t r = 0; r < rural.size(); ++r) {
+        const auto& s = d.settlements[rural[r]];
+        Properties& p = (*d.features)[d.feature_of[rural[r]]].props;
+        if (cls[r] != 0 && s.lon) {
+            if (auto n = supports.nearest(*s.lon, *s.lat); n && n->second <= radius) {
+                cls[r] = 1;
+                p.set("support_village", d.settlements[rural[n->first]].kato);
+                p.set("support_village_km", std::round(n->second * 1000) / 1000);
+            }
+        }
+        static const char* names[] = {"support", "satellite", "other"};
+        p.set("settlement_class", std::string(names[cls[r]]));
+        p.set("settlement_class_score", blocks[r] ? Value{std::round(score[r] * 1e4) / 1e4} : Value{});
+        (cls[r] == 0 ? sum.support : cls[r] == 1 ? sum.satellite : sum.other)++;
+        ++sum.rural;
+        if (pop[r] >= 0) {
+            ++sum.rural_with_pop;
+            sum.rural_pop_known += pop[r];
+            if (cls[r] != 2) sum.cluster_pop += pop[r];
+        }
+    }
+}
+
+std::vector<double> parse_list(const std::string& text, const std::string& key) {
+    std::vector<double> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        char* end = nullptr;
+        double v = std::strtod(item.c_str(), &end);
+        if (item.empty() || *end != '\0') throw UsageError("--vary " + key + ": '" + item + "' is not a number");
+        out.push_back(v);
+    }
+    if (out.empty()) throw UsageError("--vary " + key + " needs a list of values");
+    return out;
+}
+
+}  // namespace
+
+ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOptions& opts) {
+    ClassifySummary sum;
+    std::vector<Proposal> base = propose(d, st);
+    // What-if: rerun the rules for each value of each varied key.
+    std::vector<std::string> whatif(base.size());
+    for (const auto& v : opts.vary) {
+        auto eq = v.find('=');
+        if (eq == std::string::npos) throw UsageError("--vary expects KEY=V1,V2,..., found '" + v + "'");
+        std::string key = v.substr(0, eq);
+        st.param(key);  // unknown keys are usage errors
+        for (double value : parse_list(v.substr(eq + 1), key)) {
+            Standards alt = st;
+            alt.set(key, value);
+            auto props = propose(d, alt);
+            for (std::size_t i = 0; i < props.size(); ++i) {
+                if (props[i].proposal == base[i].proposal && props[i].target == base[i].target) continue;
+                whatif[i] += (whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + props[i].proposal +
+                             (props[i].target.empty() ? "" : " " + props[i].target);
+            }
+        }
+    }
+    for (std::size_t i = 0; i < base.size(); ++i) {
+        const Proposal& p = base[i];
+        Properties& props = (*d.features)[d.feature_of[i]].props;
+        auto text = [](const std::string& s) { return s.empty() ? Value{} : Value{s}; };
+        props.set("proposal", p.proposal);
+        props.set("proposal_rule", p.rule);
+        props.set("proposal_target", text(p.target));
+        props.set("proposal_target_name", text(p.target_name));
+        props.set("proposal_basis", text(p.basis));
+        props.set("proposal_reasons", text(p.reasons));
+        props.set("proposal_lacks", text(p.lacks));
+        props.set("proposal_opinion", p.opinion);
+        props.set("proposal_profile", st.name());
+        if (!opts.vary.empty()) {
+            props.set("whatif", text(whatif[i]));
+            props.set("whatif_stable", whatif[i].empty());
+        }
+        ++sum.by_category[d.settlements[i].category][p.proposal];
+    }
+    support_classes(d, st, sum);
+    return sum;
+}
+
+}  // namespace atd

@@ -1,0 +1,472 @@
+#include <atd/criteria.hpp>
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+#include <atd/model.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace atd {
+
+std::string_view result_name(Result r) {
+    switch (r) {
+        case Result::Pass: return "pass";
+        case Result::Fail: return "fail";
+        case Result::NoData: break;
+    }
+    return "no_data";
+}
+
+bool is_city(const std::string& category) { return category.rfind("city_", 0) == 0; }
+
+namespace {
+
+double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+std::optional<double> opt_number(const Properties& p, std::string_view key, const std::string& who) {
+    const Value* v = p.find(key);
+    if (!v || is_null(*v)) return std::nullopt;
+    auto n = as_number(*v);
+    if (!n) throw DataError(who + ": " + std::string(key) + " is not a number");
+    return n;
+}
+
+std::optional<std::string> opt_string(const Properties& p, std::string_view key) {
+    const Value* v = p.find(key);
+    if (!v || is_null(*v)) return std::nullopt;
+    return as_text(*v);
+}
+
+}  // namespace
+
+SettlementData read_settlement(const Feature& f, int max_window) {
+    SettlementData s;
+    const Properties& p = f.props;
+    s.kato = p.get_string(field::kato).value_or("");
+    s.name = p.get_string(field::name_ru).value_or("");
+    std::string who = "kato " + s.kato;
+    auto cat = p.get_string(field::category);
+    if (!cat) throw DataError(who + ": no category");
+    if (!is_category(*cat)) throw DataError(who + ": category '" + *cat + "' is unknown");
+    s.category = *cat;
+    std::map<std::string, int> latest_year;
+    for (const auto& [key, v] : p.entries()) {
+        auto sf = parse_stat_field(key);
+        if (!sf || is_null(v)) continue;
+        auto n = as_number(v);
+        if (!n) throw DataError(who + ": " + key + " is not a number");
+        if (*n < 0) throw DataError(who + ": " + key + " is negative (" + as_text(v) + ")");
+        std::string_view ind = sf->indicator->name;
+        if (!sf->year) {
+            s.latest[std::string(ind)] = *n;
+            continue;
+        }
+        int y = *sf->year;
+        if (ind == "pop") s.pop[y] = *n;
+        else if (ind == "mig_in_int") s.mig_in_int[y] = *n;
+        else if (ind == "mig_out_int") s.mig_out_int[y] = *n;
+        else if (ind == "mig_in_ext") s.mig_in_ext[y] = *n;
+        else if (ind == "mig_out_ext") s.mig_out_ext[y] = *n;
+        auto& ly = latest_year[std::string(ind)];
+        if (y >= ly) {
+            ly = y;
+            s.latest[std::string(ind)] = *n;
+        }
+    }
+    // A gap: a year missing between two years the series has, inside the window.
+    if (!s.pop.empty()) {
+        int last = s.pop.rbegin()->first;
+        int first = std::max(s.pop.begin()->first, last - max_window + 1);
+        for (int y = first; y <= last; ++y)
+            if (!s.pop.count(y))
+                throw DataError(who + ": pop_" + std::to_string(y) + " is missing inside the series " +
+                                std::to_string(first) + "-" + std::to_string(last));
+    }
+    for (auto [part, whole] : {std::pair{"emp_agri", "emp_total"}, {"emp_ind", "emp_total"}, {"emp_serv", "emp_total"},
+                               {"emp_selfemp", "emp_total"}, {"opinion_participants", "opinion_eligible"}}) {
+        auto a = s.latest.find(part), b = s.latest.find(whole);
+        if (a != s.latest.end() && b != s.latest.end() && a->second > b->second)
+            throw DataError(who + ": " + part + " (" + std::to_string(static_cast<long long>(a->second)) +
+                            ") exceeds " + whole + " (" + std::to_string(static_cast<long long>(b->second)) +
+                            "): a share above 1");
+    }
+    s.area_km2 = opt_number(p, "area_km2", who);
+    if (!f.geom.empty()) {
+        auto [x, y] = representative_point(f.geom);
+        s.lon = x;
+        s.lat = y;
+        if (!s.area_km2 && (f.geom.type == GeomType::Polygon || f.geom.type == GeomType::MultiPolygon))
+            s.area_km2 = geodesic_area_km2(f.geom);
+    }
+    for (auto key : {"jobs_ratio", "sc_demand", "sc_supply", "dominant_share"}) {
+        auto v = opt_number(p, key, who);
+        if (v && std::string_view(key) != "jobs_ratio" && *v > 1)
+            throw DataError(who + ": " + key + " is above 1 (" + std::to_string(*v) + ")");
+        if (std::string_view(key) == "jobs_ratio") s.jobs_ratio = v;
+        else if (std::string_view(key) == "sc_demand") s.sc_demand = v;
+        else if (std::string_view(key) == "sc_supply") s.sc_supply = v;
+        else s.dominant_share = v;
+    }
+    s.dominant_destination = opt_string(p, "dominant_destination");
+    s.flow_source = opt_string(p, "flow_source");
+    s.admin_centre = opt_string(p, "admin_centre");
+    return s;
+}
+
+struct Scorer::Index {
+    PointIndex cities;
+};
+
+Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& settlements)
+    : st_(standards), all_(settlements), cities_(std::make_unique<Index>()) {
+    std::vector<double> lon, lat;
+    std::vector<std::size_t> ids;
+    for (std::size_t i = 0; i < settlements.size(); ++i) {
+        const auto& s = settlements[i];
+        if (is_city(s.category) && s.lon) {
+            lon.push_back(*s.lon);
+            lat.push_back(*s.lat);
+            ids.push_back(i);
+        }
+    }
+    cities_->cities.build(std::move(lon), std::move(lat), std::move(ids));
+}
+
+Scorer::~Scorer() = default;
+
+double Scorer::category_threshold(const std::string& c) const {
+    if (c == "city_republican") return st_.get("city_republican.min_population");
+    if (c == "city_oblast") return st_.get("city_oblast.min_population");
+    if (c == "city_district") return st_.get("city_district.min_population");
+    if (c == "kent") return st_.get("kent.min_population");
+    return st_.get("aul.min_population");
+}
+
+int Scorer::category_window(const std::string& c) const {
+    return static_cast<int>(is_city(c) ? st_.get("windows.city_years") : st_.get("windows.rural_years"));
+}
+
+std::optional<Scorer::Near> Scorer::nearest_city(double lon, double lat, const std::string& self) const {
+    // Skip the settlement itself when it is a city.
+    std::size_t skip = SIZE_MAX;
+    for (std::size_t pass = 0; pass < 2; ++pass) {
+        auto n = cities_->cities.nearest(lon, lat, skip);
+        if (!n) return std::nullopt;
+        if (all_[n->first].kato != self) return Near{n->first, n->second};
+        skip = n->first;
+    }
+    return std::nullopt;
+}
+
+Scores Scorer::score(const SettlementData& s) const {
+    Scores sc;
+    const Standards& st = st_;
+    // C1 population dynamics: level, sustained minimum/maximum over the window, growth.
+    sc.window = category_window(s.category);
+    sc.threshold = category_threshold(s.category);
+    Outcome& c1 = sc.c[0];
+    if (s.pop.empty()) {
+        c1.lacks.push_back("pop");
+    } else {
+        int t = s.pop.rbegin()->first;
+        sc.year = t;
+        sc.pop = s.pop.rbegin()->second;
+        double lo = 1e300, hi = -1e300;
+        for (int y = t - sc.window + 1; y <= t; ++y) {
+            auto it = s.pop.find(y);
+            if (it == s.pop.end()) {
+                sc.missing_years.push_back(y);
+                continue;
+            }
+            lo = std::min(lo, it->second);
+            hi = std::max(hi, it->second);
+        }
+        if (sc.missing_years.empty()) {
+            sc.basis = "window";
+            sc.min_w = lo;
+            sc.max_w = hi;
+        } else {
+            sc.basis = "level";
+            for (int y : sc.missing_years) c1.lacks.push_back("pop_" + std::to_string(y));
+        }
+        auto base = s.pop.find(t - sc.window);
+        if (base == s.pop.end() && sc.basis == "window") base = s.pop.find(t - sc.window + 1);
+        if (base != s.pop.end() && base->second > 0 && base->first < t) {
+            double years = t - base->first;
+            sc.growth = std::pow(*sc.pop / base->second, 1.0 / years) - 1.0;
+            sc.trend = *sc.growth < st.get("c1.severe_growth")      ? "severe"
+                       : *sc.growth < st.get("c1.declining_growth") ? "declining"
+                                                                    : "growing";
+        }
+        double tested = sc.basis == "window" ? *sc.min_w : *sc.pop;
+        c1.result = tested >= sc.threshold ? Result::Pass : Result::Fail;
+        c1.score = clamp01(*sc.pop / sc.threshold);
+    }
+    // C2 net migration per 1,000 over the window, and its share of the change.
+    Outcome& c2 = sc.c[1];
+    {
+        double in = 0, out = 0, in_e = 0, out_e = 0, pop_sum = 0;
+        int years = 0, years_ext = 0;
+        if (sc.year) {
+            for (int y = *sc.year - sc.window + 1; y <= *sc.year; ++y) {
+                auto a = s.mig_in_int.find(y), b = s.mig_out_int.find(y), p = s.pop.find(y);
+                if (a == s.mig_in_int.end() || b == s.mig_out_int.end() || p == s.pop.end()) continue;
+                in += a->second;
+                out += b->second;
+                pop_sum += p->second;
+                ++years;
+                auto ae = s.mig_in_ext.find(y), be = s.mig_out_ext.find(y);
+                if (ae != s.mig_in_ext.end() && be != s.mig_out_ext.end()) {
+                    in_e += ae->second;
+                    out_e += be->second;
+                    ++years_ext;
+                }
+            }
+        }
+        if (years == 0 || pop_sum <= 0) {
+            c2.lacks = {"mig_in_int", "mig_out_int"};
+        } else {
+            double mean_pop = pop_sum / years;
+            sc.m_int = 1000.0 * (in - out) / years / mean_pop;
+            if (years_ext == years) sc.m_ext = 1000.0 * (in_e - out_e) / years / mean_pop;
+            auto first = s.pop.find(*sc.year - sc.window + 1);
+            if (first != s.pop.end()) {
+                double dp = *sc.pop - first->second;
+                double mig = (in - out) + (years_ext == years ? in_e - out_e : 0.0);
+                if (dp != 0) sc.migration_share = mig / dp;
+            }
+            double t = st.get("c2.structural_outmigration");
+            c2.result = *sc.m_int < t ? Result::Fail : Result::Pass;
+            c2.score = 1.0 - clamp01(*sc.m_int / t);
+        }
+    }
+    // C3 area, density and the degree of urbanisation they give.
+    Outcome& c3 = sc.c[2];
+    if (!s.area_km2 || *s.area_km2 <= 0) {
+        c3.lacks.push_back("area_km2");
+    } else if (!sc.pop) {
+        c3.lacks.push_back("pop");
+    } else {
+        sc.area_km2 = s.area_km2;
+        sc.density = *sc.pop / *s.area_km2;
+        double d = *sc.density, p = *sc.pop;
+        if (d >= st.get("c3.urban_centre_density") && p >= st.get("c3.urban_centre_population"))
+            sc.degurba = "urban_centre";
+        else if (d >= st.get("c3.urban_cluster_density") && p >= st.get("c3.urban_cluster_population"))
+            sc.degurba = "urban_cluster";
+        else if (d >= st.get("c3.urban_cluster_density") && p >= st.get("c3.village_min_population"))
+            sc.degurba = "village";
+        else if (d >= st.get("c3.dispersed_min_density"))
+            sc.degurba = "dispersed_rural";
+        else
+            sc.degurba = "mostly_uninhabited";
+        bool urban = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
+        c3.result = !is_city(s.category) || urban ? Result::Pass : Result::Fail;
+        c3.score = clamp01(d / st.get("c3.urban_cluster_density"));
+    }
+    // C4 the nearest city, its distance, and the commuting share to it.
+    Outcome& c4 = sc.c[3];
+    if (s.lon) {
+        if (auto n = nearest_city(*s.lon, *s.lat, s.kato)) {
+            sc.nearest_city = all_[n->index].kato;
+            sc.nearest_city_km = n->km;
+        }
+    }
+    if (!sc.nearest_city) {
+        c4.lacks.push_back(s.lon ? "a city with a position" : "geometry");
+    } else if (!s.dominant_destination || !s.dominant_share) {
+        c4.lacks.push_back("dominant_destination");
+    } else {
+        sc.commuting_share = *s.dominant_destination == *sc.nearest_city ? *s.dominant_share : 0.0;
+        double f = *sc.commuting_share;
+        double attach = st.get("c4.attach_min_commuting_share");
+        if (f >= attach) sc.c4_candidate = "attach";
+        else if (*sc.nearest_city_km > st.get("c4.detach_max_distance_km")) sc.c4_candidate = "detach";
+        else sc.c4_candidate = "none";
+        c4.result = f >= attach ? Result::Pass : Result::Fail;
+        c4.score = clamp01(f / attach);
+    }
+    // C5 employment by activity.
+    Outcome& c5 = sc.c[4];
+    {
+        auto total = s.latest.find("emp_total");
+        auto agri = s.latest.find("emp_agri");
+        if (total == s.latest.end() || agri == s.latest.end() || total->second <= 0) {
+            c5.lacks = {"emp_total", "emp_agri"};
+        } else {
+            double self_agri = s.latest.count("emp_selfemp_agri") ? s.latest.at("emp_selfemp_agri") : 0.0;
+            sc.agri_share = std::min(1.0, (agri->second + self_agri) / total->second);
+            sc.nonagri_share = 1.0 - agri->second / total->second;
+            double rural = st.get("c5.rural_min_agri_share"), urban = st.get("c5.urban_min_nonagri_share");
+            sc.profile = *sc.nonagri_share >= urban ? "urban" : *sc.agri_share >= rural ? "rural" : "mixed";
+            if (s.category == "aul") {
+                c5.result = sc.profile == "urban" ? Result::Fail : Result::Pass;
+                c5.score = clamp01(*sc.agri_share / rural);
+            } else {
+                c5.result = sc.profile == "urban" ? Result::Pass : Result::Fail;
+                c5.score = clamp01(*sc.nonagri_share / urban);
+            }
+        }
+    }
+    // C6 commuting: the fields atd-flows writes.
+    Outcome& c6 = sc.c[5];
+    if (!s.jobs_ratio || !s.sc_demand) {
+        c6.lacks = {"jobs_ratio", "sc_demand"};
+    } else {
+        double jr = st.get("c6.centre_min_jobs_ratio"), scd = st.get("c6.centre_min_demand_self_containment");
+        sc.is_centre = *s.jobs_ratio >= jr && *s.sc_demand >= scd;
+        c6.result = *sc.is_centre ? Result::Pass : Result::Fail;
+        c6.score = 0.5 * clamp01(*s.jobs_ratio / jr) + 0.5 * clamp01(*s.sc_demand / scd);
+    }
+    // C7 infrastructure index over the law's six groups.
+    Outcome& c7 = sc.c[6];
+    {
+        struct Group {
+            const char* name;
+            std::vector<const char*> fields;
+            const char* weight;
+        };
+        const Group groups[] = {{"industry", {"infra_industry"}, "c7.weight_industry"},
+                                {"utilities", {"infra_utilities"}, "c7.weight_utilities"},
+                                {"housing", {"infra_housing"}, "c7.weight_housing"},
+                                {"education_culture", {"infra_education", "infra_culture"}, "c7.weight_education_culture"},
+                                {"health", {"infra_health"}, "c7.weight_health"},
+                                {"trade", {"infra_trade"}, "c7.weight_trade"}};
+        double wsum = 0, hit = 0;
+        bool any = false;
+        std::string present;
+        for (const auto& g : groups) {
+            bool known = false, has = false;
+            for (const char* fld : g.fields) {
+                auto it = s.latest.find(fld);
+                if (it == s.latest.end()) continue;
+                known = true;
+                has = has || it->second > 0;
+            }
+            if (!known) continue;
+            any = true;
+            double w = st.get(g.weight);
+            wsum += w;
+            if (has) {
+                hit += w;
+                present += (present.empty() ? "" : ",") + std::string(g.name);
+            }
+        }
+        if (!any || wsum <= 0) {
+            c7.lacks.push_back("infra_*");
+        } else {
+            sc.infra_index = hit / wsum;
+            sc.infra_groups = present;
+            c7.result = *sc.infra_index >= st.get("city_district.min_infrastructure_index") - 1e-9 ? Result::Pass
+                                                                                                  : Result::Fail;
+            c7.score = *sc.infra_index;
+        }
+    }
+    // C8 public opinion.
+    Outcome& c8 = sc.c[7];
+    {
+        auto yes = s.latest.find("opinion_yes"), no = s.latest.find("opinion_no");
+        if (yes == s.latest.end() || no == s.latest.end() || yes->second + no->second <= 0) {
+            c8.lacks = {"opinion_yes", "opinion_no"};
+        } else {
+            sc.support = yes->second / (yes->second + no->second);
+            auto part = s.latest.find("opinion_participants"), elig = s.latest.find("opinion_eligible");
+            if (part != s.latest.end() && elig != s.latest.end() && elig->second > 0) {
+                sc.turnout = part->second / elig->second;
+                sc.low_turnout = *sc.turnout < st.get("c8.min_turnout");
+            }
+            c8.result = *sc.support > st.get("c8.min_support") ? Result::Pass : Result::Fail;
+            c8.score = *sc.support;
+        }
+    }
+    // Composite: the legal population gate first, then the weighted mean.
+    sc.gate = c1.result;
+    double wsum = 0, acc = 0;
+    for (int k = 0; k < 8; ++k) {
+        if (!sc.c[k].score) continue;
+        double w = st.get("composite.weight_c" + std::to_string(k + 1));
+        wsum += w;
+        acc += w * *sc.c[k].score;
+        ++sc.n_criteria;
+    }
+    if (sc.gate == Result::Fail) sc.composite = 0.0;
+    else if (wsum > 0) sc.composite = acc / wsum;
+    return sc;
+}
+
+namespace {
+Value opt(const std::optional<double>& v) { return v ? Value{*v} : Value{}; }
+Value opt_round(const std::optional<double>& v, double scale) {
+    return v ? Value{std::round(*v * scale) / scale} : Value{};
+}
+Value opt_text(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+}  // namespace
+
+void Scorer::write(const Scores& sc, Properties& p) const {
+    auto res = [&](int k) { return Value{std::string(result_name(sc.c[k].result))}; };
+    auto scr = [&](int k) { return opt_round(sc.c[k].score, 1e4); };
+    p.set("c1_year", sc.year ? Value{static_cast<std::int64_t>(*sc.year)} : Value{});
+    p.set("c1_pop", opt(sc.pop));
+    p.set("c1_window", static_cast<std::int64_t>(sc.window));
+    p.set("c1_threshold", sc.threshold);
+    p.set("c1_min", opt(sc.min_w));
+    p.set("c1_max", opt(sc.max_w));
+    p.set("c1_growth", opt_round(sc.growth, 1e6));
+    p.set("c1_trend", opt_text(sc.trend));
+    p.set("c1_basis", opt_text(sc.basis));
+    p.set("c1_result", res(0));
+    p.set("c1_score", scr(0));
+    p.set("c2_net_int_per_1000", opt_round(sc.m_int, 1e3));
+    p.set("c2_net_ext_per_1000", opt_round(sc.m_ext, 1e3));
+    p.set("c2_migration_share", opt_round(sc.migration_share, 1e4));
+    p.set("c2_threshold", st_.get("c2.structural_outmigration"));
+    p.set("c2_result", res(1));
+    p.set("c2_score", scr(1));
+    p.set("c3_area_km2", opt_round(sc.area_km2, 1e3));
+    p.set("c3_density", opt_round(sc.density, 1e2));
+    p.set("c3_class", opt_text(sc.degurba));
+    p.set("c3_result", res(2));
+    p.set("c3_score", scr(2));
+    p.set("c4_nearest_city", sc.nearest_city ? Value{*sc.nearest_city} : Value{});
+    p.set("c4_nearest_city_km", opt_round(sc.nearest_city_km, 1e3));
+    p.set("c4_commuting_share", opt_round(sc.commuting_share, 1e4));
+    p.set("c4_candidate", opt_text(sc.c4_candidate));
+    p.set("c4_result", res(3));
+    p.set("c4_score", scr(3));
+    p.set("c5_agri_share", opt_round(sc.agri_share, 1e4));
+    p.set("c5_nonagri_share", opt_round(sc.nonagri_share, 1e4));
+    p.set("c5_profile", opt_text(sc.profile));
+    p.set("c5_result", res(4));
+    p.set("c5_score", scr(4));
+    p.set("c6_is_centre", sc.is_centre ? Value{*sc.is_centre} : Value{});
+    p.set("c6_result", res(5));
+    p.set("c6_score", scr(5));
+    p.set("c7_index", opt_round(sc.infra_index, 1e4));
+    p.set("c7_groups", opt_text(sc.infra_groups));
+    p.set("c7_threshold", st_.get("city_district.min_infrastructure_index"));
+    p.set("c7_result", res(6));
+    p.set("c7_score", scr(6));
+    p.set("c8_support", opt_round(sc.support, 1e4));
+    p.set("c8_turnout", opt_round(sc.turnout, 1e4));
+    p.set("c8_low_turnout", sc.turnout ? Value{sc.low_turnout} : Value{});
+    p.set("c8_result", res(7));
+    p.set("c8_score", scr(7));
+    p.set("score_gate", std::string(result_name(sc.gate)));
+    p.set("score", opt_round(sc.composite, 1e4));
+    p.set("score_n_criteria", static_cast<std::int64_t>(sc.n_criteria));
+    std::vector<std::string> lacks;
+    for (int k = 0; k < 8; ++k)
+        if (sc.c[k].result == Result::NoData || !sc.c[k].lacks.empty())
+            lacks.push_back("c" + std::to_string(k + 1) + ":" + join(sc.c[k].lacks));
+    std::string all;
+    for (const auto& l : lacks) all += (all.empty() ? "" : ";") + l;
+    p.set("score_lacks", all.empty() ? Value{} : Value{all});
+    p.set("score_profile", st_.name());
+}
+
+}  // namespace atd

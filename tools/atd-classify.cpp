@@ -1,0 +1,64 @@
+// atd-classify: status proposals (kents first), support and satellite villages, what-if.
+#include <atd/classify.hpp>
+#include <atd/cli.hpp>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    atd::Tool tool("atd-classify",
+                   "Propose a status for every settlement by the rules of the Concept (kent to city, attachment or "
+                   "aul; aul to city; city to aul; abolition of auls of 50 or fewer), with reasons, missing data and "
+                   "public opinion; classify rural settlements as support, satellite or other.");
+    std::string standards;
+    std::vector<std::string> sets;
+    atd::RunOptions run;
+    atd::ClassifyOptions o;
+    tool.add_inputs();
+    tool.add_output();
+    tool.add_src_crs();
+    auto& app = tool.app();
+    app.add_option("--standards", standards, "standards profile (TOML; default: the bundled kz.toml)");
+    app.add_option("--set", sets, "change one profile value, KEY=VALUE (repeatable)")->allow_extra_args(false);
+    app.add_option("--vary", o.vary, "rerun the rules for each value, KEY=V1,V2,... (repeatable); adds whatif fields")
+        ->allow_extra_args(false);
+    app.add_flag("--only-changes", o.only_changes, "write only settlements whose proposal changes something");
+    app.add_flag("--skip-invalid", run.skip_invalid, "pass a settlement with bad fields through marked invalid, with a warning");
+    return tool.run(argc, argv, [&] {
+        auto st = atd::Standards::load(standards.empty() ? atd::Standards::default_path() : standards);
+        for (const auto& s : sets) st.set_from_text(s);
+        auto sink = atd::FeatureSink::open(tool.write_options());
+        std::vector<atd::Feature> features;
+        std::string names;
+        for (const auto& in : tool.inputs_or_stdin()) {
+            auto part = atd::read_all(in, tool.read_options(), tool.log());
+            for (auto& f : part) features.push_back(std::move(f));
+            names += (names.empty() ? "" : "+") + (in == "-" ? std::string("<stdin>") : in);
+        }
+        auto data = atd::read_dataset(features, names, run, tool.log());
+        auto sum = atd::classify_all(data, st, o);
+        for (const auto& f : features) {
+            if (o.only_changes) {
+                auto p = f.props.get_string("proposal");
+                if (!p || *p == "keep") continue;
+            }
+            sink->write(f);
+        }
+        sink->finish();
+        auto& log = tool.log();
+        for (const auto& [cat, props] : sum.by_category) {
+            std::string line = "proposals for " + cat + ":";
+            for (const auto& [p, n] : props) line += " " + p + " " + std::to_string(n);
+            log.info(line);
+        }
+        char buf[256];
+        double share = sum.rural_pop_known > 0 ? 100.0 * sum.cluster_pop / sum.rural_pop_known : 0.0;
+        std::snprintf(buf, sizeof buf,
+                      "calibration: support %zu + satellite %zu = %zu of %zu rural settlements (target %.0f); "
+                      "they hold %.1f%% of the rural population known for %zu settlements (target %.0f%%)",
+                      sum.support, sum.satellite, sum.support + sum.satellite, sum.rural,
+                      st.get("support.target_count"), share, sum.rural_with_pop,
+                      100.0 * st.get("support.target_population_share"));
+        log.info(buf);
+        if (data.invalid) log.info(std::to_string(data.invalid) + " settlements invalid, passed through");
+    });
+}
