@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled real data (datasets/kz): sets everything up,
-# builds canonical settlements and units, validates them, and writes
-# out/kz.gpkg (open it in QGIS) and out/validation.txt.
+# builds canonical settlements and units, validates them, scores and classifies
+# the settlements, and writes out/kz.gpkg, out/proposals.gpkg (open them in
+# QGIS), out/proposals.csv and out/validation.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
@@ -20,8 +21,14 @@ mkdir -p out
 "$bin/atd-validate" out/kz.geojsons -f json -o out/validation.json --overwrite -q
 "$bin/atd-ingest" out/kz.geojsons -o out/kz.gpkg --overwrite -q
 
+# Criteria and status proposals (standards profile datasets/standards/kz.toml).
+"$bin/atd-score" out/kz.geojsons -q | "$bin/atd-classify" -o out/proposals.gpkg --overwrite
+"$bin/atd-classify" out/kz.geojsons --only-changes -f csv -o out/proposals.csv --overwrite -q
+
 echo
 echo "Done. Results:"
 echo "  out/kz.gpkg          settlements and units (GeoPackage; layers 'settlements' and 'units')"
 echo "  out/kz.geojsons      the same as a GeoJSON Sequence, for atd pipelines"
 echo "  out/validation.txt   validation findings with counts ($(tail -n +1 out/validation.txt | grep -m1 '^checked'))"
+echo "  out/proposals.gpkg   every settlement scored on C1-C8 with its status proposal and reasons"
+echo "  out/proposals.csv    the proposals that change something, for spreadsheets"

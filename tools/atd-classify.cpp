@@ -27,23 +27,12 @@ int main(int argc, char** argv) {
         auto st = atd::Standards::load(standards.empty() ? atd::Standards::default_path() : standards);
         for (const auto& s : sets) st.set_from_text(s);
         auto sink = atd::FeatureSink::open(tool.write_options());
-        std::vector<atd::Feature> features;
-        std::string names;
-        for (const auto& in : tool.inputs_or_stdin()) {
-            auto part = atd::read_all(in, tool.read_options(), tool.log());
-            for (auto& f : part) features.push_back(std::move(f));
-            names += (names.empty() ? "" : "+") + (in == "-" ? std::string("<stdin>") : in);
-        }
-        auto data = atd::read_dataset(features, names, run, tool.log());
-        auto sum = atd::classify_all(data, st, o);
-        for (const auto& f : features) {
-            if (o.only_changes) {
-                auto p = f.props.get_string("proposal");
-                if (!p || *p == "keep") continue;
-            }
-            sink->write(f);
-        }
-        sink->finish();
+        atd::StreamOptions so;
+        so.classify = true;
+        so.classify_opts = o;
+        so.run = run;
+        auto result = atd::process_stream(tool.inputs_or_stdin(), tool.read_options(), st, so, *sink, tool.log());
+        const auto& sum = result.classes;
         auto& log = tool.log();
         for (const auto& [cat, props] : sum.by_category) {
             std::string line = "proposals for " + cat + ":";
@@ -59,6 +48,6 @@ int main(int argc, char** argv) {
                       st.get("support.target_count"), share, sum.rural_with_pop,
                       100.0 * st.get("support.target_population_share"));
         log.info(buf);
-        if (data.invalid) log.info(std::to_string(data.invalid) + " settlements invalid, passed through");
+        if (result.invalid) log.info(std::to_string(result.invalid) + " settlements invalid, passed through");
     });
 }

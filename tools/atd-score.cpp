@@ -20,18 +20,10 @@ int main(int argc, char** argv) {
         auto st = atd::Standards::load(standards.empty() ? atd::Standards::default_path() : standards);
         for (const auto& s : sets) st.set_from_text(s);
         auto sink = atd::FeatureSink::open(tool.write_options());
-        std::vector<atd::Feature> features;
-        std::string names;
-        for (const auto& in : tool.inputs_or_stdin()) {
-            auto part = atd::read_all(in, tool.read_options(), tool.log());
-            for (auto& f : part) features.push_back(std::move(f));
-            names += (names.empty() ? "" : "+") + (in == "-" ? std::string("<stdin>") : in);
-        }
-        auto data = atd::read_dataset(features, names, run, tool.log());
-        atd::score_all(data, st);
-        for (const auto& f : features) sink->write(f);
-        sink->finish();
-        tool.log().info("scored " + std::to_string(data.settlements.size()) + " settlements with profile " +
-                        st.name() + (data.invalid ? ", " + std::to_string(data.invalid) + " invalid" : ""));
+        atd::StreamOptions so;
+        so.run = run;
+        auto sum = atd::process_stream(tool.inputs_or_stdin(), tool.read_options(), st, so, *sink, tool.log());
+        tool.log().info("scored " + std::to_string(sum.settlements) + " settlements with profile " + st.name() +
+                        (sum.invalid ? ", " + std::to_string(sum.invalid) + " invalid" : ""));
     });
 }

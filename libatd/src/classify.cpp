@@ -1,9 +1,13 @@
 #include <atd/classify.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
+#include <atd/geojson.hpp>
 #include <atd/model.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <array>
 #include <cmath>
 #include <numeric>
@@ -104,17 +108,17 @@ void score_all(Dataset& d, const Standards& st) {
     }
 }
 
-std::vector<Proposal> propose(const Dataset& d, const Standards& st) {
-    Scorer scorer(st, d.settlements);
+std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st) {
+    Scorer scorer(st, settlements);
     // Any settlement with a position, for the nearest one to merge into.
     PointIndex all;
     {
         std::vector<double> lon, lat;
         std::vector<std::size_t> ids;
-        for (std::size_t i = 0; i < d.settlements.size(); ++i) {
-            if (!d.settlements[i].lon) continue;
-            lon.push_back(*d.settlements[i].lon);
-            lat.push_back(*d.settlements[i].lat);
+        for (std::size_t i = 0; i < settlements.size(); ++i) {
+            if (!settlements[i].lon) continue;
+            lon.push_back(*settlements[i].lon);
+            lat.push_back(*settlements[i].lat);
             ids.push_back(i);
         }
         all.build(std::move(lon), std::move(lat), std::move(ids));
@@ -122,9 +126,9 @@ std::vector<Proposal> propose(const Dataset& d, const Standards& st) {
     const double cd = st.get("city_district.min_population");
     const double aul_min = st.get("aul.min_population");
     const double min_index = st.get("city_district.min_infrastructure_index");
-    std::vector<Proposal> out(d.settlements.size());
-    for (std::size_t i = 0; i < d.settlements.size(); ++i) {
-        const SettlementData& s = d.settlements[i];
+    std::vector<Proposal> out(settlements.size());
+    for (std::size_t i = 0; i < settlements.size(); ++i) {
+        const SettlementData& s = settlements[i];
         Scores sc = scorer.score(s);
         Proposal& p = out[i];
         if (sc.support) {
@@ -207,8 +211,8 @@ std::vector<Proposal> propose(const Dataset& d, const Standards& st) {
                 p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
                 if (s.lon) {
                     if (auto n = all.nearest(*s.lon, *s.lat, i)) {
-                        p.target = d.settlements[n->first].kato;
-                        p.target_name = d.settlements[n->first].name;
+                        p.target = settlements[n->first].kato;
+                        p.target_name = settlements[n->first].name;
                         p.reasons += "; merge into the nearest settlement, " + fmt(std::round(n->second * 10) / 10) + " km";
                     }
                 } else {
@@ -231,7 +235,7 @@ std::vector<Proposal> propose(const Dataset& d, const Standards& st) {
     }
     for (auto& p : out)
         if (!p.target.empty() && p.target_name.empty())
-            for (const auto& s : d.settlements)
+            for (const auto& s : settlements)
                 if (s.kato == p.target) {
                     p.target_name = s.name;
                     break;
@@ -242,16 +246,18 @@ std::vector<Proposal> propose(const Dataset& d, const Standards& st) {
 namespace {
 
 // Support / satellite / other for rural settlements (METHODOLOGY §4).
-void support_classes(Dataset& d, const Standards& st, ClassifySummary& sum) {
-    Scorer scorer(st, d.settlements);
+std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all, const Standards& st,
+                                         ClassifySummary& sum) {
+    Scorer scorer(st, all);
+    std::vector<SupportInfo> info(all.size());
     std::vector<std::size_t> rural;
-    for (std::size_t i = 0; i < d.settlements.size(); ++i)
-        if (!is_city(d.settlements[i].category)) rural.push_back(i);
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (!is_city(all[i].category)) rural.push_back(i);
     // Block scores: demographic (population, growth), infrastructure (C7), economic (employment), geospatial (distance).
     std::vector<std::array<std::optional<double>, 4>> raw(rural.size());
     std::vector<double> pop(rural.size(), -1);
     for (std::size_t r = 0; r < rural.size(); ++r) {
-        const auto& s = d.settlements[rural[r]];
+        const auto& s = all[rural[r]];
         Scores sc = scorer.score(s);
         if (sc.pop) {
             pop[r] = *sc.pop;
@@ -289,42 +295,41 @@ void support_classes(Dataset& d, const Standards& st, ClassifySummary& sum) {
     for (std::size_t r = 0; r < rural.size(); ++r)
         if (blocks[r]) order.push_back(r);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return score[a] > score[b] || (score[a] == score[b] && d.settlements[rural[a]].kato < d.settlements[rural[b]].kato);
+        return score[a] > score[b] || (score[a] == score[b] && all[rural[a]].kato < all[rural[b]].kato);
     });
     auto top = static_cast<std::size_t>(std::ceil(st.get("support.top_quantile") * static_cast<double>(order.size())));
-    std::vector<int> cls(rural.size(), 2);  // 0 support, 1 satellite, 2 other
+    std::vector<int> cls(rural.size(), 2);
     for (std::size_t k = 0; k < order.size() && k < top; ++k)
         if (pop[order[k]] >= st.get("support.min_population")) cls[order[k]] = 0;
     for (std::size_t r = 0; r < rural.size(); ++r)
-        if (d.settlements[rural[r]].admin_centre) cls[r] = 0;
+        if (all[rural[r]].admin_centre) cls[r] = 0;
     PointIndex supports;
     {
         std::vector<double> lon, lat;
         std::vector<std::size_t> ids;
         for (std::size_t r = 0; r < rural.size(); ++r) {
-            const auto& s = d.settlements[rural[r]];
+            const auto& s = all[rural[r]];
             if (cls[r] == 0 && s.lon) {
                 lon.push_back(*s.lon);
                 lat.push_back(*s.lat);
-                ids.push_back(r);
+                ids.push_back(rural[r]);
             }
         }
         supports.build(std::move(lon), std::move(lat), std::move(ids));
     }
     double radius = st.get("support.satellite_radius_km");
     for (std::size_t r = 0; r < rural.size(); ++r) {
-        const auto& s = d.settlements[rural[r]];
-        Properties& p = (*d.features)[d.feature_of[rural[r]]].props;
+        const auto& s = all[rural[r]];
+        SupportInfo& si = info[rural[r]];
         if (cls[r] != 0 && s.lon) {
             if (auto n = supports.nearest(*s.lon, *s.lat); n && n->second <= radius) {
                 cls[r] = 1;
-                p.set("support_village", d.settlements[rural[n->first]].kato);
-                p.set("support_village_km", std::round(n->second * 1000) / 1000);
+                si.support = static_cast<std::int32_t>(n->first);
+                si.km = static_cast<float>(n->second);
             }
         }
-        static const char* names[] = {"support", "satellite", "other"};
-        p.set("settlement_class", std::string(names[cls[r]]));
-        p.set("settlement_class_score", blocks[r] ? Value{std::round(score[r] * 1e4) / 1e4} : Value{});
+        si.cls = static_cast<std::int8_t>(cls[r]);
+        if (blocks[r]) si.score = static_cast<float>(score[r]);
         (cls[r] == 0 ? sum.support : cls[r] == 1 ? sum.satellite : sum.other)++;
         ++sum.rural;
         if (pop[r] >= 0) {
@@ -333,6 +338,7 @@ void support_classes(Dataset& d, const Standards& st, ClassifySummary& sum) {
             if (cls[r] != 2) sum.cluster_pop += pop[r];
         }
     }
+    return info;
 }
 
 std::vector<double> parse_list(const std::string& text, const std::string& key) {
@@ -351,11 +357,13 @@ std::vector<double> parse_list(const std::string& text, const std::string& key) 
 
 }  // namespace
 
-ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOptions& opts) {
-    ClassifySummary sum;
-    std::vector<Proposal> base = propose(d, st);
+Classification classify_settlements(const std::vector<SettlementData>& settlements, const Standards& st,
+                                    const ClassifyOptions& opts) {
+    Classification c;
+    c.proposals = propose(settlements, st);
+    c.whatif.resize(settlements.size());
+    c.varied = !opts.vary.empty();
     // What-if: rerun the rules for each value of each varied key.
-    std::vector<std::string> whatif(base.size());
     for (const auto& v : opts.vary) {
         auto eq = v.find('=');
         if (eq == std::string::npos) throw UsageError("--vary expects KEY=V1,V2,..., found '" + v + "'");
@@ -364,35 +372,131 @@ ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOpti
         for (double value : parse_list(v.substr(eq + 1), key)) {
             Standards alt = st;
             alt.set(key, value);
-            auto props = propose(d, alt);
+            auto props = propose(settlements, alt);
             for (std::size_t i = 0; i < props.size(); ++i) {
-                if (props[i].proposal == base[i].proposal && props[i].target == base[i].target) continue;
-                whatif[i] += (whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + props[i].proposal +
-                             (props[i].target.empty() ? "" : " " + props[i].target);
+                const Proposal& b = c.proposals[i];
+                if (props[i].proposal == b.proposal && props[i].target == b.target) continue;
+                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + props[i].proposal +
+                               (props[i].target.empty() ? "" : " " + props[i].target);
             }
         }
     }
-    for (std::size_t i = 0; i < base.size(); ++i) {
-        const Proposal& p = base[i];
-        Properties& props = (*d.features)[d.feature_of[i]].props;
-        auto text = [](const std::string& s) { return s.empty() ? Value{} : Value{s}; };
-        props.set("proposal", p.proposal);
-        props.set("proposal_rule", p.rule);
-        props.set("proposal_target", text(p.target));
-        props.set("proposal_target_name", text(p.target_name));
-        props.set("proposal_basis", text(p.basis));
-        props.set("proposal_reasons", text(p.reasons));
-        props.set("proposal_lacks", text(p.lacks));
-        props.set("proposal_opinion", p.opinion);
-        props.set("proposal_profile", st.name());
-        if (!opts.vary.empty()) {
-            props.set("whatif", text(whatif[i]));
-            props.set("whatif_stable", whatif[i].empty());
-        }
-        ++sum.by_category[d.settlements[i].category][p.proposal];
+    for (std::size_t i = 0; i < settlements.size(); ++i)
+        ++c.summary.by_category[settlements[i].category][c.proposals[i].proposal];
+    c.classes = support_classes(settlements, st, c.summary);
+    return c;
+}
+
+void annotate(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
+              const Standards& st, Properties& out) {
+    struct Out {
+        std::vector<Properties::Entry> v;
+        void set(const char* k, Value x) { v.emplace_back(k, std::move(x)); }
+    } props;
+    props.v.reserve(16);
+    const Proposal& p = c.proposals[i];
+    auto text = [](const std::string& s) { return s.empty() ? Value{} : Value{s}; };
+    props.set("proposal", p.proposal);
+    props.set("proposal_rule", p.rule);
+    props.set("proposal_target", text(p.target));
+    props.set("proposal_target_name", text(p.target_name));
+    props.set("proposal_basis", text(p.basis));
+    props.set("proposal_reasons", text(p.reasons));
+    props.set("proposal_lacks", text(p.lacks));
+    props.set("proposal_opinion", p.opinion);
+    props.set("proposal_profile", st.name());
+    if (c.varied) {
+        props.set("whatif", text(c.whatif[i]));
+        props.set("whatif_stable", c.whatif[i].empty());
     }
-    support_classes(d, st, sum);
+    const SupportInfo& si = c.classes[i];
+    if (si.cls >= 0) {
+        static const char* names[] = {"support", "satellite", "other"};
+        props.set("settlement_class", std::string(names[si.cls]));
+        props.set("settlement_class_score", si.score ? Value{std::round(*si.score * 1e4) / 1e4} : Value{});
+        if (si.cls == 1) {
+            props.set("support_village", settlements[static_cast<std::size_t>(si.support)].kato);
+            props.set("support_village_km", std::round(static_cast<double>(si.km) * 1000) / 1000);
+        }
+    }
+    out.set_all(std::move(props.v));
+}
+
+ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOptions& opts) {
+    Classification c = classify_settlements(d.settlements, st, opts);
+    for (std::size_t i = 0; i < d.settlements.size(); ++i)
+        annotate(c, d.settlements, i, st, (*d.features)[d.feature_of[i]].props);
+    return c.summary;
+}
+
+StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadOptions& read, const Standards& st,
+                             const StreamOptions& opts, FeatureSink& sink, Log& log) {
+    StreamSummary sum;
+    std::FILE* spill = std::tmpfile();
+    if (!spill) throw DataError("cannot create a temporary file: " + std::string(std::strerror(errno)));
+    struct Closer {
+        std::FILE* f;
+        ~Closer() { std::fclose(f); }
+    } closer{spill};
+    std::vector<SettlementData> settlements;
+    std::vector<std::int32_t> settlement_of;  // per feature: settlement index or -1
+    constexpr int kGapWindow = 10;
+    std::string line;
+    Feature f;
+    for (const auto& path : inputs) {
+        auto src = FeatureSource::open(path, read, log);
+        while (src->next(f)) {
+            ++sum.features;
+            std::int32_t idx = -1;
+            if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) == kSettlement) {
+                try {
+                    settlements.push_back(read_settlement(f, kGapWindow));
+                    idx = static_cast<std::int32_t>(settlements.size() - 1);
+                } catch (const DataError& e) {
+                    std::string msg = src->where() + " (" + e.what() + ")";
+                    if (!opts.run.skip_invalid) throw DataError(msg);
+                    log.warn("invalid", msg + "; passed through marked invalid");
+                    f.props.set("invalid", std::string(e.what()));
+                    ++sum.invalid;
+                }
+            }
+            settlement_of.push_back(idx);
+            line.clear();
+            append_feature_json(line, f);
+            line.push_back('\n');
+            if (std::fwrite(line.data(), 1, line.size(), spill) != line.size())
+                throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
+        }
+    }
+    sum.settlements = settlements.size();
+    Scorer scorer(st, settlements);
+    Classification c;
+    if (opts.classify) {
+        c = classify_settlements(settlements, st, opts.classify_opts);
+        sum.classes = c.summary;
+    }
+    std::fflush(spill);
+    std::rewind(spill);
+    GeoJsonReader back(spill, "temporary file");
+    for (std::size_t k = 0; back.next(f); ++k) {
+        std::int32_t idx = settlement_of[k];
+        if (idx >= 0) {
+            auto i = static_cast<std::size_t>(idx);
+            if (opts.classify) {
+                if (opts.classify_opts.only_changes && c.proposals[i].proposal == "keep") continue;
+                annotate(c, settlements, i, st, f.props);
+            } else {
+                scorer.write(scorer.score(settlements[i]), f.props);
+            }
+        } else if (opts.classify && opts.classify_opts.only_changes) {
+            continue;
+        }
+        sink.write(f);
+        ++sum.written;
+    }
+    sink.finish();
     return sum;
 }
+
 
 }  // namespace atd

@@ -4,6 +4,7 @@
 #include <atd/model.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace atd {
@@ -119,6 +120,35 @@ struct Scorer::Index {
 
 Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& settlements)
     : st_(standards), all_(settlements), cities_(std::make_unique<Index>()) {
+    t_.aul_min_population = standards.get("aul.min_population");
+    t_.c1_declining_growth = standards.get("c1.declining_growth");
+    t_.c1_severe_growth = standards.get("c1.severe_growth");
+    t_.c2_structural_outmigration = standards.get("c2.structural_outmigration");
+    t_.c3_dispersed_min_density = standards.get("c3.dispersed_min_density");
+    t_.c3_urban_centre_density = standards.get("c3.urban_centre_density");
+    t_.c3_urban_centre_population = standards.get("c3.urban_centre_population");
+    t_.c3_urban_cluster_density = standards.get("c3.urban_cluster_density");
+    t_.c3_urban_cluster_population = standards.get("c3.urban_cluster_population");
+    t_.c3_village_min_population = standards.get("c3.village_min_population");
+    t_.c4_attach_min_commuting_share = standards.get("c4.attach_min_commuting_share");
+    t_.c4_detach_max_distance_km = standards.get("c4.detach_max_distance_km");
+    t_.c5_rural_min_agri_share = standards.get("c5.rural_min_agri_share");
+    t_.c5_urban_min_nonagri_share = standards.get("c5.urban_min_nonagri_share");
+    t_.c6_centre_min_demand_self_containment = standards.get("c6.centre_min_demand_self_containment");
+    t_.c6_centre_min_jobs_ratio = standards.get("c6.centre_min_jobs_ratio");
+    t_.c8_min_support = standards.get("c8.min_support");
+    t_.c8_min_turnout = standards.get("c8.min_turnout");
+    t_.city_district_min_infrastructure_index = standards.get("city_district.min_infrastructure_index");
+    t_.city_district_min_population = standards.get("city_district.min_population");
+    t_.city_oblast_min_population = standards.get("city_oblast.min_population");
+    t_.city_republican_min_population = standards.get("city_republican.min_population");
+    t_.kent_min_population = standards.get("kent.min_population");
+    t_.windows_city_years = standards.get("windows.city_years");
+    t_.windows_rural_years = standards.get("windows.rural_years");
+    for (int k = 0; k < 8; ++k) t_.weights[k] = standards.get("composite.weight_c" + std::to_string(k + 1));
+    const char* infra[] = {"c7.weight_industry", "c7.weight_utilities", "c7.weight_housing",
+                           "c7.weight_education_culture", "c7.weight_health", "c7.weight_trade"};
+    for (int k = 0; k < 6; ++k) t_.infra_weights[k] = standards.get(infra[k]);
     std::vector<double> lon, lat;
     std::vector<std::size_t> ids;
     for (std::size_t i = 0; i < settlements.size(); ++i) {
@@ -135,15 +165,15 @@ Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& se
 Scorer::~Scorer() = default;
 
 double Scorer::category_threshold(const std::string& c) const {
-    if (c == "city_republican") return st_.get("city_republican.min_population");
-    if (c == "city_oblast") return st_.get("city_oblast.min_population");
-    if (c == "city_district") return st_.get("city_district.min_population");
-    if (c == "kent") return st_.get("kent.min_population");
-    return st_.get("aul.min_population");
+    if (c == "city_republican") return t_.city_republican_min_population;
+    if (c == "city_oblast") return t_.city_oblast_min_population;
+    if (c == "city_district") return t_.city_district_min_population;
+    if (c == "kent") return t_.kent_min_population;
+    return t_.aul_min_population;
 }
 
 int Scorer::category_window(const std::string& c) const {
-    return static_cast<int>(is_city(c) ? st_.get("windows.city_years") : st_.get("windows.rural_years"));
+    return static_cast<int>(is_city(c) ? t_.windows_city_years : t_.windows_rural_years);
 }
 
 std::optional<Scorer::Near> Scorer::nearest_city(double lon, double lat, const std::string& self) const {
@@ -160,7 +190,6 @@ std::optional<Scorer::Near> Scorer::nearest_city(double lon, double lat, const s
 
 Scores Scorer::score(const SettlementData& s) const {
     Scores sc;
-    const Standards& st = st_;
     // C1 population dynamics: level, sustained minimum/maximum over the window, growth.
     sc.window = category_window(s.category);
     sc.threshold = category_threshold(s.category);
@@ -194,8 +223,8 @@ Scores Scorer::score(const SettlementData& s) const {
         if (base != s.pop.end() && base->second > 0 && base->first < t) {
             double years = t - base->first;
             sc.growth = std::pow(*sc.pop / base->second, 1.0 / years) - 1.0;
-            sc.trend = *sc.growth < st.get("c1.severe_growth")      ? "severe"
-                       : *sc.growth < st.get("c1.declining_growth") ? "declining"
+            sc.trend = *sc.growth < t_.c1_severe_growth      ? "severe"
+                       : *sc.growth < t_.c1_declining_growth ? "declining"
                                                                     : "growing";
         }
         double tested = sc.basis == "window" ? *sc.min_w : *sc.pop;
@@ -235,7 +264,7 @@ Scores Scorer::score(const SettlementData& s) const {
                 double mig = (in - out) + (years_ext == years ? in_e - out_e : 0.0);
                 if (dp != 0) sc.migration_share = mig / dp;
             }
-            double t = st.get("c2.structural_outmigration");
+            double t = t_.c2_structural_outmigration;
             c2.result = *sc.m_int < t ? Result::Fail : Result::Pass;
             c2.score = 1.0 - clamp01(*sc.m_int / t);
         }
@@ -250,19 +279,19 @@ Scores Scorer::score(const SettlementData& s) const {
         sc.area_km2 = s.area_km2;
         sc.density = *sc.pop / *s.area_km2;
         double d = *sc.density, p = *sc.pop;
-        if (d >= st.get("c3.urban_centre_density") && p >= st.get("c3.urban_centre_population"))
+        if (d >= t_.c3_urban_centre_density && p >= t_.c3_urban_centre_population)
             sc.degurba = "urban_centre";
-        else if (d >= st.get("c3.urban_cluster_density") && p >= st.get("c3.urban_cluster_population"))
+        else if (d >= t_.c3_urban_cluster_density && p >= t_.c3_urban_cluster_population)
             sc.degurba = "urban_cluster";
-        else if (d >= st.get("c3.urban_cluster_density") && p >= st.get("c3.village_min_population"))
+        else if (d >= t_.c3_urban_cluster_density && p >= t_.c3_village_min_population)
             sc.degurba = "village";
-        else if (d >= st.get("c3.dispersed_min_density"))
+        else if (d >= t_.c3_dispersed_min_density)
             sc.degurba = "dispersed_rural";
         else
             sc.degurba = "mostly_uninhabited";
         bool urban = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
         c3.result = !is_city(s.category) || urban ? Result::Pass : Result::Fail;
-        c3.score = clamp01(d / st.get("c3.urban_cluster_density"));
+        c3.score = clamp01(d / t_.c3_urban_cluster_density);
     }
     // C4 the nearest city, its distance, and the commuting share to it.
     Outcome& c4 = sc.c[3];
@@ -279,9 +308,9 @@ Scores Scorer::score(const SettlementData& s) const {
     } else {
         sc.commuting_share = *s.dominant_destination == *sc.nearest_city ? *s.dominant_share : 0.0;
         double f = *sc.commuting_share;
-        double attach = st.get("c4.attach_min_commuting_share");
+        double attach = t_.c4_attach_min_commuting_share;
         if (f >= attach) sc.c4_candidate = "attach";
-        else if (*sc.nearest_city_km > st.get("c4.detach_max_distance_km")) sc.c4_candidate = "detach";
+        else if (*sc.nearest_city_km > t_.c4_detach_max_distance_km) sc.c4_candidate = "detach";
         else sc.c4_candidate = "none";
         c4.result = f >= attach ? Result::Pass : Result::Fail;
         c4.score = clamp01(f / attach);
@@ -297,7 +326,7 @@ Scores Scorer::score(const SettlementData& s) const {
             double self_agri = s.latest.count("emp_selfemp_agri") ? s.latest.at("emp_selfemp_agri") : 0.0;
             sc.agri_share = std::min(1.0, (agri->second + self_agri) / total->second);
             sc.nonagri_share = 1.0 - agri->second / total->second;
-            double rural = st.get("c5.rural_min_agri_share"), urban = st.get("c5.urban_min_nonagri_share");
+            double rural = t_.c5_rural_min_agri_share, urban = t_.c5_urban_min_nonagri_share;
             sc.profile = *sc.nonagri_share >= urban ? "urban" : *sc.agri_share >= rural ? "rural" : "mixed";
             if (s.category == "aul") {
                 c5.result = sc.profile == "urban" ? Result::Fail : Result::Pass;
@@ -313,7 +342,7 @@ Scores Scorer::score(const SettlementData& s) const {
     if (!s.jobs_ratio || !s.sc_demand) {
         c6.lacks = {"jobs_ratio", "sc_demand"};
     } else {
-        double jr = st.get("c6.centre_min_jobs_ratio"), scd = st.get("c6.centre_min_demand_self_containment");
+        double jr = t_.c6_centre_min_jobs_ratio, scd = t_.c6_centre_min_demand_self_containment;
         sc.is_centre = *s.jobs_ratio >= jr && *s.sc_demand >= scd;
         c6.result = *sc.is_centre ? Result::Pass : Result::Fail;
         c6.score = 0.5 * clamp01(*s.jobs_ratio / jr) + 0.5 * clamp01(*s.sc_demand / scd);
@@ -323,21 +352,22 @@ Scores Scorer::score(const SettlementData& s) const {
     {
         struct Group {
             const char* name;
-            std::vector<const char*> fields;
-            const char* weight;
+            std::array<const char*, 2> fields;
         };
-        const Group groups[] = {{"industry", {"infra_industry"}, "c7.weight_industry"},
-                                {"utilities", {"infra_utilities"}, "c7.weight_utilities"},
-                                {"housing", {"infra_housing"}, "c7.weight_housing"},
-                                {"education_culture", {"infra_education", "infra_culture"}, "c7.weight_education_culture"},
-                                {"health", {"infra_health"}, "c7.weight_health"},
-                                {"trade", {"infra_trade"}, "c7.weight_trade"}};
+        static const Group groups[] = {{"industry", {"infra_industry", nullptr}},
+                                       {"utilities", {"infra_utilities", nullptr}},
+                                       {"housing", {"infra_housing", nullptr}},
+                                       {"education_culture", {"infra_education", "infra_culture"}},
+                                       {"health", {"infra_health", nullptr}},
+                                       {"trade", {"infra_trade", nullptr}}};
         double wsum = 0, hit = 0;
         bool any = false;
         std::string present;
-        for (const auto& g : groups) {
+        for (std::size_t gi = 0; gi < 6; ++gi) {
+            const Group& g = groups[gi];
             bool known = false, has = false;
             for (const char* fld : g.fields) {
+                if (!fld) continue;
                 auto it = s.latest.find(fld);
                 if (it == s.latest.end()) continue;
                 known = true;
@@ -345,7 +375,7 @@ Scores Scorer::score(const SettlementData& s) const {
             }
             if (!known) continue;
             any = true;
-            double w = st.get(g.weight);
+            double w = t_.infra_weights[gi];
             wsum += w;
             if (has) {
                 hit += w;
@@ -357,7 +387,7 @@ Scores Scorer::score(const SettlementData& s) const {
         } else {
             sc.infra_index = hit / wsum;
             sc.infra_groups = present;
-            c7.result = *sc.infra_index >= st.get("city_district.min_infrastructure_index") - 1e-9 ? Result::Pass
+            c7.result = *sc.infra_index >= t_.city_district_min_infrastructure_index - 1e-9 ? Result::Pass
                                                                                                   : Result::Fail;
             c7.score = *sc.infra_index;
         }
@@ -373,9 +403,9 @@ Scores Scorer::score(const SettlementData& s) const {
             auto part = s.latest.find("opinion_participants"), elig = s.latest.find("opinion_eligible");
             if (part != s.latest.end() && elig != s.latest.end() && elig->second > 0) {
                 sc.turnout = part->second / elig->second;
-                sc.low_turnout = *sc.turnout < st.get("c8.min_turnout");
+                sc.low_turnout = *sc.turnout < t_.c8_min_turnout;
             }
-            c8.result = *sc.support > st.get("c8.min_support") ? Result::Pass : Result::Fail;
+            c8.result = *sc.support > t_.c8_min_support ? Result::Pass : Result::Fail;
             c8.score = *sc.support;
         }
     }
@@ -384,7 +414,7 @@ Scores Scorer::score(const SettlementData& s) const {
     double wsum = 0, acc = 0;
     for (int k = 0; k < 8; ++k) {
         if (!sc.c[k].score) continue;
-        double w = st.get("composite.weight_c" + std::to_string(k + 1));
+        double w = t_.weights[k];
         wsum += w;
         acc += w * *sc.c[k].score;
         ++sc.n_criteria;
@@ -407,7 +437,12 @@ std::string join(const std::vector<std::string>& v) {
 }
 }  // namespace
 
-void Scorer::write(const Scores& sc, Properties& p) const {
+void Scorer::write(const Scores& sc, Properties& props) const {
+    struct Out {
+        std::vector<Properties::Entry> v;
+        void set(const char* k, Value x) { v.emplace_back(k, std::move(x)); }
+    } p;
+    p.v.reserve(64);
     auto res = [&](int k) { return Value{std::string(result_name(sc.c[k].result))}; };
     auto scr = [&](int k) { return opt_round(sc.c[k].score, 1e4); };
     p.set("c1_year", sc.year ? Value{static_cast<std::int64_t>(*sc.year)} : Value{});
@@ -424,7 +459,7 @@ void Scorer::write(const Scores& sc, Properties& p) const {
     p.set("c2_net_int_per_1000", opt_round(sc.m_int, 1e3));
     p.set("c2_net_ext_per_1000", opt_round(sc.m_ext, 1e3));
     p.set("c2_migration_share", opt_round(sc.migration_share, 1e4));
-    p.set("c2_threshold", st_.get("c2.structural_outmigration"));
+    p.set("c2_threshold", t_.c2_structural_outmigration);
     p.set("c2_result", res(1));
     p.set("c2_score", scr(1));
     p.set("c3_area_km2", opt_round(sc.area_km2, 1e3));
@@ -448,7 +483,7 @@ void Scorer::write(const Scores& sc, Properties& p) const {
     p.set("c6_score", scr(5));
     p.set("c7_index", opt_round(sc.infra_index, 1e4));
     p.set("c7_groups", opt_text(sc.infra_groups));
-    p.set("c7_threshold", st_.get("city_district.min_infrastructure_index"));
+    p.set("c7_threshold", t_.city_district_min_infrastructure_index);
     p.set("c7_result", res(6));
     p.set("c7_score", scr(6));
     p.set("c8_support", opt_round(sc.support, 1e4));
@@ -467,6 +502,7 @@ void Scorer::write(const Scores& sc, Properties& p) const {
     for (const auto& l : lacks) all += (all.empty() ? "" : ";") + l;
     p.set("score_lacks", all.empty() ? Value{} : Value{all});
     p.set("score_profile", st_.name());
+    props.set_all(std::move(p.v));
 }
 
 }  // namespace atd

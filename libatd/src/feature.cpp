@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <unordered_map>
 
 namespace atd {
 
@@ -46,6 +47,22 @@ void Properties::set(std::string_view key, Value value) {
         return;
     }
     entries_.emplace_back(std::string(key), std::move(value));
+}
+
+void Properties::set_all(std::vector<Entry>&& fields) {
+    std::unordered_map<std::string_view, std::size_t> wanted;
+    wanted.reserve(fields.size() * 2);
+    for (std::size_t i = 0; i < fields.size(); ++i) wanted.emplace(fields[i].first, i);
+    std::vector<bool> placed(fields.size(), false);
+    for (auto& e : entries_) {
+        auto it = wanted.find(e.first);
+        if (it == wanted.end()) continue;
+        e.second = std::move(fields[it->second].second);
+        placed[it->second] = true;
+    }
+    entries_.reserve(entries_.size() + fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (!placed[i]) entries_.push_back(std::move(fields[i]));
 }
 
 bool Properties::erase(std::string_view key) {

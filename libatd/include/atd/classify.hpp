@@ -2,9 +2,12 @@
 // atd-score and atd-classify over a whole dataset: criteria per settlement,
 // status proposals by the rules of METHODOLOGY §3, support/satellite classes (§4).
 #include <atd/criteria.hpp>
+#include <atd/io.hpp>
 #include <atd/log.hpp>
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,9 +51,48 @@ struct ClassifySummary {
 };
 
 // Proposes a status for every settlement (rules of METHODOLOGY §3).
-std::vector<Proposal> propose(const Dataset& d, const Standards& st);
-// atd-classify: proposals, support/satellite classes and what-if fields on
-// every settlement; returns the figures the tool prints.
+std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st);
+inline std::vector<Proposal> propose(const Dataset& d, const Standards& st) { return propose(d.settlements, st); }
+
+// Support / satellite / other for a rural settlement (METHODOLOGY §4).
+struct SupportInfo {
+    std::int8_t cls = -1;  // -1 not rural, 0 support, 1 satellite, 2 other
+    std::int32_t support = -1;  // index of the support village of a satellite
+    float km = 0;
+    std::optional<float> score;
+};
+
+// Everything classification computes, once per settlement.
+struct Classification {
+    std::vector<Proposal> proposals;
+    std::vector<std::string> whatif;
+    std::vector<SupportInfo> classes;
+    ClassifySummary summary;
+    bool varied = false;
+};
+Classification classify_settlements(const std::vector<SettlementData>& settlements, const Standards& st,
+                                    const ClassifyOptions& opts);
+// Adds the proposal, what-if and class fields of settlement i to a feature.
+void annotate(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
+              const Standards& st, Properties& p);
+
+// atd-classify on features in memory: proposals, support/satellite classes and
+// what-if fields on every settlement; returns the figures the tool prints.
 ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOptions& opts);
+
+// The tools' path: features stream in, wait in a temporary file while the
+// settlements (held compactly) are scored and classified, and stream out with
+// their fields added. Memory grows with the settlements, not with the features.
+struct StreamOptions {
+    bool classify = false;  // false: score only
+    ClassifyOptions classify_opts;
+    RunOptions run;
+};
+struct StreamSummary {
+    std::size_t features = 0, settlements = 0, invalid = 0, written = 0;
+    ClassifySummary classes;
+};
+StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadOptions& read, const Standards& st,
+                             const StreamOptions& opts, FeatureSink& sink, Log& log);
 
 }  // namespace atd

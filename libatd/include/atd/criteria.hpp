@@ -91,6 +91,36 @@ public:
     const Standards& standards() const { return st_; }
 
 private:
+    // The profile's values, read once: scoring a million settlements must not look keys up.
+    struct Thresholds {
+        double aul_min_population = 0;
+        double c1_declining_growth = 0;
+        double c1_severe_growth = 0;
+        double c2_structural_outmigration = 0;
+        double c3_dispersed_min_density = 0;
+        double c3_urban_centre_density = 0;
+        double c3_urban_centre_population = 0;
+        double c3_urban_cluster_density = 0;
+        double c3_urban_cluster_population = 0;
+        double c3_village_min_population = 0;
+        double c4_attach_min_commuting_share = 0;
+        double c4_detach_max_distance_km = 0;
+        double c5_rural_min_agri_share = 0;
+        double c5_urban_min_nonagri_share = 0;
+        double c6_centre_min_demand_self_containment = 0;
+        double c6_centre_min_jobs_ratio = 0;
+        double c8_min_support = 0;
+        double c8_min_turnout = 0;
+        double city_district_min_infrastructure_index = 0;
+        double city_district_min_population = 0;
+        double city_oblast_min_population = 0;
+        double city_republican_min_population = 0;
+        double kent_min_population = 0;
+        double windows_city_years = 0;
+        double windows_rural_years = 0;
+        double weights[8] = {};
+        double infra_weights[6] = {};
+    } t_;
     const Standards& st_;
     const std::vector<SettlementData>& all_;
     struct Index;

@@ -36,6 +36,9 @@ public:
     // Appends without looking for an existing key (the caller knows it is new).
     void append(std::string key, Value value) { entries_.emplace_back(std::move(key), std::move(value)); }
     bool erase(std::string_view key);
+    // Sets many fields at once: existing ones are replaced in place, new ones
+    // appended in the given order. Linear in the number of fields.
+    void set_all(std::vector<Entry>&& fields);
     std::optional<std::string> get_string(std::string_view key) const;
     std::optional<double> get_number(std::string_view key) const;
 
