@@ -40,3 +40,15 @@ measure "ogr2ogr -f GeoJSONSeq /vsistdout/" ogr2ogr -f GeoJSONSeq /vsistdout/ "$
 ogr=$(cat "$work/last")
 measure "atd-validate (streaming)" "$bin/atd-validate" "$work/points.geojsons" -q -o "$work/report.txt"
 echo "speed-up of atd-ingest over ogr2ogr: $(echo "scale=2; $ogr / $atd" | bc -l)x"
+
+# Scoring and classification (issue 3): the national data, and N synthetic settlements with full series.
+"$bin/atd-ingest" --kato "$kz/kato.csv" --points "$kz/settlement_points.csv" --categories "$kz/categories.csv" \
+  --stats "$kz/population_2023.csv" --stats "$kz/population_osm.csv" -q -o "$work/kz.geojsons"
+measure "atd-score kz (6,358 settlements)" "$bin/atd-score" "$work/kz.geojsons" -q -o "$work/kz-scored.geojsons"
+measure "atd-classify kz" "$bin/atd-classify" "$work/kz.geojsons" -q -o "$work/kz-classified.geojsons"
+rm -f "$work/points.geojsons" "$work/atd.geojsons"
+python3 bench/make-settlements.py "$n" >"$work/settlements.geojsons"
+echo "input: $n settlements with full series, $(du -m "$work/settlements.geojsons" | cut -f1) MB"
+measure "atd-score (full series)" "$bin/atd-score" "$work/settlements.geojsons" -q -o "$work/scored.geojsons"
+rm -f "$work/scored.geojsons"
+measure "atd-classify (full series)" "$bin/atd-classify" "$work/settlements.geojsons" -q -o "$work/classified.geojsons"

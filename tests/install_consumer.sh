@@ -6,7 +6,7 @@ prefix=$(mktemp -d)
 cbuild=$(mktemp -d)
 trap 'rm -rf "$prefix" "$cbuild"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in bin/atd bin/atd-ingest bin/atd-validate share/man/man1/atd.1 share/man/man5/atd-data.5 include/atd/io.hpp; do
+for f in bin/atd bin/atd-ingest bin/atd-validate bin/atd-score bin/atd-classify share/man/man1/atd.1 share/man/man5/atd-data.5 share/atd/standards/kz.toml include/atd/io.hpp; do
   [ -e "$prefix/$f" ] || { echo "FAIL: install lacks $f"; exit 1; }
 done
 "$prefix/bin/atd" ingest --version >/dev/null

@@ -33,7 +33,7 @@ struct WindowStat {
     int first = 0, last = 0;
 };
 
-WindowStat window_stat(const std::map<int, double>& pop, int w) {
+WindowStat window_stat(const YearSeries& pop, int w) {
     WindowStat ws;
     if (pop.empty()) return ws;
     ws.last = pop.rbegin()->first;

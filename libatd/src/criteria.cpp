@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <stdexcept>
 
 namespace atd {
 
@@ -19,6 +20,39 @@ std::string_view result_name(Result r) {
 }
 
 bool is_city(const std::string& category) { return category.rfind("city_", 0) == 0; }
+
+double& YearSeries::operator[](int year) {
+    auto it = std::lower_bound(v_.begin(), v_.end(), year, [](const value_type& a, int y) { return a.first < y; });
+    if (it != v_.end() && it->first == year) return it->second;
+    return v_.insert(it, {year, 0.0})->second;
+}
+
+YearSeries::const_iterator YearSeries::find(int year) const {
+    auto it = std::lower_bound(v_.begin(), v_.end(), year, [](const value_type& a, int y) { return a.first < y; });
+    return it != v_.end() && it->first == year ? it : v_.end();
+}
+
+double& IndicatorValues::operator[](std::string_view name) {
+    const Indicator* ind = find_indicator(name);
+    if (!ind) throw std::invalid_argument("not an indicator: " + std::string(name));
+    for (auto& e : v_)
+        if (e.first == ind) return e.second;
+    v_.emplace_back(ind, 0.0);
+    return v_.back().second;
+}
+
+IndicatorValues::const_iterator IndicatorValues::find(std::string_view name) const {
+    const Indicator* ind = find_indicator(name);
+    for (auto it = v_.begin(); it != v_.end(); ++it)
+        if (it->first == ind) return it;
+    return v_.end();
+}
+
+double IndicatorValues::at(std::string_view name) const {
+    auto it = find(name);
+    if (it == end()) throw std::out_of_range("no value for " + std::string(name));
+    return it->second;
+}
 
 namespace {
 
@@ -50,7 +84,7 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     if (!cat) throw DataError(who + ": no category");
     if (!is_category(*cat)) throw DataError(who + ": category '" + *cat + "' is unknown");
     s.category = *cat;
-    std::map<std::string, int> latest_year;
+    std::vector<std::pair<const Indicator*, int>> latest_year;
     for (const auto& [key, v] : p.entries()) {
         auto sf = parse_stat_field(key);
         if (!sf || is_null(v)) continue;
@@ -59,7 +93,7 @@ SettlementData read_settlement(const Feature& f, int max_window) {
         if (*n < 0) throw DataError(who + ": " + key + " is negative (" + as_text(v) + ")");
         std::string_view ind = sf->indicator->name;
         if (!sf->year) {
-            s.latest[std::string(ind)] = *n;
+            s.latest[ind] = *n;
             continue;
         }
         int y = *sf->year;
@@ -68,10 +102,14 @@ SettlementData read_settlement(const Feature& f, int max_window) {
         else if (ind == "mig_out_int") s.mig_out_int[y] = *n;
         else if (ind == "mig_in_ext") s.mig_in_ext[y] = *n;
         else if (ind == "mig_out_ext") s.mig_out_ext[y] = *n;
-        auto& ly = latest_year[std::string(ind)];
-        if (y >= ly) {
-            ly = y;
-            s.latest[std::string(ind)] = *n;
+        auto ly = std::find_if(latest_year.begin(), latest_year.end(),
+                               [&](const auto& e) { return e.first == sf->indicator; });
+        if (ly == latest_year.end()) {
+            latest_year.emplace_back(sf->indicator, y);
+            s.latest[ind] = *n;
+        } else if (y >= ly->second) {
+            ly->second = y;
+            s.latest[ind] = *n;
         }
     }
     // A gap: a year missing between two years the series has, inside the window.
@@ -111,6 +149,8 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     s.dominant_destination = opt_string(p, "dominant_destination");
     s.flow_source = opt_string(p, "flow_source");
     s.admin_centre = opt_string(p, "admin_centre");
+    for (auto* series : {&s.pop, &s.mig_in_int, &s.mig_out_int, &s.mig_in_ext, &s.mig_out_ext}) series->shrink();
+    s.latest.shrink();
     return s;
 }
 

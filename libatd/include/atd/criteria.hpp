@@ -2,6 +2,7 @@
 // atd-score: each criterion of the Concept (METHODOLOGY §2, C1-C8) as an
 // indicator, a threshold from the standards profile, a result and a score.
 #include <atd/feature.hpp>
+#include <atd/model.hpp>
 #include <atd/standards.hpp>
 
 #include <map>
@@ -21,11 +22,53 @@ struct Outcome {
     std::vector<std::string> lacks;  // fields it needed and did not find
 };
 
+// A year-indexed series held as a small sorted vector (a million settlements
+// must fit in memory); reads like a std::map<int, double>.
+class YearSeries {
+public:
+    using value_type = std::pair<int, double>;
+    using const_iterator = std::vector<value_type>::const_iterator;
+    YearSeries() = default;
+    YearSeries(const std::map<int, double>& m) : v_(m.begin(), m.end()) {}  // NOLINT: implicit on purpose
+    double& operator[](int year);
+    const_iterator find(int year) const;
+    std::size_t count(int year) const { return find(year) != end() ? 1 : 0; }
+    const_iterator begin() const { return v_.begin(); }
+    const_iterator end() const { return v_.end(); }
+    std::vector<value_type>::const_reverse_iterator rbegin() const { return v_.rbegin(); }
+    bool empty() const { return v_.empty(); }
+    std::size_t size() const { return v_.size(); }
+    void shrink() { v_.shrink_to_fit(); }
+    void clear() { v_.clear(); }
+    friend bool operator==(const YearSeries& a, const YearSeries& b) { return a.v_ == b.v_; }
+
+private:
+    std::vector<value_type> v_;
+};
+
+// The latest value of each indicator, keyed by the model's indicators.
+class IndicatorValues {
+public:
+    using value_type = std::pair<const Indicator*, double>;
+    using const_iterator = std::vector<value_type>::const_iterator;
+    // name must be an indicator of the data model (man atd-data).
+    double& operator[](std::string_view name);
+    const_iterator find(std::string_view name) const;
+    std::size_t count(std::string_view name) const { return find(name) != end() ? 1 : 0; }
+    double at(std::string_view name) const;
+    const_iterator begin() const { return v_.begin(); }
+    const_iterator end() const { return v_.end(); }
+    void shrink() { v_.shrink_to_fit(); }
+
+private:
+    std::vector<value_type> v_;
+};
+
 // What one settlement's fields say, read once.
 struct SettlementData {
     std::string kato, name, category;
-    std::map<int, double> pop, mig_in_int, mig_out_int, mig_in_ext, mig_out_ext;
-    std::map<std::string, double> latest;  // undated view: latest value of each yearly indicator
+    YearSeries pop, mig_in_int, mig_out_int, mig_in_ext, mig_out_ext;
+    IndicatorValues latest;  // undated view: latest value of each yearly indicator
     std::optional<double> area_km2;
     std::optional<double> lon, lat;        // the point, or the centroid of a polygon
     std::optional<double> jobs_ratio, sc_demand, sc_supply, dominant_share, access_km;
