@@ -22,8 +22,13 @@ std::string fmt(double v) {
     if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15)
         std::snprintf(buf, sizeof buf, "%.0f", v);
     else
-        std::snprintf(buf, sizeof buf, "%.2f", v);
+        std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
+}
+
+// admin_centre marks district and okrug centres: "district", "okrug", or a true value.
+bool is_admin_centre(const std::optional<std::string>& v) {
+    return v && (*v == "district" || *v == "okrug" || *v == "true" || *v == "yes" || *v == "1");
 }
 
 struct WindowStat {
@@ -48,9 +53,10 @@ WindowStat window_stat(const YearSeries& pop, int w) {
         lo = std::min(lo, it->second);
         hi = std::max(hi, it->second);
     }
-    ws.min = lo;
-    ws.max = hi;
     ws.basis = ws.missing.empty() ? "window" : "level";
+    // An incomplete window tests the latest year's level alone.
+    ws.min = ws.basis == "window" ? lo : pop.rbegin()->second;
+    ws.max = ws.basis == "window" ? hi : pop.rbegin()->second;
     return ws;
 }
 
@@ -170,13 +176,13 @@ std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, co
             bool urban = sc.profile == "urban";
             bool dense = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
             bool tied = sc.c4_candidate == "attach";
-            if (urban && dense && tied && sc.nearest_city) {
+            if (urban && dense && tied && sc.commuting_city) {
                 p.proposal = "attach";
                 p.rule = "R2_kent_attach";
-                p.target = *sc.nearest_city;
+                p.target = *sc.commuting_city;
                 p.reasons = why1 + "; C5 non-agricultural share " + fmt(*sc.nonagri_share) + cite("c5.urban_min_nonagri_share") +
                             "; C3 " + sc.degurba + cite("c3.urban_cluster_density") + "; C4 commuting share " +
-                            fmt(*sc.commuting_share) + " to " + *sc.nearest_city + cite("c4.attach_min_commuting_share");
+                            fmt(*sc.commuting_share) + " to " + *sc.commuting_city + cite("c4.attach_min_commuting_share");
                 continue;
             }
             if (sc.profile.empty()) add_lack(p.lacks, "emp_total,emp_agri");
@@ -261,7 +267,7 @@ std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all,
         Scores sc = scorer.score(s);
         if (sc.pop) {
             pop[r] = *sc.pop;
-            raw[r][0] = std::log1p(*sc.pop) + (sc.growth ? *sc.growth * 10.0 : 0.0);
+            raw[r][0] = std::log1p(*sc.pop);
         } else if (auto it = s.latest.find("pop_osm"); it != s.latest.end()) {
             pop[r] = it->second;
             raw[r][0] = std::log1p(it->second);
@@ -302,7 +308,7 @@ std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all,
     for (std::size_t k = 0; k < order.size() && k < top; ++k)
         if (pop[order[k]] >= st.get("support.min_population")) cls[order[k]] = 0;
     for (std::size_t r = 0; r < rural.size(); ++r)
-        if (all[rural[r]].admin_centre) cls[r] = 0;
+        if (is_admin_centre(all[rural[r]].admin_centre)) cls[r] = 0;
     PointIndex supports;
     {
         std::vector<double> lon, lat;

@@ -200,6 +200,8 @@ Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& se
         }
     }
     cities_->cities.build(std::move(lon), std::move(lat), std::move(ids));
+    for (const auto& s : settlements)
+        if (is_city(s.category)) city_katos_.insert(s.kato);
 }
 
 Scorer::~Scorer() = default;
@@ -268,7 +270,9 @@ Scores Scorer::score(const SettlementData& s) const {
                                                                     : "growing";
         }
         double tested = sc.basis == "window" ? *sc.min_w : *sc.pop;
-        c1.result = tested >= sc.threshold ? Result::Pass : Result::Fail;
+        // Art. 3: "more than" for republican and oblast cities, "at least" for the others.
+        bool strict = s.category == "city_republican" || s.category == "city_oblast";
+        c1.result = (strict ? tested > sc.threshold : tested >= sc.threshold) ? Result::Pass : Result::Fail;
         c1.score = clamp01(*sc.pop / sc.threshold);
     }
     // C2 net migration per 1,000 over the window, and its share of the change.
@@ -346,7 +350,10 @@ Scores Scorer::score(const SettlementData& s) const {
     } else if (!s.dominant_destination || !s.dominant_share) {
         c4.lacks.push_back("dominant_destination");
     } else {
-        sc.commuting_share = *s.dominant_destination == *sc.nearest_city ? *s.dominant_share : 0.0;
+        // The commuting share to a city: the dominant destination's share when that is a city.
+        bool to_city = city_katos_.count(*s.dominant_destination) > 0;
+        sc.commuting_share = to_city ? *s.dominant_share : 0.0;
+        if (to_city) sc.commuting_city = *s.dominant_destination;
         double f = *sc.commuting_share;
         double attach = t_.c4_attach_min_commuting_share;
         if (f >= attach) sc.c4_candidate = "attach";
@@ -400,9 +407,12 @@ Scores Scorer::score(const SettlementData& s) const {
                                        {"education_culture", {"infra_education", "infra_culture"}},
                                        {"health", {"infra_health", nullptr}},
                                        {"trade", {"infra_trade", nullptr}}};
-        double wsum = 0, hit = 0;
+        // The index is over all six groups; a group without figures counts as
+        // unknown, so the result is no_data when the unknown groups could decide it.
+        double total = 0, hit = 0, unknown = 0;
         bool any = false;
         std::string present;
+        std::vector<std::string> missing;
         for (std::size_t gi = 0; gi < 6; ++gi) {
             const Group& g = groups[gi];
             bool known = false, has = false;
@@ -413,23 +423,29 @@ Scores Scorer::score(const SettlementData& s) const {
                 known = true;
                 has = has || it->second > 0;
             }
-            if (!known) continue;
-            any = true;
             double w = t_.infra_weights[gi];
-            wsum += w;
+            total += w;
+            if (!known) {
+                unknown += w;
+                missing.push_back(std::string("infra_") + (gi == 3 ? "education" : g.fields[0] + 6));
+                continue;
+            }
+            any = true;
             if (has) {
                 hit += w;
                 present += (present.empty() ? "" : ",") + std::string(g.name);
             }
         }
-        if (!any || wsum <= 0) {
+        if (!any || total <= 0) {
             c7.lacks.push_back("infra_*");
         } else {
-            sc.infra_index = hit / wsum;
+            double t = t_.city_district_min_infrastructure_index - 1e-9;
+            double low = hit / total, high = (hit + unknown) / total;
             sc.infra_groups = present;
-            c7.result = *sc.infra_index >= t_.city_district_min_infrastructure_index - 1e-9 ? Result::Pass
-                                                                                                  : Result::Fail;
-            c7.score = *sc.infra_index;
+            c7.lacks = missing;
+            if (unknown == 0) sc.infra_index = low;
+            c7.result = low >= t ? Result::Pass : high < t ? Result::Fail : Result::NoData;
+            if (unknown == 0) c7.score = low;
         }
     }
     // C8 public opinion.
@@ -510,6 +526,7 @@ void Scorer::write(const Scores& sc, Properties& props) const {
     p.set("c4_nearest_city", sc.nearest_city ? Value{*sc.nearest_city} : Value{});
     p.set("c4_nearest_city_km", opt_round(sc.nearest_city_km, 1e3));
     p.set("c4_commuting_share", opt_round(sc.commuting_share, 1e4));
+    p.set("c4_commuting_city", sc.commuting_city ? Value{*sc.commuting_city} : Value{});
     p.set("c4_candidate", opt_text(sc.c4_candidate));
     p.set("c4_result", res(3));
     p.set("c4_score", scr(3));

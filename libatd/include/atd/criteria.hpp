@@ -6,6 +6,7 @@
 #include <atd/standards.hpp>
 
 #include <map>
+#include <unordered_set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +96,7 @@ struct Scores {
     // C4 attach / detach
     std::optional<std::string> nearest_city;
     std::optional<double> nearest_city_km, commuting_share;
+    std::optional<std::string> commuting_city;  // the city most residents commute to, if any
     std::string c4_candidate;
     // C5 employment
     std::optional<double> agri_share, nonagri_share;
@@ -168,6 +170,7 @@ private:
     const std::vector<SettlementData>& all_;
     struct Index;
     std::unique_ptr<Index> cities_;
+    std::unordered_set<std::string> city_katos_;
 };
 
 bool is_city(const std::string& category);
