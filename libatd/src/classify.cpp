@@ -116,19 +116,6 @@ void score_all(Dataset& d, const Standards& st) {
 
 std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st) {
     Scorer scorer(st, settlements);
-    // Any settlement with a position, for the nearest one to merge into.
-    PointIndex all;
-    {
-        std::vector<double> lon, lat;
-        std::vector<std::size_t> ids;
-        for (std::size_t i = 0; i < settlements.size(); ++i) {
-            if (!settlements[i].lon) continue;
-            lon.push_back(*settlements[i].lon);
-            lat.push_back(*settlements[i].lat);
-            ids.push_back(i);
-        }
-        all.build(std::move(lon), std::move(lat), std::move(ids));
-    }
     const double cd = st.get("city_district.min_population");
     const double aul_min = st.get("aul.min_population");
     const double min_index = st.get("city_district.min_infrastructure_index");
@@ -215,16 +202,8 @@ std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, co
                 p.basis = down.basis;
                 add_lack(p.lacks, missing_text(down));
                 p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
-                if (s.lon) {
-                    if (auto n = all.nearest(*s.lon, *s.lat, i)) {
-                        p.target = settlements[n->first].kato;
-                        p.target_name = settlements[n->first].name;
-                        p.reasons += "; merge into the nearest settlement, " + fmt(std::round(n->second * 10) / 10) + " km";
-                    }
-                } else {
-                    add_lack(p.lacks, "geometry");
-                }
-                continue;
+                if (!s.lon) add_lack(p.lacks, "geometry");
+                continue;  // the settlement to merge into is chosen below, among those that stay
             }
             continue;
         }
@@ -236,6 +215,31 @@ std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, co
                 p.basis = ws.basis;
                 add_lack(p.lacks, missing_text(ws));
                 p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd) + cite("city_district.min_population");
+            }
+        }
+    }
+    // Abolished auls merge into the nearest settlement that is not abolished itself.
+    {
+        std::vector<double> lon, lat;
+        std::vector<std::size_t> ids;
+        for (std::size_t i = 0; i < settlements.size(); ++i) {
+            if (!settlements[i].lon || out[i].proposal == "abolish") continue;
+            lon.push_back(*settlements[i].lon);
+            lat.push_back(*settlements[i].lat);
+            ids.push_back(i);
+        }
+        PointIndex staying;
+        staying.build(std::move(lon), std::move(lat), std::move(ids));
+        for (std::size_t i = 0; i < settlements.size(); ++i) {
+            Proposal& p = out[i];
+            if (p.proposal != "abolish" || !settlements[i].lon) continue;
+            if (auto n = staying.nearest(*settlements[i].lon, *settlements[i].lat)) {
+                p.target = settlements[n->first].kato;
+                p.target_name = settlements[n->first].name;
+                p.reasons += "; merge into the nearest settlement that stays, " +
+                             fmt(std::round(n->second * 10) / 10) + " km";
+            } else {
+                add_lack(p.lacks, "a settlement to merge into");
             }
         }
     }

@@ -354,13 +354,16 @@ Scores Scorer::score(const SettlementData& s) const {
         bool to_city = city_katos_.count(*s.dominant_destination) > 0;
         sc.commuting_share = to_city ? *s.dominant_share : 0.0;
         if (to_city) sc.commuting_city = *s.dominant_destination;
+        // Attach needs contiguity and the commuting share [I2]; without boundaries
+        // the nearest city stands in for the contiguous one.
         double f = *sc.commuting_share;
         double attach = t_.c4_attach_min_commuting_share;
-        if (f >= attach) sc.c4_candidate = "attach";
+        bool to_nearest = sc.commuting_city == sc.nearest_city;
+        if (f >= attach && to_nearest) sc.c4_candidate = "attach";
         else if (*sc.nearest_city_km > t_.c4_detach_max_distance_km) sc.c4_candidate = "detach";
         else sc.c4_candidate = "none";
-        c4.result = f >= attach ? Result::Pass : Result::Fail;
-        c4.score = clamp01(f / attach);
+        c4.result = sc.c4_candidate == "attach" ? Result::Pass : Result::Fail;
+        c4.score = clamp01((to_nearest ? f : 0.0) / attach);
     }
     // C5 employment by activity.
     Outcome& c5 = sc.c[4];

@@ -84,6 +84,21 @@ std::string at(const std::string& name, const toml::source_region& r) {
     return name + ": line " + std::to_string(r.begin.line);
 }
 
+// Only rates and growth thresholds may be negative; windows are at least a year.
+std::string range_problem(std::string_view key, double v) {
+    bool may_be_negative = key.find("growth") != std::string_view::npos ||
+                           key.find("outmigration") != std::string_view::npos;
+    if (v < 0 && !may_be_negative) return "must not be negative";
+    if (key.size() > 6 && key.substr(key.size() - 6) == "_years" && v < 1) return "must be at least 1 year";
+    return {};
+}
+
+bool known_section(std::string_view section) {
+    for (const auto& s : standards_schema())
+        if (s.key.substr(0, s.key.find('.')) == section) return true;
+    return false;
+}
+
 bool valid_label(std::string_view l) { return l == "LAW" || l == "OFFICIAL" || l == "STD" || l == "PROPOSED"; }
 
 }  // namespace
@@ -114,6 +129,8 @@ Standards Standards::parse(std::string_view text, const std::string& name) {
             }
             continue;
         }
+        if (!known_section(section) && table->empty())
+            throw DataError(at(name, section_node.source()) + ": unknown section '" + section + "'");
         for (const auto& [k, v] : *table) {
             std::string key = section + "." + std::string(k.str());
             const ParamSpec* spec = find_spec(key);
@@ -154,9 +171,8 @@ Standards Standards::parse(std::string_view text, const std::string& name) {
             if (!valid_label(param.label))
                 throw DataError(where + " needs a label: LAW, OFFICIAL, STD or PROPOSED");
             if (param.source.empty()) throw DataError(where + " needs a source key");
-            if (param.value < 0 && key.find("growth") == std::string::npos &&
-                key.find("outmigration") == std::string::npos)
-                throw DataError(where + " must not be negative");
+            if (auto problem = range_problem(key, param.value); !problem.empty())
+                throw DataError(where + " " + problem);
             s.params_.emplace(key, std::move(param));
         }
     }
@@ -204,6 +220,8 @@ void Standards::set(std::string_view key, double value) {
     if (!std::isfinite(value)) throw UsageError("'" + std::string(key) + "' must be a finite number");
     if (spec && spec->integer && std::nearbyint(value) != value)
         throw UsageError("'" + std::string(key) + "' must be a whole number");
+    if (auto problem = range_problem(key, value); !problem.empty())
+        throw UsageError("'" + std::string(key) + "' " + problem);
     it->second.value = value;
 }
 

@@ -1,0 +1,591 @@
+#include "helpers.hpp"
+
+#include <atd/classify.hpp>
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+#include <atd/standards.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <initializer_list>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace atd;
+
+namespace {
+
+const std::string kProfile = ATD_TEST_DATA "/../../datasets/standards/kz.toml";
+
+Standards kz() { return Standards::load(kProfile); }
+
+using Extra = std::vector<std::pair<std::string, Value>>;
+
+// A settlement feature: population from first_year on, a point (unless lon is NaN), more fields.
+Feature settlement(const std::string& kato, const std::string& category, int first_year, std::vector<double> pop,
+                   double lon, double lat, const Extra& extra = {}) {
+    Feature f;
+    f.props.set("feature_type", std::string("settlement"));
+    f.props.set("kato", kato);
+    f.props.set("name_ru", "Synthetic-" + kato);
+    f.props.set("category", category);
+    for (std::size_t i = 0; i < pop.size(); ++i)
+        f.props.set("pop_" + std::to_string(first_year + static_cast<int>(i)), pop[i]);
+    for (const auto& [k, v] : extra) f.props.set(k, v);
+    if (!std::isnan(lon)) f.geom = Geometry::point(lon, lat);
+    return f;
+}
+
+// Fields for each C7 group: all six present.
+Extra all_infra() {
+    return {{"infra_industry_2023", Value{std::int64_t{2}}}, {"infra_utilities_2023", Value{std::int64_t{1}}},
+            {"infra_housing_2023", Value{std::int64_t{3}}},  {"infra_education_2023", Value{std::int64_t{2}}},
+            {"infra_culture_2023", Value{std::int64_t{1}}},  {"infra_health_2023", Value{std::int64_t{1}}},
+            {"infra_trade_2023", Value{std::int64_t{9}}}};
+}
+
+Extra five_infra() {
+    Extra e = all_infra();
+    e[5].second = Value{std::int64_t{0}};  // no health object
+    return e;
+}
+
+Extra operator+(Extra a, const Extra& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+// A point km kilometres north (or south, for negative km) of (lon, lat).
+std::pair<double, double> north_of(double lon, double lat, double km) {
+    double target = std::fabs(km);
+    double lo = 0, hi = 1.0;
+    for (int i = 0; i < 200; ++i) {
+        double mid = (lo + hi) / 2;
+        (geodesic_km(lon, lat, lon, lat + (km < 0 ? -mid : mid)) < target ? lo : hi) = mid;
+    }
+    double d = (lo + hi) / 2;
+    return {lon, lat + (km < 0 ? -d : d)};
+}
+
+// Features read into a Dataset (which points at them: not copyable).
+struct Run {
+    std::vector<Feature> features;
+    Log log;
+    Dataset d;
+    explicit Run(std::vector<Feature> f, bool skip_invalid = false) : features(std::move(f)) {
+        RunOptions o;
+        o.skip_invalid = skip_invalid;
+        d = read_dataset(features, "test.geojsonl", o, log);
+    }
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+    std::size_t index(const std::string& kato) const {
+        for (std::size_t i = 0; i < d.settlements.size(); ++i)
+            if (d.settlements[i].kato == kato) return i;
+        FAIL("no settlement " << kato);
+        return 0;
+    }
+    Proposal proposal(const std::string& kato, const Standards& st) const { return propose(d, st)[index(kato)]; }
+    Proposal proposal(const std::string& kato) const { return proposal(kato, kz()); }
+    const Properties& props(const std::string& kato) const { return features[d.feature_of[index(kato)]].props; }
+};
+
+Proposal one(Feature f) {
+    Run r({std::move(f)});
+    return propose(r.d, kz())[0];
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+constexpr double kNoPos = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+// ------------------------------------------------------------------ R1 kent -> city_district
+
+TEST_CASE("R1: a kent of min 10000 over 3 years with C7 index 1 becomes a district city") {
+    Proposal at = one(settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52, all_infra()));
+    CHECK(at.proposal == "city_district");
+    CHECK(at.rule == "R1_kent_city");
+    CHECK(at.basis == "window");
+    CHECK(at.reasons == "C1 min population 2021-2023 = 10000 >= 10000 (LAW L9); C7 index 1 >= 1 (PROPOSED L9)");
+    CHECK(at.lacks.empty());
+    CHECK(one(settlement("991010100", "kent", 2021, {10001, 10001, 10001}, 70, 52, all_infra())).rule == "R1_kent_city");
+    Proposal below = one(settlement("991010100", "kent", 2021, {9999, 10000, 10000}, 70, 52, all_infra()));
+    CHECK(below.proposal == "aul");
+    CHECK(below.rule == "R3_kent_aul");
+    CHECK(contains(below.reasons, "C1 min population 2021-2023 = 9999 < 10000 (LAW L9)"));
+    // Years before the window do not matter; years inside it do.
+    CHECK(one(settlement("991010100", "kent", 2019, {5000, 5000, 10000, 10000, 10000}, 70, 52, all_infra())).rule ==
+          "R1_kent_city");
+    CHECK(one(settlement("991010100", "kent", 2021, {12000, 9999, 12000}, 70, 52, all_infra())).rule == "R3_kent_aul");
+}
+
+TEST_CASE("R1: the C7 index must be 1") {
+    Proposal five = one(settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52, five_infra()));
+    CHECK(five.proposal == "aul");
+    CHECK(five.rule == "R3_kent_aul");
+    CHECK(contains(five.reasons, "C1 min population 2021-2023 = 10000 >= 10000 (LAW L9); C7 index 0.833333 < 1"));
+    Proposal none = one(settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52));
+    CHECK(none.proposal == "aul");
+    CHECK(contains(none.reasons, "C7 no infrastructure data"));
+    CHECK(contains(none.lacks, "infra_*"));
+    // A lower threshold for the index lets 5/6 through.
+    Standards st = kz();
+    st.set("city_district.min_infrastructure_index", 5.0 / 6);
+    Run r({settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52, five_infra())});
+    CHECK(r.proposal("991010100", st).rule == "R1_kent_city");
+}
+
+// ------------------------------------------------------------------ R2 kent attach
+
+namespace {
+const std::string kCity = "991010100";
+Feature city_at(double lon, double lat, const std::string& kato = kCity) {
+    return settlement(kato, "city_district", 2019, {20000, 20000, 20000, 20000, 20000}, lon, lat);
+}
+// A kent 5 km north of the city at (70, 52): 6000 residents on 20 km2 (exactly 300/km2),
+// 80 % outside agriculture, 15 % commuting to the city: every condition of R2 at its edge.
+Feature attach_kent(double pop = 6000, double area = 20, double agri = 600, double share = 0.15,
+                    const std::string& dest = kCity, const Extra& extra = {}) {
+    auto [lon, lat] = north_of(70, 52, 5);
+    return settlement("991020100", "kent", 2021, {pop, pop, pop}, lon, lat,
+                      Extra{{"area_km2", Value{area}},
+                            {"emp_total_2023", Value{3000.0}},
+                            {"emp_agri_2023", Value{agri}},
+                            {"dominant_destination", Value{dest}},
+                            {"dominant_share", Value{share}}} +
+                          extra);
+}
+Proposal attach_case(Feature kent) {
+    Run r({city_at(70, 52), city_at(70.9, 52.6, "991090100"), std::move(kent)});
+    return r.proposal("991020100");
+}
+}  // namespace
+
+TEST_CASE("R2: an urban, dense kent commuting to its nearest city is attached to it") {
+    Proposal p = attach_case(attach_kent());
+    CHECK(p.proposal == "attach");
+    CHECK(p.rule == "R2_kent_attach");
+    CHECK(p.target == kCity);
+    CHECK(p.target_name == "Synthetic-" + kCity);
+    CHECK(p.basis == "window");
+    CHECK(contains(p.reasons, "C5 non-agricultural share 0.8 (PROPOSED L5)"));
+    CHECK(contains(p.reasons, "C3 urban_cluster (STD I1)"));
+    CHECK(contains(p.reasons, "C4 commuting share 0.15 to 991010100 (STD I2)"));
+}
+
+TEST_CASE("R2: each condition just below its threshold gives R3 instead") {
+    CHECK(attach_case(attach_kent(6000, 20, 600, 0.1499)).rule == "R3_kent_aul");  // commuting share
+    CHECK(attach_case(attach_kent(6000, 20.01, 600)).rule == "R3_kent_aul");       // density 299.85
+    CHECK(attach_case(attach_kent(4999, 16, 600)).rule == "R3_kent_aul");          // population 4999 (village)
+    CHECK(attach_case(attach_kent(5000, 16, 600)).rule == "R2_kent_attach");       // 5000 at 312.5/km2
+    CHECK(attach_case(attach_kent(6000, 20, 1001)).rule == "R3_kent_aul");         // non-agricultural 0.666
+    CHECK(attach_case(attach_kent(6000, 20, 999)).rule == "R2_kent_attach");       // non-agricultural 0.667
+    // Commuting to a settlement that is not a city does not count.
+    Proposal other = attach_case(attach_kent(6000, 20, 600, 0.5, "991099999"));
+    CHECK(other.rule == "R3_kent_aul");
+    CHECK(contains(other.reasons, "not urban, dense and tied to a city"));
+    CHECK(other.target.empty());
+}
+
+TEST_CASE("R2: only the nearest city stands in for contiguity (METHODOLOGY §2 C4: attach if contiguous and f >= 0.15)") {
+    // The kent lies 5 km from one city and sends half its workers to another about
+    // 90 km away. Without boundaries, the nearest city is the only stand-in for
+    // "contiguous with" that the data give; attaching the kent to the far city would
+    // make an exclave. Expected: no attachment (R3), as the brief states the rule.
+    Proposal far = attach_case(attach_kent(6000, 20, 600, 0.5, "991090100"));
+    CHECK(far.rule == "R3_kent_aul");
+    CHECK(far.target.empty());
+}
+
+TEST_CASE("R2 comes after R1: a large kent short of infrastructure can still be attached") {
+    Proposal p = attach_case(attach_kent(12000, 20, 600, 0.3, kCity, five_infra()));
+    CHECK(p.rule == "R2_kent_attach");
+    CHECK(contains(p.reasons, "C1 min population 2021-2023 = 12000 >= 10000 (LAW L9); C7 index 0.833333 < 1"));
+}
+
+// ------------------------------------------------------------------ R3 kent -> aul
+
+TEST_CASE("R3: every other kent becomes an aul, with what it lacks") {
+    Proposal bare = one(settlement("991010100", "kent", 2021, {4000, 4000, 4000}, 70, 52));
+    CHECK(bare.proposal == "aul");
+    CHECK(bare.rule == "R3_kent_aul");
+    CHECK(contains(bare.reasons, "kent category abolished [C]"));
+    CHECK(bare.lacks == "emp_total,emp_agri,area_km2,dominant_destination");
+    Proposal nopop = one(settlement("991010100", "kent", 2021, {}, 70, 52));
+    CHECK(nopop.proposal == "aul");
+    CHECK(nopop.rule == "R3_kent_aul");
+    CHECK(nopop.lacks == "pop");
+    CHECK(nopop.basis.empty());
+}
+
+TEST_CASE("every kent gets a proposal") {
+    Run r({city_at(70, 52), settlement("991020100", "kent", 2021, {10000, 10000, 10000}, 70.1, 52, all_infra()),
+           attach_kent(), settlement("991030100", "kent", 2021, {100, 100, 100}, 70.3, 52),
+           settlement("991040100", "kent", 2021, {}, kNoPos, 0)});
+    auto props = propose(r.d, kz());
+    for (std::size_t i = 0; i < props.size(); ++i)
+        if (r.d.settlements[i].category == "kent") CHECK(props[i].proposal != "keep");
+}
+
+// ------------------------------------------------------------------ R4 aul -> city_district
+
+TEST_CASE("R4: an aul of min 10000 over 3 years is a district-city candidate") {
+    Proposal at = one(settlement("991010100", "aul", 2019, {9000, 9000, 10000, 10000, 10000}, 70, 52, all_infra()));
+    CHECK(at.proposal == "city_district");
+    CHECK(at.rule == "R4_aul_city");
+    CHECK(at.basis == "window");
+    CHECK(at.reasons == "C1 min population 2021-2023 = 10000 >= 10000 (LAW L9); C7 index 1 >= 1");
+    CHECK(at.lacks.empty());
+    CHECK(one(settlement("991010100", "aul", 2021, {10001, 10001, 10001}, 70, 52)).rule == "R4_aul_city");
+    Proposal below = one(settlement("991010100", "aul", 2021, {9999, 10001, 10001}, 70, 52));
+    CHECK(below.proposal == "keep");
+    CHECK(below.rule == "keep");
+    // The infrastructure index is reported, not required; missing data is listed.
+    Proposal five = one(settlement("991010100", "aul", 2021, {10000, 10000, 10000}, 70, 52, five_infra()));
+    CHECK(five.rule == "R4_aul_city");
+    CHECK(contains(five.reasons, "C7 index 0.833333 < 1"));
+    CHECK(one(settlement("991010100", "aul", 2021, {10000, 10000, 10000}, 70, 52)).lacks == "infra_*");
+}
+
+TEST_CASE("missing years: the level basis, listed in lacks") {
+    Proposal p = one(settlement("991010100", "aul", 2023, {12000}, 70, 52, all_infra()));
+    CHECK(p.proposal == "city_district");
+    CHECK(p.basis == "level");
+    CHECK(p.lacks == "pop_2021,pop_2022");
+    CHECK(contains(p.reasons, "C1 population 2023 (window 2021-2023 incomplete) = 12000 >= 10000 (LAW L9)"));
+    Proposal k = one(settlement("991010100", "kent", 2022, {12000, 12000}, 70, 52, all_infra()));
+    CHECK(k.rule == "R1_kent_city");
+    CHECK(k.basis == "level");
+    CHECK(k.lacks == "pop_2021");
+    Proposal small = one(settlement("991010100", "aul", 2023, {40}, 70, 52));
+    CHECK(small.proposal == "abolish");
+    CHECK(small.basis == "level");
+    // Alone in the dataset, it has nowhere to merge into, and says so.
+    CHECK(small.lacks == "pop_2021,pop_2022,a settlement to merge into");
+}
+
+TEST_CASE("the level basis tests the latest year, as its reason says (criteria.hpp: level = latest year only)") {
+    // pop_2021 missing, pop_2022 below and pop_2023 above the threshold. C1 (Scorer)
+    // tests 12000; the reason reads "population 2023 ... = N", so N must be pop_2023.
+    Proposal up = one(settlement("991010100", "aul", 2022, {9000, 12000}, 70, 52, all_infra()));
+    CHECK(up.basis == "level");
+    CHECK(contains(up.reasons, "C1 population 2023 (window 2021-2023 incomplete) = 12000"));
+    CHECK(up.proposal == "city_district");
+    Proposal down = one(settlement("991010100", "aul", 2022, {60, 40}, 70, 52));
+    CHECK(down.basis == "level");
+    CHECK(down.proposal == "abolish");
+    CHECK(contains(down.reasons, "C1 population 2023 (window 2021-2023 incomplete) = 40"));
+}
+
+// ------------------------------------------------------------------ R5 city_district -> aul
+
+TEST_CASE("R5: a district city whose max over 5 years is below 10000 becomes an aul") {
+    Proposal below = one(settlement("991010100", "city_district", 2019, {9999, 9000, 9000, 9000, 9000}, 70, 52));
+    CHECK(below.proposal == "aul");
+    CHECK(below.rule == "R5_city_aul");
+    CHECK(below.basis == "window");
+    CHECK(below.reasons == "C1 max population 2019-2023 = 9999 < 10000 (LAW L9)");
+    CHECK(one(settlement("991010100", "city_district", 2019, {10000, 9000, 9000, 9000, 9000}, 70, 52)).proposal == "keep");
+    CHECK(one(settlement("991010100", "city_district", 2019, {9000, 9000, 9000, 9000, 10001}, 70, 52)).proposal == "keep");
+    // Six years back is outside the window.
+    CHECK(one(settlement("991010100", "city_district", 2018, {12000, 9999, 9999, 9999, 9999, 9999}, 70, 52)).proposal ==
+          "aul");
+    Proposal level = one(settlement("991010100", "city_district", 2023, {9000}, 70, 52));
+    CHECK(level.rule == "R5_city_aul");
+    CHECK(level.basis == "level");
+    CHECK(level.lacks == "pop_2019,pop_2020,pop_2021,pop_2022");
+    // Cities of oblast or republican significance have no demotion rule here.
+    CHECK(one(settlement("991010100", "city_oblast", 2019, {9000, 9000, 9000, 9000, 9000}, 70, 52)).proposal == "keep");
+}
+
+// ------------------------------------------------------------------ R6 aul abolition
+
+TEST_CASE("R6: an aul of max 50 or fewer over 3 years is abolished into the nearest settlement") {
+    auto [nlon, nlat] = north_of(70, 52, 3);
+    auto [flon, flat] = north_of(70, 52, -7);
+    auto run = [&](std::vector<double> pop) {
+        return std::make_unique<Run>(std::vector<Feature>{
+            settlement("991010100", "aul", 2021, std::move(pop), 70, 52),
+            settlement("991020100", "aul", 2021, {800, 800, 800}, nlon, nlat),
+            settlement("991030100", "city_district", 2019, {20000, 20000, 20000, 20000, 20000}, flon, flat)});
+    };
+    auto r = run({50, 50, 50});
+    Proposal at = r->proposal("991010100");
+    CHECK(at.proposal == "abolish");
+    CHECK(at.rule == "R6_aul_abolish");
+    CHECK(at.basis == "window");
+    CHECK(at.target == "991020100");
+    CHECK(at.target_name == "Synthetic-991020100");
+    CHECK(at.reasons == "C1 max population 2021-2023 = 50 <= 50 (LAW L10); merge into the nearest settlement that stays, 3 km");
+    CHECK(run({51, 50, 50})->proposal("991010100").proposal == "keep");
+    CHECK(run({50, 49, 10})->proposal("991010100").proposal == "abolish");
+    // Without a position there is no target, and the lack is said.
+    Proposal nopos = one(settlement("991010100", "aul", 2021, {10, 10, 10}, kNoPos, 0));
+    CHECK(nopos.proposal == "abolish");
+    CHECK(nopos.target.empty());
+    CHECK(nopos.lacks == "geometry");
+}
+
+TEST_CASE("R6: a tie between two nearest settlements goes to the one listed first (lower index), not the lower KATO") {
+    // Mirror images across the meridian 0: the index's arithmetic gives exactly the same distance.
+    auto make = [](bool west_first) {
+        Feature west = settlement("991030100", "aul", 2021, {800, 800, 800}, -0.1, 50);
+        Feature east = settlement("991020100", "aul", 2021, {800, 800, 800}, 0.1, 50);
+        Feature small = settlement("991010100", "aul", 2021, {20, 20, 20}, 0.0, 50);
+        std::vector<Feature> v;
+        v.push_back(std::move(small));
+        if (west_first) {
+            v.push_back(west);
+            v.push_back(east);
+        } else {
+            v.push_back(east);
+            v.push_back(west);
+        }
+        return std::make_unique<Run>(std::move(v));
+    };
+    CHECK(make(true)->proposal("991010100").target == "991030100");
+    CHECK(make(false)->proposal("991010100").target == "991020100");
+    // Deterministic: the same input gives the same answer every time.
+    auto r = make(true);
+    for (int i = 0; i < 5; ++i) CHECK(r->proposal("991010100").target == "991030100");
+}
+
+TEST_CASE("R6: an abolished aul merges into a settlement that stays, not into another abolished one") {
+    // Two hamlets of 30 residents 2 km apart, a village of 800 5 km away: merging each
+    // hamlet into the other ([L10]: "join the nearest settlement") would abolish both targets.
+    auto [blon, blat] = north_of(70, 52, 2);
+    auto [vlon, vlat] = north_of(70, 52, -5);
+    Run r({settlement("991010100", "aul", 2021, {30, 30, 30}, 70, 52),
+           settlement("991020100", "aul", 2021, {30, 30, 30}, blon, blat),
+           settlement("991030100", "aul", 2021, {800, 800, 800}, vlon, vlat)});
+    auto props = propose(r.d, kz());
+    CHECK(props[0].proposal == "abolish");
+    CHECK(props[1].proposal == "abolish");
+    CHECK(props[0].target == "991030100");
+    CHECK(props[1].target == "991030100");
+}
+
+// ------------------------------------------------------------------ opinion
+
+TEST_CASE("C8 opinion on every proposal: supports, opposes, unknown, low turnout") {
+    auto op = [](Extra e) { return one(settlement("991010100", "kent", 2021, {4000, 4000, 4000}, 70, 52, e)).opinion; };
+    CHECK(op({{"opinion_yes_2023", Value{60.0}}, {"opinion_no_2023", Value{40.0}}}) == "supports");
+    CHECK(op({{"opinion_yes_2023", Value{40.0}}, {"opinion_no_2023", Value{60.0}}}) == "opposes");
+    CHECK(op({{"opinion_yes_2023", Value{50.0}}, {"opinion_no_2023", Value{50.0}}}) == "opposes");
+    CHECK(op({}) == "unknown");
+    CHECK(op({{"opinion_yes_2023", Value{6.0}},
+              {"opinion_no_2023", Value{3.0}},
+              {"opinion_participants_2023", Value{9.0}},
+              {"opinion_eligible_2023", Value{100.0}}}) == "supports (low turnout)");
+    CHECK(op({{"opinion_yes_2023", Value{6.0}},
+              {"opinion_no_2023", Value{4.0}},
+              {"opinion_participants_2023", Value{10.0}},
+              {"opinion_eligible_2023", Value{100.0}}}) == "supports");
+    // Opinion is carried on a kept settlement too.
+    CHECK(one(settlement("991010100", "aul", 2021, {400, 400, 400}, 70, 52,
+                         {{"opinion_yes_2023", Value{1.0}}, {"opinion_no_2023", Value{3.0}}}))
+              .opinion == "opposes");
+}
+
+// ------------------------------------------------------------------ classify_all: what-if, fields, classes
+
+TEST_CASE("what-if: --vary city_district.min_population changes the proposal of a 9500-resident aul only") {
+    Run r({settlement("991010100", "city_district", 2019, {20000, 20000, 20000, 20000, 20000}, 70, 52),
+           settlement("991020100", "aul", 2021, {9500, 9500, 9500}, 70.2, 52),
+           settlement("991030100", "aul", 2021, {500, 500, 500}, 70.4, 52),
+           settlement("991040100", "kent", 2021, {3000, 3000, 3000}, 70.6, 52),
+           settlement("991050100", "aul", 2021, {20, 20, 20}, 70.8, 52)});
+    ClassifyOptions o;
+    o.vary = {"city_district.min_population=9000,10000,11000"};
+    ClassifySummary sum = classify_all(r.d, kz(), o);
+    const Properties& p = r.props("991020100");
+    CHECK(p.get_string("proposal") == "keep");
+    CHECK(p.get_string("whatif") == "city_district.min_population=9000: city_district");
+    const Value* stable = p.find("whatif_stable");
+    REQUIRE(stable);
+    CHECK(*stable == Value{false});
+    for (const char* kato : {"991010100", "991030100", "991040100", "991050100"}) {
+        CAPTURE(kato);
+        const Properties& q = r.props(kato);
+        REQUIRE(q.find("whatif"));
+        CHECK(is_null(*q.find("whatif")));
+        CHECK(*q.find("whatif_stable") == Value{true});
+    }
+    CHECK(r.props("991050100").get_string("proposal") == "abolish");
+    CHECK(r.props("991050100").get_string("proposal_target") == "991040100");
+    CHECK(sum.by_category["aul"]["keep"] == 2);
+    CHECK(sum.by_category["aul"]["abolish"] == 1);
+    CHECK(sum.by_category["kent"]["aul"] == 1);
+    CHECK(sum.by_category["city_district"]["keep"] == 1);
+    // Two keys: only the one that changes something is recorded.
+    Run r2({settlement("991020100", "aul", 2021, {9500, 9500, 9500}, 70.2, 52)});
+    ClassifyOptions o2;
+    o2.vary = {"city_district.min_population=9000", "city_district.window_years=1"};
+    classify_all(r2.d, kz(), o2);
+    CHECK(r2.props("991020100").get_string("whatif") == "city_district.min_population=9000: city_district");
+    // No --vary: no what-if fields.
+    Run r3({settlement("991020100", "aul", 2021, {9500, 9500, 9500}, 70.2, 52)});
+    classify_all(r3.d, kz(), {});
+    CHECK_FALSE(r3.props("991020100").find("whatif"));
+    CHECK_FALSE(r3.props("991020100").find("whatif_stable"));
+}
+
+TEST_CASE("what-if: bad --vary values are usage errors") {
+    Run r({settlement("991020100", "aul", 2021, {9500, 9500, 9500}, 70.2, 52)});
+    auto err = [&](const std::string& v) {
+        ClassifyOptions o;
+        o.vary = {v};
+        try {
+            classify_all(r.d, kz(), o);
+        } catch (const UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(contains(err("city_district.min_populaton=9000"), "city_district.min_populaton"));
+    CHECK(contains(err("city_district.min_population=9000,lots"), "'lots' is not a number"));
+    CHECK(contains(err("city_district.min_population=9000,,11000"), "is not a number"));
+    CHECK(contains(err("city_district.min_population"), "KEY=V1,V2"));
+    CHECK(contains(err("city_district.min_population="), "needs a list of values"));
+    CHECK(contains(err("aul.window_years=2.5"), "whole number"));
+}
+
+TEST_CASE("classify_all writes the proposal fields") {
+    Run r({settlement("991010100", "aul", 2021, {10000, 10000, 10000}, 70, 52),
+           settlement("991020100", "aul", 2021, {400, 400, 400}, 70.2, 52)});
+    classify_all(r.d, kz(), {});
+    const Properties& p = r.props("991010100");
+    CHECK(p.get_string("proposal") == "city_district");
+    CHECK(p.get_string("proposal_rule") == "R4_aul_city");
+    CHECK(p.get_string("proposal_basis") == "window");
+    CHECK(p.get_string("proposal_lacks") == "infra_*");
+    CHECK(p.get_string("proposal_opinion") == "unknown");
+    CHECK(p.get_string("proposal_profile") == "kz");
+    REQUIRE(p.find("proposal_target"));
+    CHECK(is_null(*p.find("proposal_target")));
+    const Properties& k = r.props("991020100");
+    CHECK(k.get_string("proposal") == "keep");
+    CHECK(is_null(*k.find("proposal_reasons")));
+    CHECK(is_null(*k.find("proposal_basis")));
+}
+
+TEST_CASE("admin_centre marks a support village by its value") {
+    for (const char* v : {"okrug", "district", "true", "yes", "1"}) {
+        CAPTURE(v);
+        Run r({settlement("991010100", "aul", 2021, {300, 300, 300}, 70, 52, {{"admin_centre", Value{std::string(v)}}})});
+        classify_all(r.d, kz(), {});
+        CHECK(r.props("991010100").get_string("settlement_class") == "support");
+    }
+    Run b({settlement("991010100", "aul", 2021, {300, 300, 300}, 70, 52, {{"admin_centre", Value{true}}})});
+    classify_all(b.d, kz(), {});
+    CHECK(b.props("991010100").get_string("settlement_class") == "support");
+    for (const char* v : {"no", "false", "0", ""}) {
+        CAPTURE(v);
+        Run r({settlement("991010100", "aul", 2021, {300, 300, 300}, 70, 52, {{"admin_centre", Value{std::string(v)}}})});
+        classify_all(r.d, kz(), {});
+        CHECK(r.props("991010100").get_string("settlement_class") == "other");
+    }
+}
+
+TEST_CASE("support, satellite and other villages") {
+    auto [slon, slat] = north_of(70, 52, 14.9);
+    auto [olon, olat] = north_of(70, 52, -15.1);
+    Run r({settlement("991010100", "aul", 2021, {800, 800, 800}, 70, 52, {{"admin_centre", Value{std::string("okrug")}}}),
+           settlement("991020100", "aul", 2021, {300, 300, 300}, slon, slat),
+           settlement("991030100", "aul", 2021, {300, 300, 300}, olon, olat),
+           settlement("991040100", "city_district", 2019, {20000, 20000, 20000, 20000, 20000}, 72, 52)});
+    ClassifySummary sum = classify_all(r.d, kz(), {});
+    CHECK(r.props("991010100").get_string("settlement_class") == "support");
+    CHECK(r.props("991020100").get_string("settlement_class") == "satellite");
+    CHECK(r.props("991020100").get_string("support_village") == "991010100");
+    CHECK(*r.props("991020100").get_number("support_village_km") == doctest::Approx(14.9).epsilon(1e-4));
+    CHECK(r.props("991030100").get_string("settlement_class") == "other");
+    CHECK_FALSE(r.props("991030100").find("support_village"));
+    CHECK_FALSE(r.props("991040100").find("settlement_class"));  // cities are not classed
+    CHECK(sum.support == 1);
+    CHECK(sum.satellite == 1);
+    CHECK(sum.other == 1);
+    CHECK(sum.rural == 3);
+    CHECK(sum.rural_with_pop == 3);
+    CHECK(sum.rural_pop_known == 1400);
+    CHECK(sum.cluster_pop == 1100);
+    // A larger radius takes the other village in.
+    Run r2({settlement("991010100", "aul", 2021, {800, 800, 800}, 70, 52, {{"admin_centre", Value{std::string("okrug")}}}),
+            settlement("991030100", "aul", 2021, {300, 300, 300}, olon, olat)});
+    Standards st = kz();
+    st.set("support.satellite_radius_km", 15.2);
+    classify_all(r2.d, st, {});
+    CHECK(r2.props("991030100").get_string("settlement_class") == "satellite");
+}
+
+TEST_CASE("support villages from the top score quantile need the minimum population") {
+    // Five villages, top 20 % = 1 by score; the biggest has 5000 residents and becomes a support village.
+    std::vector<Feature> v;
+    v.push_back(settlement("991010100", "aul", 2021, {5000, 5000, 5000}, 70, 52));
+    for (int i = 1; i < 5; ++i)
+        v.push_back(settlement("99102010" + std::to_string(i), "aul", 2021, {200, 200, 200}, 70 + 0.5 * i, 52));
+    Run r(std::move(v));
+    ClassifySummary sum = classify_all(r.d, kz(), {});
+    CHECK(r.props("991010100").get_string("settlement_class") == "support");
+    CHECK(sum.support == 1);
+    // The same village below support.min_population stays out.
+    std::vector<Feature> w;
+    w.push_back(settlement("991010100", "aul", 2021, {999, 999, 999}, 70, 52));
+    for (int i = 1; i < 5; ++i)
+        w.push_back(settlement("99102010" + std::to_string(i), "aul", 2021, {200, 200, 200}, 70 + 0.5 * i, 52));
+    Run r2(std::move(w));
+    ClassifySummary sum2 = classify_all(r2.d, kz(), {});
+    CHECK(r2.props("991010100").get_string("settlement_class") == "other");
+    CHECK(sum2.support == 0);
+}
+
+// ------------------------------------------------------------------ read_dataset
+
+TEST_CASE("read_dataset: a bad settlement stops the run, or with skip_invalid is marked") {
+    auto features = [] {
+        std::vector<Feature> v;
+        Feature unit;
+        unit.props.set("feature_type", std::string("unit"));
+        unit.props.set("kato", std::string("991000000"));
+        unit.props.set("category", std::string("nonsense"));  // units are not read as settlements
+        v.push_back(unit);
+        v.push_back(settlement("991010100", "aul", 2021, {400, 400, 400}, 70, 52));
+        v.push_back(settlement("991020100", "posyolok", 2021, {400, 400, 400}, 70.1, 52));
+        v.push_back(settlement("991030100", "aul", 2019, {400, 400, 400}, 70.2, 52,
+                               {{"pop_2020", Value{}}, {"pop_2023", Value{400.0}}}));
+        return v;
+    };
+    {
+        std::vector<Feature> v = features();
+        Log log;
+        try {
+            read_dataset(v, "district.geojsonl", {}, log);
+            FAIL("no error");
+        } catch (const DataError& e) {
+            CHECK(std::string(e.what()) ==
+                  "district.geojsonl: feature 3 (kato 991020100: category 'posyolok' is unknown)");
+        }
+    }
+    Run r(features(), true);
+    CHECK(r.d.invalid == 2);
+    REQUIRE(r.d.settlements.size() == 1);
+    CHECK(r.d.settlements[0].kato == "991010100");
+    CHECK(r.d.feature_of == std::vector<std::size_t>{1});
+    CHECK(r.features[2].props.get_string("invalid") == "kato 991020100: category 'posyolok' is unknown");
+    CHECK(r.features[3].props.get_string("invalid") == "kato 991030100: pop_2020 is missing inside the series 2019-2023");
+    CHECK_FALSE(r.features[1].props.find("invalid"));
+    CHECK(r.log.warnings("invalid") == 2);
+    // classify_all leaves invalid features alone.
+    classify_all(r.d, kz(), {});
+    CHECK(r.features[1].props.get_string("proposal") == "keep");
+    CHECK_FALSE(r.features[2].props.find("proposal"));
+    CHECK_FALSE(r.features[3].props.find("settlement_class"));
+    CHECK_FALSE(r.features[0].props.find("proposal"));
+}
