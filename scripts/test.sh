@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the whole test suite: a release build, then the
-# same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Sets everything up and runs the whole test suite: a release build, the same
+# suite under AddressSanitizer and UndefinedBehaviorSanitizer, and a bounded
+# run of every libFuzzer target (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
@@ -15,6 +16,8 @@ fi
 
 jobs=$(nproc)
 ctest --test-dir build --output-on-failure -j "$jobs"
+
+scripts/fuzz.sh
 
 scripts/setup.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DATD_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

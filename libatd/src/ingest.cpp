@@ -625,6 +625,10 @@ private:
 
 std::vector<StatRecord> read_stats_table(const std::string& path, Log& log, bool strict, std::size_t& ignored) {
     CsvReader csv(path);
+    return read_stats_table(csv, log, strict, ignored);
+}
+
+std::vector<StatRecord> read_stats_table(CsvReader& csv, Log& log, bool strict, std::size_t& ignored) {
     bool comma = csv.delimiter() == ';';
     auto ck = csv.column_any({"kato", "kato_code"});
     if (!ck) throw DataError(csv.name() + ": line 1: no 'kato' column");

@@ -65,6 +65,10 @@ bool kato_extends(std::string_view child, std::string_view parent) {
 
 KatoClassifier KatoClassifier::load(const std::string& path) {
     CsvReader csv(path);
+    return load(csv);
+}
+
+KatoClassifier KatoClassifier::load(CsvReader& csv) {
     auto c_code = csv.column_any({"kato", "kato_code", "code"});
     auto c_parent = csv.column_any({"parent_kato", "parent_kato_code", "parent"});
     auto c_depth = csv.column("depth");

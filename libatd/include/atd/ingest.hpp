@@ -52,5 +52,8 @@ struct StatRecord {
 // Reads a long (kato,year,indicator,value) or wide (kato,pop_2019,...) table.
 // Columns or indicators outside the data model are warned about and counted in ignored.
 std::vector<StatRecord> read_stats_table(const std::string& path, Log& log, bool strict, std::size_t& ignored);
+// The same from a table already open (text in memory, for instance).
+class CsvReader;
+std::vector<StatRecord> read_stats_table(CsvReader& csv, Log& log, bool strict, std::size_t& ignored);
 
 }  // namespace atd

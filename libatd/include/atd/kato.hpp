@@ -11,6 +11,8 @@
 
 namespace atd {
 
+class CsvReader;
+
 // Checks that text is a 9-digit code; returns the problem in words, or nullopt when valid.
 std::optional<std::string> kato_problem(std::string_view code);
 // A code from a property value: a 9-digit string, or an integer of 9 digits.
@@ -41,6 +43,8 @@ struct KatoEntry {
 class KatoClassifier {
 public:
     static KatoClassifier load(const std::string& path);
+    // The same from a table already open (text in memory, for instance).
+    static KatoClassifier load(CsvReader& csv);
     const KatoEntry* find(std::string_view code) const;
     const KatoEntry* parent_of(const KatoEntry& e) const { return e.parent.empty() ? nullptr : find(e.parent); }
     // The ancestor (or the entry itself) at the given depth, if any.
