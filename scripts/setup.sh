@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake ninja-build pkg-config git python3 locales
+packages=(build-essential cmake ninja-build pkg-config git python3 locales file dpkg-dev
           libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
           libboost-graph-dev libcli11-dev doctest-dev libsimdjson-dev libtomlplusplus-dev)
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The same input and options give byte-identical outputs, run after run.
+set -euo pipefail
+bin=$1 root=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+kz="$root/datasets/kz"
+run() {
+  local out=$1
+  "$bin/atd-ingest" --kato "$kz/kato.csv" --points "$kz/settlement_points.csv" --boundaries "$kz/districts.geojson" \
+    --make-valid --categories "$kz/categories.csv" --stats "$kz/population_2023.csv" --stats "$kz/population_osm.csv" \
+    -q -o "$out/kz.geojsons"
+  "$bin/atd-validate" "$out/kz.geojsons" -f json -q -o "$out/validation.json"
+  "$bin/atd-score" "$out/kz.geojsons" -q -o "$out/scored.geojsons"
+  "$bin/atd-classify" "$out/scored.geojsons" --vary city_district.min_population=9000,11000 -q -o "$out/classified.geojsons"
+  "$bin/atd-classify" "$root/tests/data/synthetic-district/district.geojsonl" -f csv -q -o "$out/synthetic.csv"
+  "$bin/atd-ingest" "$out/kz.geojsons" -f geojson -q -o "$out/kz.geojson"
+}
+mkdir -p "$work/a" "$work/b"
+run "$work/a"
+run "$work/b"
+for f in "$work"/a/*; do
+  cmp -s "$f" "$work/b/$(basename "$f")" || { echo "FAIL: $(basename "$f") differs between two runs"; exit 1; }
+done
+echo "ok: $(ls "$work/a" | wc -l) outputs byte-identical"
