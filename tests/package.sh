@@ -6,7 +6,8 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 (cd "$build" && cpack -G DEB -B "$scratch/pkg" >/dev/null)
 deb=$(ls "$scratch"/pkg/atd_*.deb)
-dpkg-deb -I "$deb" | grep -q "Depends:.*libgdal" || { echo "FAIL: the package does not depend on libgdal"; exit 1; }
+info=$(dpkg-deb -I "$deb")
+grep -q "Depends:.*libgdal" <<<"$info" || { echo "FAIL: the package does not depend on libgdal"; exit 1; }
 dpkg-deb -x "$deb" "$scratch/root"
 bin="$scratch/root/usr/bin"
 "$bin/atd" --version | grep -q "^atd " || { echo "FAIL: atd --version"; exit 1; }
