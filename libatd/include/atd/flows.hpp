@@ -1,0 +1,80 @@
+#pragma once
+// atd-flows: commuting (origin-destination) flows into per-settlement
+// indicators (METHODOLOGY C6), flow lines for maps, and modelled flows where
+// no survey exists (radiation and gravity models).
+#include <atd/io.hpp>
+#include <atd/log.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace atd {
+
+struct FlowOptions {
+    std::vector<std::string> inputs;  // settlements
+    std::string od;                   // OD table (CSV); empty with a model
+    std::string id_field = "kato";    // settlement id the OD codes refer to
+    std::string origin_field = "origin", destination_field = "destination";
+    std::string persons_field = "persons", vehicles_field = "vehicles";
+    std::string population_field, employed_field, jobs_field;  // instead of pop_YYYY, emp_total_YYYY, jobs_YYYY
+    std::string model;                // "", "radiation" or "gravity"
+    double beta = 2.0;                // gravity distance decay
+    double commuter_share = 0.3;      // modelled: share of employed residents commuting elsewhere
+    double employment_rate = 0.45;    // modelled: employed residents per resident when no emp_total
+    double max_km = 100.0;            // modelled: longest commute considered
+    bool lines = false;               // write flows as LineStrings instead of settlements
+    double min_persons = 0;           // with --lines
+    bool strict = false;
+    ReadOptions read;
+};
+
+struct FlowRow {
+    std::size_t origin, destination;  // settlement indices
+    double persons, vehicles;         // vehicles < 0: not given
+};
+
+struct FlowReport {
+    std::size_t rows = 0, used = 0, unknown = 0, self = 0, duplicates = 0, negative = 0, empty = 0;
+    double persons = 0;
+};
+
+// Per settlement, from the flows and the given employment and jobs.
+struct FlowIndicators {
+    double employed = 0, jobs = 0, out = 0, in = 0, self = 0;
+    bool employed_given = false, jobs_given = false;
+    double vehicles_out = -1, vehicles_in = -1;
+    std::size_t dominant = SIZE_MAX;
+    double dominant_persons = 0;
+    std::vector<std::pair<std::size_t, double>> partners;  // strongest PF first (up to 5)
+};
+
+// Reads the OD table against the settlement ids; rows with unknown codes,
+// negative counts or repeated pairs are reported (errors with strict).
+std::vector<FlowRow> read_od_table(const std::string& path, const std::map<std::string, std::size_t>& ids,
+                                   const FlowOptions& opts, FlowReport& report, Log& log);
+
+// The radiation model (Simini et al., Nature 2012): T_ij = T_i m_i n_j /
+// ((m_i + s_ij)(m_i + n_j + s_ij)), s_ij the population within r_ij of i
+// (i and j excluded), for destinations within max_km.
+std::vector<FlowRow> radiation_flows(const std::vector<double>& lon, const std::vector<double>& lat,
+                                     const std::vector<double>& population, const std::vector<double>& commuters,
+                                     double max_km);
+// A gravity model: T_ij proportional to n_j / d_ij^beta, scaled so that Σ_j T_ij = T_i.
+std::vector<FlowRow> gravity_flows(const std::vector<double>& lon, const std::vector<double>& lat,
+                                   const std::vector<double>& population, const std::vector<double>& commuters,
+                                   double beta, double max_km);
+
+// Aggregates flows into indicators for n settlements.
+std::vector<FlowIndicators> flow_indicators(std::size_t n, const std::vector<FlowRow>& flows,
+                                            const std::vector<std::optional<double>>& employed,
+                                            const std::vector<std::optional<double>>& jobs);
+
+struct FlowSummary {
+    FlowReport report;
+    std::size_t settlements = 0, flows = 0, written = 0;
+    bool modelled = false;
+};
+FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log);
+
+}  // namespace atd

@@ -1,0 +1,374 @@
+#include <atd/csv.hpp>
+#include <atd/error.hpp>
+#include <atd/flows.hpp>
+#include <atd/geo.hpp>
+#include <atd/model.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace atd {
+
+namespace {
+
+std::string round_text(double v, double scale) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f", scale >= 1000 ? 3 : 2, std::round(v * scale) / scale);
+    return buf;
+}
+
+// The latest value of a yearly indicator (e.g. emp_total_2023), or a named field.
+std::optional<double> latest_value(const Properties& p, std::string_view indicator, const std::string& field_name) {
+    if (!field_name.empty()) return p.get_number(field_name);
+    std::optional<double> best;
+    int best_year = -1;
+    for (const auto& [k, v] : p.entries()) {
+        auto sf = parse_stat_field(k);
+        if (!sf || sf->indicator->name != indicator) continue;
+        auto n = as_number(v);
+        int y = sf->year.value_or(0);
+        if (n && y > best_year) {
+            best = n;
+            best_year = y;
+        }
+    }
+    return best;
+}
+
+// All points, with their positions as ids.
+PointIndex index_of(const std::vector<double>& lon, const std::vector<double>& lat) {
+    PointIndex index;
+    std::vector<std::size_t> ids(lon.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    index.build(lon, lat, ids);
+    return index;
+}
+
+}  // namespace
+
+std::vector<FlowRow> read_od_table(const std::string& path, const std::map<std::string, std::size_t>& ids,
+                                   const FlowOptions& opts, FlowReport& report, Log& log) {
+    CsvReader csv(path);
+    bool comma = csv.delimiter() == ';';
+    auto co = csv.column(opts.origin_field), cd = csv.column(opts.destination_field);
+    auto cp = csv.column(opts.persons_field);
+    if (!cp && opts.persons_field == "persons") cp = csv.column_any({"flow", "commuters"});
+    auto cv = csv.column(opts.vehicles_field);
+    if (!co || !cd || !cp)
+        throw DataError(csv.name() + ": line 1: needs the columns " + opts.origin_field + ", " +
+                        opts.destination_field + " and " + opts.persons_field +
+                        " (name them with --origin-field, --destination-field, --persons-field)");
+    std::vector<FlowRow> out;
+    std::unordered_set<std::uint64_t> seen;
+    std::vector<std::string> row;
+    auto problem = [&](std::size_t& counter, const std::string& kind, const std::string& msg) {
+        ++counter;
+        if (opts.strict) throw DataError(csv.where() + ": " + msg);
+        log.warn("od-" + kind, csv.where() + ": " + msg + " (counted; --strict makes it an error)");
+    };
+    while (csv.next(row)) {
+        ++report.rows;
+        std::string o(trim(row[*co])), d(trim(row[*cd]));
+        double persons = 0;
+        auto st = parse_number(row[*cp], persons, comma);
+        if (st == NumberStatus::Empty) {
+            ++report.empty;
+            continue;
+        }
+        if (st != NumberStatus::Ok)
+            throw DataError(csv.where() + ": " + csv.header()[*cp] + " '" + std::string(trim(row[*cp])) + "' " +
+                            std::string(number_status_text(st)));
+        double vehicles = -1;
+        if (cv && !trim(row[*cv]).empty()) {
+            auto sv = parse_number(row[*cv], vehicles, comma);
+            if (sv != NumberStatus::Ok)
+                throw DataError(csv.where() + ": " + csv.header()[*cv] + " '" + std::string(trim(row[*cv])) + "' " +
+                                std::string(number_status_text(sv)));
+            if (vehicles < 0) {
+                problem(report.negative, "negative", "negative vehicle count " + std::string(trim(row[*cv])));
+                continue;
+            }
+        }
+        auto io = ids.find(o), id = ids.find(d);
+        if (io == ids.end() || id == ids.end()) {
+            problem(report.unknown, "unknown", "code " + (io == ids.end() ? o : d) + " matches no settlement");
+            continue;
+        }
+        if (persons < 0) {
+            problem(report.negative, "negative", "negative count " + std::string(trim(row[*cp])));
+            continue;
+        }
+        if (io->second == id->second) {
+            ++report.self;
+            if (opts.strict) throw DataError(csv.where() + ": a self-flow (" + o + " to itself)");
+        }
+        std::uint64_t key = (static_cast<std::uint64_t>(io->second) << 32) | id->second;
+        if (!seen.insert(key).second) {
+            problem(report.duplicates, "duplicate", "the pair " + o + " to " + d + " again; the first row is kept");
+            continue;
+        }
+        ++report.used;
+        report.persons += persons;
+        out.push_back({io->second, id->second, persons, vehicles});
+    }
+    return out;
+}
+
+std::vector<FlowRow> radiation_flows(const std::vector<double>& lon, const std::vector<double>& lat,
+                                     const std::vector<double>& population, const std::vector<double>& commuters,
+                                     double max_km) {
+    PointIndex index = index_of(lon, lat);
+    std::vector<FlowRow> out;
+    for (std::size_t i = 0; i < lon.size(); ++i) {
+        if (!(commuters[i] > 0) || !(population[i] > 0)) continue;
+        auto near = index.within(lon[i], lat[i], max_km);
+        double m = population[i];
+        double s = 0;       // population strictly closer than the current distance
+        double group = 0;   // population at the current distance
+        double group_d = -1;
+        for (const auto& [j, d] : near) {
+            if (j == i) continue;
+            if (d != group_d) {
+                s += group;
+                group = 0;
+                group_d = d;
+            }
+            double n = population[j];
+            group += n;
+            if (!(n > 0)) continue;
+            double t = commuters[i] * m * n / ((m + s) * (m + n + s));
+            if (t > 0) out.push_back({i, j, t, -1});
+        }
+    }
+    return out;
+}
+
+std::vector<FlowRow> gravity_flows(const std::vector<double>& lon, const std::vector<double>& lat,
+                                   const std::vector<double>& population, const std::vector<double>& commuters,
+                                   double beta, double max_km) {
+    PointIndex index = index_of(lon, lat);
+    std::vector<FlowRow> out;
+    for (std::size_t i = 0; i < lon.size(); ++i) {
+        if (!(commuters[i] > 0)) continue;
+        auto near = index.within(lon[i], lat[i], max_km);
+        double total = 0;
+        std::vector<std::pair<std::size_t, double>> w;
+        for (const auto& [j, d] : near) {
+            if (j == i || !(population[j] > 0)) continue;
+            double weight = population[j] / std::pow(std::max(d, 0.1), beta);
+            w.emplace_back(j, weight);
+            total += weight;
+        }
+        for (const auto& [j, weight] : w) out.push_back({i, j, commuters[i] * weight / total, -1});
+    }
+    return out;
+}
+
+std::vector<FlowIndicators> flow_indicators(std::size_t n, const std::vector<FlowRow>& flows,
+                                            const std::vector<std::optional<double>>& employed,
+                                            const std::vector<std::optional<double>>& jobs) {
+    std::vector<FlowIndicators> ind(n);
+    std::vector<bool> has_self(n, false);
+    std::unordered_map<std::uint64_t, double> pair;  // unordered pair -> C_ij + C_ji
+    for (const auto& f : flows) {
+        auto& o = ind[f.origin];
+        auto& d = ind[f.destination];
+        if (f.origin == f.destination) {
+            o.self += f.persons;
+            has_self[f.origin] = true;
+        } else {
+            o.out += f.persons;
+            d.in += f.persons;
+            if (f.persons > o.dominant_persons ||
+                (f.persons == o.dominant_persons && f.persons > 0 && f.destination < o.dominant)) {
+                o.dominant_persons = f.persons;
+                o.dominant = f.destination;
+            }
+            std::size_t a = std::min(f.origin, f.destination), b = std::max(f.origin, f.destination);
+            pair[(static_cast<std::uint64_t>(a) << 32) | b] += f.persons;
+        }
+        if (f.vehicles >= 0) {
+            o.vehicles_out = std::max(0.0, o.vehicles_out) + (f.origin == f.destination ? 0.0 : f.vehicles);
+            if (f.origin != f.destination) d.vehicles_in = std::max(0.0, d.vehicles_in) + f.vehicles;
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& x = ind[i];
+        if (employed[i]) {
+            x.employed = *employed[i];
+            x.employed_given = true;
+            // Without a self-flow row, those who do not commute out work where they live.
+            if (!has_self[i]) x.self = std::max(0.0, x.employed - x.out);
+        } else {
+            x.employed = x.self + x.out;
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& x = ind[i];
+        if (jobs[i]) {
+            x.jobs = *jobs[i];
+            x.jobs_given = true;
+        } else {
+            x.jobs = x.self + x.in;
+        }
+    }
+    for (const auto& [key, c] : pair) {
+        std::size_t a = static_cast<std::size_t>(key >> 32), b = static_cast<std::size_t>(key & 0xffffffffu);
+        double lo = std::min(ind[a].employed, ind[b].employed);
+        if (!(lo > 0)) continue;
+        double pf = std::min(0.999, c / lo);
+        ind[a].partners.emplace_back(b, pf);
+        ind[b].partners.emplace_back(a, pf);
+    }
+    for (auto& x : ind) {
+        std::sort(x.partners.begin(), x.partners.end(), [](const auto& p, const auto& q) {
+            return p.second > q.second || (p.second == q.second && p.first < q.first);
+        });
+        if (x.partners.size() > 5) x.partners.resize(5);
+    }
+    return ind;
+}
+
+FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
+    if (opts.od.empty() == opts.model.empty())
+        throw UsageError(opts.od.empty() ? "give the flows with --od FILE, or --model radiation|gravity"
+                                         : "--od and --model exclude each other");
+    if (!opts.model.empty() && opts.model != "radiation" && opts.model != "gravity")
+        throw UsageError("--model must be radiation or gravity");
+    FlowSummary sum;
+    sum.modelled = !opts.model.empty();
+    std::vector<Feature> features;
+    for (const auto& path : opts.inputs) {
+        auto part = read_all(path, opts.read, log);
+        for (auto& f : part) features.push_back(std::move(f));
+    }
+    // Settlements, by the id the flows use.
+    std::vector<std::size_t> feature_of;
+    std::map<std::string, std::size_t> ids;
+    std::vector<double> lon, lat, pop;
+    std::vector<std::optional<double>> employed, jobs;
+    for (std::size_t k = 0; k < features.size(); ++k) {
+        const auto& p = features[k].props;
+        if (p.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) continue;
+        auto id = p.get_string(opts.id_field);
+        if (!id || id->empty())
+            throw DataError("feature " + std::to_string(k + 1) + ": no '" + opts.id_field +
+                            "' field to match the flows (name it with --id-field)");
+        if (!ids.emplace(*id, feature_of.size()).second)
+            throw DataError("feature " + std::to_string(k + 1) + ": id " + *id + " appears twice");
+        feature_of.push_back(k);
+        double x = 0, y = 0;
+        if (!features[k].geom.empty()) std::tie(x, y) = representative_point(features[k].geom);
+        lon.push_back(x);
+        lat.push_back(y);
+        auto population = latest_value(p, "pop", opts.population_field);
+        if (!population && opts.population_field.empty()) population = p.get_number("pop_osm");
+        pop.push_back(population.value_or(0.0));
+        employed.push_back(latest_value(p, "emp_total", opts.employed_field));
+        jobs.push_back(latest_value(p, "jobs", opts.jobs_field));
+    }
+    std::size_t n = feature_of.size();
+    sum.settlements = n;
+    std::vector<FlowRow> flows;
+    if (!sum.modelled) {
+        flows = read_od_table(opts.od, ids, opts, sum.report, log);
+        log.info("flows: " + std::to_string(sum.report.rows) + " rows, " + std::to_string(sum.report.used) +
+                 " used (" + std::to_string(sum.report.self) + " self-flows), " + std::to_string(sum.report.unknown) +
+                 " with unknown codes, " + std::to_string(sum.report.duplicates) + " repeated pairs, " +
+                 std::to_string(sum.report.negative) + " negative, " + std::to_string(sum.report.empty) + " empty");
+    } else {
+        std::vector<double> commuters(n), emp(n);
+        std::size_t unplaced = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (features[feature_of[i]].geom.empty()) {
+                ++unplaced;
+                continue;
+            }
+            emp[i] = employed[i].value_or(opts.employment_rate * pop[i]);
+            commuters[i] = opts.commuter_share * emp[i];
+        }
+        if (unplaced) log.warn("flows-unplaced", std::to_string(unplaced) + " settlements without a position take no part in the model");
+        std::vector<double> pop_placed = pop;
+        for (std::size_t i = 0; i < n; ++i)
+            if (features[feature_of[i]].geom.empty()) pop_placed[i] = 0;
+        flows = opts.model == "radiation" ? radiation_flows(lon, lat, pop_placed, commuters, opts.max_km)
+                                          : gravity_flows(lon, lat, pop_placed, commuters, opts.beta, opts.max_km);
+        // The employed who are not modelled as commuting out work where they live.
+        std::vector<double> out(n, 0.0);
+        for (const auto& f : flows) out[f.origin] += f.persons;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (emp[i] > 0) flows.push_back({i, i, std::max(0.0, emp[i] - out[i]), -1});
+            if (!employed[i] && emp[i] > 0) employed[i] = emp[i];
+        }
+        log.info("flows: " + std::to_string(flows.size()) + " modelled by the " + opts.model + " model (" +
+                 std::to_string(n) + " settlements, commuter share " + round_text(opts.commuter_share, 100) + ")");
+    }
+    sum.flows = flows.size();
+    std::string source = sum.modelled ? "modelled" : "observed";
+    if (opts.lines) {
+        for (const auto& f : flows) {
+            if (f.origin == f.destination || f.persons < opts.min_persons) continue;
+            const Feature& a = features[feature_of[f.origin]];
+            const Feature& b = features[feature_of[f.destination]];
+            if (a.geom.empty() || b.geom.empty()) continue;
+            Feature line;
+            auto id_of = [&](std::size_t i) { return *features[feature_of[i]].props.get_string(opts.id_field); };
+            line.props.append("feature_type", std::string("flow"));
+            line.props.append("origin", id_of(f.origin));
+            line.props.append("destination", id_of(f.destination));
+            line.props.append("persons", std::round(f.persons * 1000) / 1000);
+            line.props.append("vehicles", f.vehicles >= 0 ? Value{f.vehicles} : Value{});
+            line.props.append("length_km",
+                              std::round(geodesic_km(lon[f.origin], lat[f.origin], lon[f.destination], lat[f.destination]) * 1000) / 1000);
+            line.props.append("flow_source", source);
+            line.geom.type = GeomType::LineString;
+            line.geom.xy = {lon[f.origin], lat[f.origin], lon[f.destination], lat[f.destination]};
+            line.geom.ring_ends = {2};
+            sink.write(line);
+            ++sum.written;
+        }
+        sink.finish();
+        return sum;
+    }
+    auto ind = flow_indicators(n, flows, employed, jobs);
+    auto ratio = [](double a, double b) { return b > 0 ? Value{std::round(a / b * 1e4) / 1e4} : Value{}; };
+    auto count = [](double v) { return Value{std::round(v * 1000) / 1000}; };
+    std::vector<std::size_t> settlement_of(features.size(), SIZE_MAX);
+    for (std::size_t i = 0; i < n; ++i) settlement_of[feature_of[i]] = i;
+    for (std::size_t k = 0; k < features.size(); ++k) {
+        Feature& f = features[k];
+        std::size_t i = settlement_of[k];
+        if (i != SIZE_MAX) {
+            const auto& x = ind[i];
+            auto id_of = [&](std::size_t j) { return *features[feature_of[j]].props.get_string(opts.id_field); };
+            std::string partners;
+            for (const auto& [j, pf] : x.partners)
+                partners += (partners.empty() ? "" : ";") + id_of(j) + ":" + round_text(pf, 1e4);
+            std::vector<Properties::Entry> out;
+            out.emplace_back("employed", count(x.employed));
+            out.emplace_back("employed_source", std::string(x.employed_given ? "given" : sum.modelled ? "modelled" : "flows"));
+            out.emplace_back("jobs", count(x.jobs));
+            out.emplace_back("jobs_source", std::string(x.jobs_given ? "given" : "flows"));
+            out.emplace_back("commuters_out", count(x.out));
+            out.emplace_back("commuters_in", count(x.in));
+            out.emplace_back("sc_supply", ratio(x.self, x.employed));
+            out.emplace_back("sc_demand", ratio(x.self, x.jobs));
+            out.emplace_back("jobs_ratio", ratio(x.jobs, x.employed));
+            out.emplace_back("dominant_destination", x.dominant != SIZE_MAX ? Value{id_of(x.dominant)} : Value{});
+            out.emplace_back("dominant_share", x.dominant != SIZE_MAX ? ratio(x.dominant_persons, x.employed) : Value{});
+            out.emplace_back("vehicles_out", x.vehicles_out >= 0 ? count(x.vehicles_out) : Value{});
+            out.emplace_back("vehicles_in", x.vehicles_in >= 0 ? count(x.vehicles_in) : Value{});
+            out.emplace_back("pf_partners", partners.empty() ? Value{} : Value{partners});
+            out.emplace_back("flow_source", source);
+            f.props.set_all(std::move(out));
+        }
+        sink.write(f);
+        ++sum.written;
+    }
+    sink.finish();
+    return sum;
+}
+
+}  // namespace atd
