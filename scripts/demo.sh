@@ -21,9 +21,13 @@ mkdir -p out
 "$bin/atd-validate" out/kz.geojsons -f json -o out/validation.json --overwrite -q
 "$bin/atd-ingest" out/kz.geojsons -o out/kz.gpkg --overwrite -q
 
+# Commuting: Kazakhstan publishes no OD survey, so flows are modelled (radiation
+# model) and every indicator from them says flow_source=modelled.
+"$bin/atd-flows" out/kz.geojsons --model radiation -q -o out/kz-flows.geojsons --overwrite
+
 # Criteria and status proposals (standards profile datasets/standards/kz.toml).
-"$bin/atd-score" out/kz.geojsons -q | "$bin/atd-classify" -o out/proposals.gpkg --overwrite
-"$bin/atd-classify" out/kz.geojsons --only-changes -f csv -o out/proposals.csv --overwrite -q
+"$bin/atd-score" out/kz-flows.geojsons -q | "$bin/atd-classify" -o out/proposals.gpkg --overwrite
+"$bin/atd-classify" out/kz-flows.geojsons --only-changes -f csv -o out/proposals.csv --overwrite -q
 
 echo
 echo "Done. Results:"
@@ -32,3 +36,4 @@ echo "  out/kz.geojsons      the same as a GeoJSON Sequence, for atd pipelines"
 echo "  out/validation.txt   validation findings with counts ($(tail -n +1 out/validation.txt | grep -m1 '^checked'))"
 echo "  out/proposals.gpkg   every settlement scored on C1-C8 with its status proposal and reasons"
 echo "  out/proposals.csv    the proposals that change something, for spreadsheets"
+echo "  out/kz-flows.geojsons  settlements with modelled commuting indicators (flow_source=modelled)"
