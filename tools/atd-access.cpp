@@ -20,16 +20,7 @@ int main(int argc, char** argv) {
     app.add_option("--id-field", o.id_field, "field holding a facility's id (default: id, else the feature id or number)");
     app.add_option("--radius", o.radius_km, "radius in km for the count_<kind> fields (default: 15)");
     return tool.run(argc, argv, [&] {
-        for (const auto& l : layers) {
-            // KIND=FILE when the part before '=' is a plain word (not a path or PG:... string).
-            auto eq = l.find('=');
-            bool word = eq != std::string::npos && eq > 0 &&
-                        l.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- ") == eq;
-            if (word)
-                o.facilities.push_back({l.substr(eq + 1), l.substr(0, eq)});
-            else
-                o.facilities.push_back({l, ""});
-        }
+        for (const auto& l : layers) o.facilities.push_back(atd::parse_facility_layer(l));
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();
         auto sink = atd::FeatureSink::open(tool.write_options());

@@ -18,6 +18,14 @@ std::string kind_key(std::string_view kind) {
     return out;
 }
 
+FacilityLayer parse_facility_layer(const std::string& text) {
+    auto eq = text.find('=');
+    bool word = eq != std::string::npos && eq > 0 &&
+                text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- ") == eq;
+    if (word) return {text.substr(eq + 1), text.substr(0, eq)};
+    return {text, ""};
+}
+
 namespace {
 
 struct KindIndex {

@@ -22,6 +22,18 @@ std::string point(const std::string& props, double x, double y) {
 }
 }  // namespace
 
+TEST_CASE("facility layer options") {
+    auto a = parse_facility_layer("school=schools.geojson");
+    CHECK(a.kind == "school");
+    CHECK(a.path == "schools.geojson");
+    auto b = parse_facility_layer("PG:dbname=atd tables=facilities");
+    CHECK(b.kind.empty());
+    CHECK(b.path == "PG:dbname=atd tables=facilities");
+    auto c = parse_facility_layer("data/a=b.geojson");
+    CHECK(c.kind.empty());
+    CHECK(parse_facility_layer("Health centre=h.gpkg").kind == "Health centre");
+}
+
 TEST_CASE("kind keys are snake_case") {
     CHECK(kind_key("Health centre") == "health_centre");
     CHECK(kind_key("  school ") == "school");

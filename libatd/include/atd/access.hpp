@@ -29,6 +29,10 @@ struct AccessSummary {
     std::size_t settlements = 0, without_position = 0, features = 0;
 };
 
+// "--facilities" values: "FILE", or "KIND=FILE" when the part before '=' is a
+// plain word (so paths and PG: connection strings are left alone).
+FacilityLayer parse_facility_layer(const std::string& text);
+
 // "Health centre" -> "health_centre": the form kinds take in field names.
 std::string kind_key(std::string_view kind);
 
