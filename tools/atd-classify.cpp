@@ -9,23 +9,19 @@ int main(int argc, char** argv) {
                    "Propose a status for every settlement by the rules of the Concept (kent to city, attachment or "
                    "aul; aul to city; city to aul; abolition of auls of 50 or fewer), with reasons, missing data and "
                    "public opinion; classify rural settlements as support, satellite or other.");
-    std::string standards;
-    std::vector<std::string> sets;
     atd::RunOptions run;
     atd::ClassifyOptions o;
     tool.add_inputs();
     tool.add_output();
     tool.add_src_crs();
     auto& app = tool.app();
-    app.add_option("--standards", standards, "standards profile (TOML; default: the bundled kz.toml)");
-    app.add_option("--set", sets, "change one profile value, KEY=VALUE (repeatable)")->allow_extra_args(false);
+    tool.add_standards();
     app.add_option("--vary", o.vary, "rerun the rules for each value, KEY=V1,V2,... (repeatable); adds whatif fields")
         ->allow_extra_args(false);
     app.add_flag("--only-changes", o.only_changes, "write only settlements whose proposal changes something");
     app.add_flag("--skip-invalid", run.skip_invalid, "pass a settlement with bad fields through marked invalid, with a warning");
     return tool.run(argc, argv, [&] {
-        auto st = atd::Standards::load(standards.empty() ? atd::Standards::default_path() : standards);
-        for (const auto& s : sets) st.set_from_text(s);
+        auto st = tool.standards();
         auto sink = atd::FeatureSink::open(tool.write_options());
         atd::StreamOptions so;
         so.classify = true;

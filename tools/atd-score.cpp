@@ -6,19 +6,15 @@ int main(int argc, char** argv) {
     atd::Tool tool("atd-score",
                    "Score every settlement on the criteria C1-C8 of the Concept against a standards profile: "
                    "indicator, threshold, result (pass, fail, no_data) and normalised score, then the composite.");
-    std::string standards;
-    std::vector<std::string> sets;
     atd::RunOptions run;
     tool.add_inputs();
     tool.add_output();
     tool.add_src_crs();
     auto& app = tool.app();
-    app.add_option("--standards", standards, "standards profile (TOML; default: the bundled kz.toml)");
-    app.add_option("--set", sets, "change one profile value, KEY=VALUE (repeatable)")->allow_extra_args(false);
+    tool.add_standards();
     app.add_flag("--skip-invalid", run.skip_invalid, "pass a settlement with bad fields through marked invalid, with a warning");
     return tool.run(argc, argv, [&] {
-        auto st = atd::Standards::load(standards.empty() ? atd::Standards::default_path() : standards);
-        for (const auto& s : sets) st.set_from_text(s);
+        auto st = tool.standards();
         auto sink = atd::FeatureSink::open(tool.write_options());
         atd::StreamOptions so;
         so.run = run;

@@ -47,6 +47,18 @@ void Tool::add_src_crs() {
                     "overriding a declared one with a warning");
 }
 
+void Tool::add_standards() {
+    app_.add_option("--standards", standards_path_, "standards profile (TOML; default: the bundled kz.toml)");
+    app_.add_option("--set", standards_sets_, "change one profile value, KEY=VALUE (repeatable)")
+        ->allow_extra_args(false);
+}
+
+Standards Tool::standards() const {
+    auto st = Standards::load(standards_path_.empty() ? Standards::default_path() : standards_path_);
+    for (const auto& s : standards_sets_) st.set_from_text(s);
+    return st;
+}
+
 std::vector<std::string> Tool::inputs_or_stdin() const {
     return inputs_.empty() ? std::vector<std::string>{"-"} : inputs_;
 }

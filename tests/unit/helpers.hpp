@@ -1,8 +1,11 @@
 #pragma once
 // Small helpers shared by the unit tests.
+#include <atd/io.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 namespace atd::test {
@@ -38,5 +41,19 @@ inline std::string read_file(const std::string& path) {
     std::fclose(f);
     return out;
 }
+
+// A sink that keeps the features it is given.
+class MemorySink : public FeatureSink {
+public:
+    std::vector<Feature> features;
+    bool finished = false;
+    void write(const Feature& f) override { features.push_back(f); }
+    void finish() override { finished = true; }
+    const Feature* find(const std::string& type, const std::string& kato) const {
+        for (const auto& f : features)
+            if (f.props.get_string("feature_type") == type && f.props.get_string("kato") == kato) return &f;
+        return nullptr;
+    }
+};
 
 }  // namespace atd::test

@@ -6,15 +6,10 @@
 #include <doctest/doctest.h>
 
 using namespace atd;
+using atd::test::MemorySink;
 using atd::test::TempFile;
 
 namespace {
-class MemorySink : public FeatureSink {
-public:
-    std::vector<Feature> features;
-    void write(const Feature& f) override { features.push_back(f); }
-    void finish() override {}
-};
 
 std::string point(const std::string& props, double x, double y) {
     return R"({"type":"Feature","properties":{)" + props + R"(},"geometry":{"type":"Point","coordinates":[)" +

@@ -8,21 +8,10 @@
 #include <vector>
 
 using namespace atd;
+using atd::test::MemorySink;
 using atd::test::TempFile;
 
 namespace {
-class MemorySink : public FeatureSink {
-public:
-    std::vector<Feature> features;
-    bool finished = false;
-    void write(const Feature& f) override { features.push_back(f); }
-    void finish() override { finished = true; }
-    const Feature* find(const std::string& type, const std::string& kato) const {
-        for (const auto& f : features)
-            if (f.props.get_string("feature_type") == type && f.props.get_string("kato") == kato) return &f;
-        return nullptr;
-    }
-};
 
 const char* kClassifier =
     "kato,parent_kato,depth,unit_kind,type_abbr,name_ru\n"

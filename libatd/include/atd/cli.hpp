@@ -2,6 +2,7 @@
 // The options every tool shares, and main()'s error handling: one CLI11 base.
 #include <atd/io.hpp>
 #include <atd/log.hpp>
+#include <atd/standards.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -24,6 +25,10 @@ public:
     void add_output(std::vector<std::string> formats = {"geojsonseq", "geojson", "csv", "gpkg"});
     // --src-crs.
     void add_src_crs();
+    // --standards FILE and --set KEY=VALUE (repeatable).
+    void add_standards();
+    // The profile the options name (or the bundled one), with the --set changes.
+    Standards standards() const;
 
     // Parses argv and runs body; maps errors to exit codes (0 ok, 1 data, 2 usage).
     int run(int argc, char** argv, const std::function<void()>& body);
@@ -44,7 +49,8 @@ private:
     std::string name_;
     CLI::App app_;
     std::vector<std::string> inputs_, option_inputs_, positional_inputs_, formats_;
-    std::string output_, format_, src_crs_;
+    std::string output_, format_, src_crs_, standards_path_;
+    std::vector<std::string> standards_sets_;
     bool overwrite_ = false, quiet_ = false, verbose_ = false;
     std::optional<bool> progress_;
     std::unique_ptr<Log> log_;
