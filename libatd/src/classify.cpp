@@ -81,28 +81,37 @@ void add_lack(std::string& lacks, const std::string& what) {
     lacks += what;
 }
 
+// A window large enough for every rule, over which population gaps are checked.
+constexpr int kGapWindow = 10;
+
+// Reads a settlement feature into settlements; a bad one is an error naming
+// `where`, or with skip_invalid is marked invalid and counted. True when read.
+bool take_settlement(Feature& f, const std::string& where, const RunOptions& opts, Log& log,
+                     std::vector<SettlementData>& settlements, std::size_t& invalid) {
+    if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) return false;
+    try {
+        settlements.push_back(read_settlement(f, kGapWindow));
+        return true;
+    } catch (const DataError& e) {
+        std::string msg = where + " (" + e.what() + ")";
+        if (!opts.skip_invalid) throw DataError(msg);
+        log.warn("invalid", msg + "; passed through marked invalid");
+        f.props.set("invalid", std::string(e.what()));
+        ++invalid;
+        return false;
+    }
+}
+
 }  // namespace
 
 Dataset read_dataset(std::vector<Feature>& features, const std::string& input_name, const RunOptions& opts,
                      Log& log) {
     Dataset d;
     d.features = &features;
-    // A standards-independent window large enough for every rule (gaps are checked over it).
-    constexpr int kGapWindow = 10;
-    for (std::size_t i = 0; i < features.size(); ++i) {
-        Feature& f = features[i];
-        if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) continue;
-        try {
-            d.settlements.push_back(read_settlement(f, kGapWindow));
+    for (std::size_t i = 0; i < features.size(); ++i)
+        if (take_settlement(features[i], input_name + ": feature " + std::to_string(i + 1), opts, log, d.settlements,
+                            d.invalid))
             d.feature_of.push_back(i);
-        } catch (const DataError& e) {
-            std::string msg = input_name + ": feature " + std::to_string(i + 1) + " (" + e.what() + ")";
-            if (!opts.skip_invalid) throw DataError(msg);
-            log.warn("invalid", msg + "; passed through marked invalid");
-            f.props.set("invalid", std::string(e.what()));
-            ++d.invalid;
-        }
-    }
     return d;
 }
 
@@ -450,7 +459,6 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     } closer{spill};
     std::vector<SettlementData> settlements;
     std::vector<std::int32_t> settlement_of;  // per feature: settlement index or -1
-    constexpr int kGapWindow = 10;
     std::string line;
     Feature f;
     for (const auto& path : inputs) {
@@ -458,18 +466,8 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         while (src->next(f)) {
             ++sum.features;
             std::int32_t idx = -1;
-            if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) == kSettlement) {
-                try {
-                    settlements.push_back(read_settlement(f, kGapWindow));
-                    idx = static_cast<std::int32_t>(settlements.size() - 1);
-                } catch (const DataError& e) {
-                    std::string msg = src->where() + " (" + e.what() + ")";
-                    if (!opts.run.skip_invalid) throw DataError(msg);
-                    log.warn("invalid", msg + "; passed through marked invalid");
-                    f.props.set("invalid", std::string(e.what()));
-                    ++sum.invalid;
-                }
-            }
+            if (take_settlement(f, src->where(), opts.run, log, settlements, sum.invalid))
+                idx = static_cast<std::int32_t>(settlements.size() - 1);
             settlement_of.push_back(idx);
             line.clear();
             append_feature_json(line, f);
