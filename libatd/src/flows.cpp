@@ -3,6 +3,7 @@
 #include <atd/flows.hpp>
 #include <atd/geo.hpp>
 #include <atd/model.hpp>
+#include <atd/zones.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -237,6 +238,14 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
                                          : "--od and --model exclude each other");
     if (!opts.model.empty() && opts.model != "radiation" && opts.model != "gravity")
         throw UsageError("--model must be radiation or gravity");
+    if (!opts.zones.empty() && opts.zones != "ttwa" && opts.zones != "cz") throw UsageError("--zones must be ttwa or cz");
+    if (!opts.zones.empty() && opts.lines) throw UsageError("--zones and --lines exclude each other");
+    if (opts.zones.empty() && !opts.zones_output.path.empty()) throw UsageError("--zones-output needs --zones ttwa|cz");
+    if (!(opts.cz_cut > 0 && opts.cz_cut < 1)) throw UsageError("--cz-cut must lie between 0 and 1");
+    if (!(opts.ttwa.min_size >= 0 && opts.ttwa.target_size >= opts.ttwa.min_size))
+        throw UsageError("the TTWA target size must be at least the minimum size");
+    if (!(opts.ttwa.min_sc > 0 && opts.ttwa.min_sc <= opts.ttwa.target_sc && opts.ttwa.target_sc <= 1))
+        throw UsageError("TTWA self-containment: need 0 < minimum <= target <= 1");
     FlowSummary sum;
     sum.modelled = !opts.model.empty();
     std::vector<Feature> features;
@@ -337,12 +346,34 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     auto count = [](double v) { return Value{std::round(v * 1000) / 1000}; };
     std::vector<std::size_t> settlement_of(features.size(), SIZE_MAX);
     for (std::size_t i = 0; i < n; ++i) settlement_of[feature_of[i]] = i;
+    auto id_of = [&](std::size_t j) { return *features[feature_of[j]].props.get_string(opts.id_field); };
+    Zoning zoning;
+    std::unique_ptr<FeatureSink> zone_sink;
+    if (!opts.zones.empty()) {
+        ZoneInput zi;
+        for (std::size_t i = 0; i < n; ++i) {
+            zi.employed.push_back(ind[i].employed);
+            zi.jobs.push_back(ind[i].jobs);
+            if (ind[i].self > 0) zi.flows.push_back({i, i, ind[i].self, -1});
+        }
+        for (const auto& f : flows)
+            if (f.origin != f.destination) zi.flows.push_back(f);
+        zoning = opts.zones == "ttwa" ? ttwa_zones(zi, opts.ttwa) : commuting_zones(zi, opts.cz_cut);
+        sum.zones = zoning.zones.size();
+        for (const auto& z : zoning.zones) sum.valid_zones += z.valid;
+        if (opts.zones == "ttwa")
+            log.info("zones: " + std::to_string(sum.zones) + " travel-to-work areas, " + std::to_string(sum.valid_zones) +
+                     " valid, after " + std::to_string(zoning.steps) + " dissolutions");
+        else
+            log.info("zones: " + std::to_string(sum.zones) + " commuting zones after " + std::to_string(zoning.steps) +
+                     " merges (cut at " + round_text(opts.cz_cut, 1000) + ")");
+        if (!opts.zones_output.path.empty()) zone_sink = FeatureSink::open(opts.zones_output);
+    }
     for (std::size_t k = 0; k < features.size(); ++k) {
         Feature& f = features[k];
         std::size_t i = settlement_of[k];
         if (i != SIZE_MAX) {
             const auto& x = ind[i];
-            auto id_of = [&](std::size_t j) { return *features[feature_of[j]].props.get_string(opts.id_field); };
             std::string partners;
             for (const auto& [j, pf] : x.partners)
                 partners += (partners.empty() ? "" : ";") + id_of(j) + ":" + round_text(pf, 1e4);
@@ -362,10 +393,45 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
             out.emplace_back("vehicles_in", x.vehicles_in >= 0 ? count(x.vehicles_in) : Value{});
             out.emplace_back("pf_partners", partners.empty() ? Value{} : Value{partners});
             out.emplace_back("flow_source", source);
+            if (!opts.zones.empty()) {
+                std::size_t z = zoning.zone_of[i];
+                out.emplace_back("zone", z != SIZE_MAX ? Value{static_cast<std::int64_t>(z + 1)} : Value{});
+                out.emplace_back("zone_centre", z != SIZE_MAX ? Value{id_of(zoning.zones[z].centre)} : Value{});
+                out.emplace_back("zone_method", opts.zones);
+            }
             f.props.set_all(std::move(out));
         }
         sink.write(f);
         ++sum.written;
+    }
+    if (zone_sink) {
+        for (std::size_t k = 0; k < zoning.zones.size(); ++k) {
+            const Zone& z = zoning.zones[k];
+            Feature out;
+            std::vector<const Geometry*> parts;
+            for (std::size_t u : z.units) parts.push_back(&features[feature_of[u]].geom);
+            out.geom = dissolve_geometries(parts);
+            auto& p = out.props;
+            p.append("feature_type", std::string("zone"));
+            p.append("zone", static_cast<std::int64_t>(k + 1));
+            p.append("zone_method", opts.zones);
+            p.append("centre", id_of(z.centre));
+            auto centre_name = features[feature_of[z.centre]].props.get_string(opts.name_field);
+            p.append("centre_name", centre_name ? Value{*centre_name} : Value{});
+            p.append("units", static_cast<std::int64_t>(z.units.size()));
+            p.append("employed", count(z.employed));
+            p.append("jobs", count(z.jobs));
+            p.append("internal", count(z.internal));
+            p.append("sc_supply", ratio(z.internal, z.employed));
+            p.append("sc_demand", ratio(z.internal, z.jobs));
+            if (opts.zones == "ttwa") {
+                p.append("valid", z.valid);
+                p.append("isolated", z.isolated);
+            }
+            p.append("flow_source", source);
+            zone_sink->write(out);
+        }
+        zone_sink->finish();
     }
     sink.finish();
     return sum;

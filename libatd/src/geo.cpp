@@ -307,6 +307,31 @@ bool make_valid_polygonal(Geometry& g) {
     return true;
 }
 
+Geometry dissolve_geometries(const std::vector<const Geometry*>& parts) {
+    Geometry out;
+    std::vector<GeosPtr> owned;
+    for (const Geometry* g : parts)
+        if (g->type == GeomType::Polygon || g->type == GeomType::MultiPolygon) owned.push_back(to_geos(*g));
+    if (!owned.empty()) {
+        std::vector<GEOSGeometry*> polygons;
+        for (auto& g : owned) polygons.push_back(g.release());  // the collection takes them
+        GeosPtr all(GEOSGeom_createCollection_r(geos(), GEOS_GEOMETRYCOLLECTION, polygons.data(),
+                                                static_cast<unsigned>(polygons.size())));
+        GeosPtr merged(GEOSUnaryUnion_r(geos(), all.get()));
+        if (!merged) throw DataError("GEOS could not dissolve the polygons");
+        append_polygons_from(merged.get(), out);
+        if (out.part_ends.empty()) return Geometry{};
+        out.type = out.part_ends.size() == 1 ? GeomType::Polygon : GeomType::MultiPolygon;
+        if (out.type == GeomType::Polygon) out.part_ends.clear();
+        return out;
+    }
+    for (const Geometry* g : parts)
+        if (g->type == GeomType::Point || g->type == GeomType::MultiPoint) out.xy.insert(out.xy.end(), g->xy.begin(), g->xy.end());
+    if (out.xy.empty()) return out;
+    out.type = out.xy.size() == 2 ? GeomType::Point : GeomType::MultiPoint;
+    return out;
+}
+
 struct PreparedArea::Impl {
     GeosPtr geom;
     const GEOSPreparedGeometry* prepared = nullptr;

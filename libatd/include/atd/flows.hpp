@@ -11,10 +11,17 @@
 
 namespace atd {
 
+// Travel-to-work area rule (METHODOLOGY C6, from the standards profile).
+struct TtwaParams {
+    double min_size = 3500, target_size = 25000;  // employed residents
+    double min_sc = 0.667, target_sc = 0.75;       // self-containment, the lower of supply and demand
+};
+
 struct FlowOptions {
     std::vector<std::string> inputs;  // settlements
     std::string od;                   // OD table (CSV); empty with a model
     std::string id_field = "kato";    // settlement id the OD codes refer to
+    std::string name_field = "name";  // names zone centres in the zone statistics
     std::string origin_field = "origin", destination_field = "destination";
     std::string persons_field = "persons", vehicles_field = "vehicles";
     std::string population_field, employed_field, jobs_field;  // instead of pop_YYYY, emp_total_YYYY, jobs_YYYY
@@ -26,6 +33,10 @@ struct FlowOptions {
     bool lines = false;               // write flows as LineStrings instead of settlements
     double min_persons = 0;           // with --lines
     bool strict = false;
+    std::string zones;                // "", "ttwa" or "cz"
+    TtwaParams ttwa;
+    double cz_cut = 0.977;            // height at which the 1 - PF tree is cut
+    WriteOptions zones_output;        // zone statistics; empty path: none
     ReadOptions read;
 };
 
@@ -73,6 +84,7 @@ std::vector<FlowIndicators> flow_indicators(std::size_t n, const std::vector<Flo
 struct FlowSummary {
     FlowReport report;
     std::size_t settlements = 0, flows = 0, written = 0;
+    std::size_t zones = 0, valid_zones = 0;
     bool modelled = false;
 };
 FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log);

@@ -47,6 +47,10 @@ std::optional<std::string> invalid_reason(const Geometry& g);
 // Throws DataError when the repair leaves no polygon.
 bool make_valid_polygonal(Geometry& g);
 
+// The union of polygonal parts (GEOS unary union); without polygons, the
+// points as one MultiPoint. Empty when no part has a geometry.
+Geometry dissolve_geometries(const std::vector<const Geometry*>& parts);
+
 // Point-in-polygon against a polygonal geometry, prepared once for many queries.
 class PreparedArea {
 public:
