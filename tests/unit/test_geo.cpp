@@ -67,3 +67,19 @@ TEST_CASE("geodesic distance on WGS84") {
     CHECK(d == doctest::Approx(971.0).epsilon(0.01));
     CHECK(geodesic_km(0, 0, 1, 0) == doctest::Approx(111.319).epsilon(1e-4));
 }
+
+TEST_CASE("dissolving parts: adjacent squares become one polygon, points a MultiPoint") {
+    Geometry a = square(0, 0, 1), b = square(1, 0, 1), far = square(5, 5, 1);
+    Geometry ab = dissolve_geometries({&a, &b});
+    CHECK(ab.type == GeomType::Polygon);
+    CHECK(geodesic_area_km2(ab) == doctest::Approx(geodesic_area_km2(a) + geodesic_area_km2(b)).epsilon(1e-9));
+    CHECK(ab.ring_ends.size() == 1);
+    CHECK(dissolve_geometries({&a, &far}).type == GeomType::MultiPolygon);
+    Geometry p = Geometry::point(1, 2), q = Geometry::point(3, 4);
+    Geometry pq = dissolve_geometries({&p, &q});
+    CHECK(pq.type == GeomType::MultiPoint);
+    CHECK(pq.xy == std::vector<double>{1, 2, 3, 4});
+    CHECK(dissolve_geometries({&p}).type == GeomType::Point);
+    Geometry none;
+    CHECK(dissolve_geometries({&none}).empty());
+}
