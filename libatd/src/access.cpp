@@ -1,4 +1,5 @@
 #include <atd/access.hpp>
+#include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/model.hpp>
@@ -26,18 +27,36 @@ FacilityLayer parse_facility_layer(const std::string& text) {
     return {text, ""};
 }
 
+std::pair<std::string, double> parse_class_speed(const std::string& text) {
+    auto eq = text.find('=');
+    double kmh = 0;
+    if (eq == std::string::npos || eq == 0 || parse_number(std::string_view(text).substr(eq + 1), kmh) != NumberStatus::Ok ||
+        !(kmh > 0))
+        throw UsageError("--speed '" + text + "': give CLASS=KMH with a positive speed, such as track=15");
+    return {text.substr(0, eq), kmh};
+}
+
 namespace {
 
 struct KindIndex {
     std::vector<std::string> ids;
+    std::vector<double> lon, lat;
     PointIndex index;
+    RoadGraph::Reach reach;  // with roads
 };
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 }  // namespace
 
 AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& log, Progress& progress) {
     if (opts.facilities.empty()) throw UsageError("give at least one facility layer with --facilities");
     if (!(opts.radius_km > 0) || !std::isfinite(opts.radius_km)) throw UsageError("--radius must be a positive number");
+    bool roads = !opts.roads.path.empty();
+    if (opts.fallback_geodesic && !roads) throw UsageError("--fallback geodesic needs --roads");
+    if (!(opts.snap_km >= 0) || !std::isfinite(opts.snap_km)) throw UsageError("--snap-km must be a number of at least 0");
+    if (!(opts.connector_speed > 0) || !std::isfinite(opts.connector_speed))
+        throw UsageError("--connector-speed must be a positive number");
     AccessSummary sum;
     // Facilities by kind, with their positions.
     std::map<std::string, std::vector<double>> lon, lat;
@@ -73,8 +92,33 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
         std::vector<std::size_t> order(xs.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
         k.ids = std::move(ids[key]);
-        k.index.build(std::move(xs), std::move(lat[key]), std::move(order));
+        k.lon = std::move(xs);
+        k.lat = std::move(lat[key]);
+        k.index.build(k.lon, k.lat, std::move(order));
         sum.facilities[key] = k.ids.size();
+    }
+    RoadGraph graph;
+    if (roads) {
+        graph = RoadGraph::load(opts.roads, opts.read, log, sum.roads);
+        sum.road_vertices = graph.vertices();
+        sum.road_segments = graph.edges();
+        sum.road_parts = graph.parts();
+        for (std::size_t p = 0; p < graph.parts(); ++p) sum.largest_part = std::max(sum.largest_part, graph.part_size(p));
+        for (auto& [key, k] : kinds) {
+            std::vector<RoadGraph::Source> sources;
+            for (std::size_t i = 0; i < k.ids.size(); ++i) {
+                auto snap = graph.snap(k.lon[i], k.lat[i], opts.snap_km);
+                if (!snap) {
+                    ++sum.unsnapped_facilities[key];
+                    continue;
+                }
+                sources.push_back({snap->vertex, snap->km / opts.connector_speed * 60.0, snap->km, i});
+            }
+            k.reach = graph.fastest_from(sources);
+        }
+        for (const auto& [key, n] : sum.unsnapped_facilities)
+            log.warn("facility-unsnapped", std::to_string(n) + " " + key + " facilities lie farther than " +
+                                               as_text(Value{opts.snap_km}) + " km from any road: no route starts there");
     }
     Feature f;
     for (const auto& path : opts.inputs) {
@@ -90,21 +134,46 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
                 double x = 0, y = 0;
                 if (placed) std::tie(x, y) = representative_point(f.geom);
                 else ++sum.without_position;
-                for (const auto& [key, k] : kinds) {
-                    Value dist, nearest, count;
+                std::optional<RoadGraph::Snap> snap;
+                if (roads && placed) {
+                    snap = graph.snap(x, y, opts.snap_km);
+                    if (!snap) ++sum.unsnapped_settlements;
+                }
+                std::string fallback;
+                for (auto& [key, k] : kinds) {
+                    Value dist, time, nearest, count;
                     if (placed) {
-                        if (auto n = k.index.nearest(x, y)) {
-                            dist = std::round(n->second * 1000.0) / 1000.0;
-                            nearest = k.ids[n->first];
+                        bool routed = false;
+                        if (snap && k.reach.source[snap->vertex] != SIZE_MAX) {
+                            double connector = snap->km / opts.connector_speed * 60.0;
+                            dist = round3(k.reach.km[snap->vertex] + snap->km);
+                            time = std::round((k.reach.minutes[snap->vertex] + connector) * 100.0) / 100.0;
+                            nearest = k.ids[k.reach.source[snap->vertex]];
+                            routed = true;
+                        } else if (roads && snap) {
+                            ++sum.unreachable[key];
+                        }
+                        if (!routed && (!roads || opts.fallback_geodesic)) {
+                            if (auto n = k.index.nearest(x, y)) {
+                                dist = round3(n->second);
+                                nearest = k.ids[n->first];
+                            }
+                            if (roads) fallback += (fallback.empty() ? "" : ";") + key;
                         }
                         count = static_cast<std::int64_t>(k.index.within(x, y, opts.radius_km).size());
                     }
                     out.emplace_back("dist_" + key + "_km", std::move(dist));
+                    if (roads) out.emplace_back("time_" + key + "_min", std::move(time));
                     out.emplace_back("nearest_" + key, std::move(nearest));
                     out.emplace_back("count_" + key, std::move(count));
                 }
+                if (!fallback.empty()) ++sum.fallback_settlements;
                 out.emplace_back("access_radius_km", opts.radius_km);
-                out.emplace_back("access_method", placed ? Value{std::string("geodesic")} : Value{});
+                out.emplace_back("access_method", !placed ? Value{} : Value{std::string(roads ? "road" : "geodesic")});
+                if (roads) {
+                    out.emplace_back("road_snap_km", snap ? Value{round3(snap->km)} : Value{});
+                    out.emplace_back("access_fallback", fallback.empty() ? Value{} : Value{fallback});
+                }
                 f.props.set_all(std::move(out));
             }
             sink.write(f);
@@ -116,6 +185,14 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
     if (sum.without_position)
         log.warn("no-position", std::to_string(sum.without_position) +
                                     " settlements have no position: their access fields are null");
+    std::string then = opts.fallback_geodesic ? ": measured in a straight line (access_fallback)"
+                                              : ": left null (--fallback geodesic measures them in a straight line)";
+    if (sum.unsnapped_settlements)
+        log.warn("settlement-unsnapped", std::to_string(sum.unsnapped_settlements) + " settlements lie farther than " +
+                                             as_text(Value{opts.snap_km}) + " km from any road" + then);
+    for (const auto& [key, n] : sum.unreachable)
+        log.warn("unreachable-" + key, std::to_string(n) + " settlements reach no " + key +
+                                           " by road (another part of the network)" + then);
     return sum;
 }
 
