@@ -22,8 +22,16 @@ mkdir -p out
 "$bin/atd-ingest" out/kz.geojsons -o out/kz.gpkg --overwrite -q
 
 # Commuting: Kazakhstan publishes no OD survey, so flows are modelled (radiation
-# model) and every indicator from them says flow_source=modelled.
-"$bin/atd-flows" out/kz.geojsons --model radiation -q -o out/kz-flows.geojsons --overwrite
+# model) and every indicator from them says flow_source=modelled; the modelled
+# flows also give travel-to-work areas (Coombes-Bond), one polygon layer.
+"$bin/atd-flows" out/kz.geojsons --model radiation --zones ttwa --zones-output out/kz-ttwa.gpkg \
+  -q -o out/kz-flows.geojsons --overwrite
+
+# Access to services along roads: no road or facility layer of Kazakhstan is
+# bundled, so a synthetic district (tests/data/synthetic-district) shows it.
+d=tests/data/synthetic-district
+"$bin/atd-access" "$d/district.geojsonl" --facilities "$d/facilities.geojsonl" --roads "$d/roads.geojsonl" \
+  --fallback geodesic -q -o out/district-access.gpkg --overwrite
 
 # Criteria and status proposals (standards profile datasets/standards/kz.toml).
 "$bin/atd-score" out/kz-flows.geojsons -q | "$bin/atd-classify" -o out/proposals.gpkg --overwrite
@@ -37,3 +45,5 @@ echo "  out/validation.txt   validation findings with counts ($(tail -n +1 out/v
 echo "  out/proposals.gpkg   every settlement scored on C1-C8 with its status proposal and reasons"
 echo "  out/proposals.csv    the proposals that change something, for spreadsheets"
 echo "  out/kz-flows.geojsons  settlements with modelled commuting indicators (flow_source=modelled)"
+echo "  out/kz-ttwa.gpkg     travel-to-work areas from the modelled flows, with their statistics"
+echo "  out/district-access.gpkg  a synthetic district: road distance and time to each kind of facility"

@@ -15,6 +15,13 @@ run() {
   "$bin/atd-classify" "$out/scored.geojsons" --vary city_district.min_population=9000,11000 -q -o "$out/classified.geojsons"
   "$bin/atd-classify" "$root/tests/data/synthetic-district/district.geojsonl" -f csv -q -o "$out/synthetic.csv"
   "$bin/atd-ingest" "$out/kz.geojsons" -f geojson -q -o "$out/kz.geojson"
+  "$bin/atd-flows" "$out/kz.geojsons" --model radiation --zones ttwa -q -o "$out/kz-flows.geojsons" \
+    --zones-output "$out/kz-zones.geojsons"
+  local b="$root/tests/data/brindisi" d="$root/tests/data/synthetic-district"
+  "$bin/atd-flows" "$b/brindisi.geojson" --od "$b/flows.csv" --id-field unit_id --persons-field flow --zones cz -q \
+    -o "$out/brindisi-cz.geojsons" --zones-output "$out/brindisi-cz-zones.geojsons"
+  "$bin/atd-access" "$d/district.geojsonl" --facilities "$d/facilities.geojsonl" --roads "$d/roads.geojsonl" \
+    --fallback geodesic -q -o "$out/district-access.geojsons"
 }
 mkdir -p "$work/a" "$work/b"
 run "$work/a"

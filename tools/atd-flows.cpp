@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     std::string zones_output;
     app.add_option("--od", o.od, "origin-destination table (CSV): origin, destination, persons[, vehicles]");
     app.add_option("--id-field", o.id_field, "settlement field the OD codes refer to (default: kato)");
-    app.add_option("--name-field", o.name_field, "settlement name field, for zone centres (default: name)");
+    app.add_option("--name-field", o.name_field, "settlement name field, for zone centres (default: name, else name_ru, else name_kk)");
     app.add_option("--origin-field", o.origin_field, "OD column of the origin (default: origin)");
     app.add_option("--destination-field", o.destination_field, "OD column of the destination (default: destination)");
     app.add_option("--persons-field", o.persons_field, "OD column of the persons (default: persons, else flow or commuters)");

@@ -416,7 +416,11 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
             p.append("zone", static_cast<std::int64_t>(k + 1));
             p.append("zone_method", opts.zones);
             p.append("centre", id_of(z.centre));
-            auto centre_name = features[feature_of[z.centre]].props.get_string(opts.name_field);
+            const Properties& centre = features[feature_of[z.centre]].props;
+            std::optional<std::string> centre_name;
+            for (const std::string& field : opts.name_field.empty() ? std::vector<std::string>{"name", "name_ru", "name_kk"}
+                                                                      : std::vector<std::string>{opts.name_field})
+                if (!centre_name) centre_name = centre.get_string(field);
             p.append("centre_name", centre_name ? Value{*centre_name} : Value{});
             p.append("units", static_cast<std::int64_t>(z.units.size()));
             p.append("employed", count(z.employed));

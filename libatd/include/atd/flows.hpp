@@ -21,7 +21,7 @@ struct FlowOptions {
     std::vector<std::string> inputs;  // settlements
     std::string od;                   // OD table (CSV); empty with a model
     std::string id_field = "kato";    // settlement id the OD codes refer to
-    std::string name_field = "name";  // names zone centres in the zone statistics
+    std::string name_field;           // names zone centres; empty: name, else name_ru, else name_kk
     std::string origin_field = "origin", destination_field = "destination";
     std::string persons_field = "persons", vehicles_field = "vehicles";
     std::string population_field, employed_field, jobs_field;  // instead of pop_YYYY, emp_total_YYYY, jobs_YYYY

@@ -33,6 +33,15 @@ Also written, for the error cases:
   bad-category.geojsonl  Synthetic-Zavodskoy has category "posyolok" (unknown)
   gap.geojsonl           Synthetic-Bolshoye lacks pop_2021 inside its 2019-2023 series
 
+Also written, for atd-access and the README's main job:
+  roads.geojsonl       a road network between the settlements (OpenStreetMap classes,
+                       vertices about every kilometre): trunk and primary roads from the
+                       centre, secondary roads to the villages, a long track to Dalny, and
+                       the eastern villages (Derevnya, Khutor, Zaimka, Pustosh) on tracks of
+                       their own that do not join the rest (a river without a bridge)
+  facilities.geojsonl  one point per school, hospital, clinic, culture, trade, industry and
+                       utility object that the settlements' infra_*_2023 counts give
+
 Run from anywhere: python3 tests/data/synthetic-district/make.py [--check]
 (--check only compares the files on disk with what would be written).
 """
@@ -272,7 +281,77 @@ def outputs():
         if p.get("name_ru") == "Synthetic-Bolshoye":
             for k in ["pop_2021", "mig_in_int_2021", "mig_out_int_2021", "mig_in_ext_2021", "mig_out_ext_2021"]:
                 del p[k]
-    return {"district.geojsonl": _lines(base), "bad-category.geojsonl": _lines(bad), "gap.geojsonl": _lines(gap)}
+    roads, facilities = roads_and_facilities(base)
+    return {"district.geojsonl": _lines(base), "bad-category.geojsonl": _lines(bad), "gap.geojsonl": _lines(gap),
+            "roads.geojsonl": roads, "facilities.geojsonl": facilities}
+
+
+# Roads between settlements (by name without "Synthetic-"), with their OSM class.
+ROADS = [
+    ("trunk", ["Smalltown", "Centre", "Oldtown"]),
+    ("primary", ["Centre", "Kentgrad", "Sredneye", "Rastushchy", "Podderzhka"]),
+    ("primary", ["Centre", "Fading"]),
+    ("primary", ["Kentgrad", "Bolshoye"]),
+    ("secondary", ["Centre", "Prigorodny"]),
+    ("secondary", ["Centre", "Dachny", "Rudnichny", "Oldtown"]),
+    ("secondary", ["Centre", "Vokzalny", "Zavodskoy"]),
+    ("secondary", ["Vokzalny", "Chuzhoy"]),
+    ("secondary", ["Kentgrad", "Novy"]),
+    ("secondary", ["Bolshoye", "Zapadnoye", "Kroshka", "Vostochnoye"]),
+    ("secondary", ["Podderzhka", "Sputnik"]),
+    ("secondary", ["Podderzhka", "Malenkoye", "Chut"]),
+    ("secondary", ["Podderzhka", "Ubyl", "Ubyl-Vtoroye"]),
+    ("track", ["Ubyl-Vtoroye", "Dalny"]),
+    ("track", ["Derevnya", "Khutor", "Pustosh"]),
+    ("track", ["Derevnya", "Zaimka"]),
+]
+# infra_*_2023 groups as facility kinds: where there are two health objects or more,
+# the first is a hospital and the others clinics; a lone one is a clinic.
+FACILITY_KINDS = [("education", "school"), ("health", "hospital"), ("culture", "culture"), ("trade", "trade"),
+                  ("industry", "industry"), ("utilities", "utility")]
+
+
+def _road_line(a, b):
+    """Vertices from a to b about every kilometre, rounded so that shared ends match."""
+    (x0, y0), (x1, y1) = a, b
+    km = math.hypot((x1 - x0) * 111.32 * math.cos(math.radians((y0 + y1) / 2)), (y1 - y0) * 111.32)
+    n = max(1, math.ceil(km))
+    return [[round(x0 + (x1 - x0) * i / n, 6), round(y0 + (y1 - y0) * i / n, 6)] for i in range(n + 1)]
+
+
+def roads_and_facilities(base):
+    where = {}
+    settlements = [f for f in base if f["properties"]["feature_type"] == "settlement"]
+    for f in settlements:
+        where[f["properties"]["name_ru"].removeprefix("Synthetic-")] = f["geometry"]["coordinates"]
+    roads = []
+    for cls, names in ROADS:
+        coords = []
+        for a, b in zip(names, names[1:]):
+            part = _road_line(where[a], where[b])
+            coords.extend(part if not coords else part[1:])
+        roads.append({"type": "Feature", "properties": {"name": "Synthetic " + "-".join(names), "highway": cls,
+                                                        "synthetic": True},
+                      "geometry": {"type": "LineString", "coordinates": coords}})
+    facilities = []
+    for f in settlements:
+        p = f["properties"]
+        lon, lat = f["geometry"]["coordinates"]
+        k = 0
+        for group, kind in FACILITY_KINDS:
+            for i in range(p.get(f"infra_{group}_2023", 0)):
+                # On a ring of 300-700 m around the settlement, a new angle each time.
+                r_km, angle = 0.3 + 0.1 * (k % 5), math.radians(37 * k)
+                x = lon + r_km * math.cos(angle) / (111.32 * math.cos(math.radians(lat)))
+                y = lat + r_km * math.sin(angle) / 111.32
+                n = p.get(f"infra_{group}_2023", 0)
+                this = "clinic" if group == "health" and (i > 0 or n == 1) else kind
+                facilities.append({"type": "Feature",
+                                   "properties": {"id": f"{p['kato']}-{this}-{i + 1}", "kind": this,
+                                                  "kato": p["kato"], "synthetic": True},
+                                   "geometry": {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]}})
+                k += 1
+    return _lines(roads), _lines(facilities)
 
 
 def main():
