@@ -7,8 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
-#include <unordered_set>
+#include <limits>
 
 namespace atd {
 
@@ -49,7 +48,52 @@ PointIndex index_of(const std::vector<double>& lon, const std::vector<double>& l
 
 }  // namespace
 
-std::vector<FlowRow> read_od_table(const std::string& path, const std::map<std::string, std::size_t>& ids,
+namespace {
+std::size_t id_hash(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+}
+}  // namespace
+
+SettlementIds::SettlementIds(std::initializer_list<std::pair<std::string, std::size_t>> ids) {
+    for (const auto& [id, i] : ids) insert(id, i);
+}
+
+void SettlementIds::grow() {
+    slots_.assign(std::max<std::size_t>(16, slots_.size() * 2), 0);
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t k = 0; k < ids_.size(); ++k) {
+        std::size_t at = id_hash(ids_[k]) & mask;
+        while (slots_[at]) at = (at + 1) & mask;
+        slots_[at] = static_cast<std::uint32_t>(k + 1);
+    }
+}
+
+bool SettlementIds::insert(std::string id, std::size_t index) {
+    if (find(id)) return false;
+    if (ids_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) throw DataError("more than 4 billion settlements");
+    ids_.push_back(std::move(id));
+    index_.push_back(index);
+    if (2 * ids_.size() > slots_.size()) {
+        grow();
+    } else {
+        std::size_t mask = slots_.size() - 1, at = id_hash(ids_.back()) & mask;
+        while (slots_[at]) at = (at + 1) & mask;
+        slots_[at] = static_cast<std::uint32_t>(ids_.size());
+    }
+    return true;
+}
+
+std::optional<std::size_t> SettlementIds::find(std::string_view id) const {
+    if (slots_.empty()) return std::nullopt;
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = id_hash(id) & mask; slots_[at]; at = (at + 1) & mask)
+        if (ids_[slots_[at] - 1] == id) return index_[slots_[at] - 1];
+    return std::nullopt;
+}
+
+std::vector<FlowRow> read_od_table(const std::string& path, const SettlementIds& ids,
                                    const FlowOptions& opts, FlowReport& report, Log& log) {
     CsvReader csv(path);
     bool comma = csv.delimiter() == ';';
@@ -62,7 +106,30 @@ std::vector<FlowRow> read_od_table(const std::string& path, const std::map<std::
                         opts.destination_field + " and " + opts.persons_field +
                         " (name them with --origin-field, --destination-field, --persons-field)");
     std::vector<FlowRow> out;
-    std::unordered_set<std::uint64_t> seen;
+    // Pairs seen: open addressing on (origin << 32 | destination), empty = all ones.
+    constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+    std::vector<std::uint64_t> seen(1 << 16, kEmpty);
+    std::size_t seen_count = 0;
+    auto first_time = [&](std::uint64_t key) {
+        if (2 * (seen_count + 1) > seen.size()) {
+            std::vector<std::uint64_t> bigger(seen.size() * 2, kEmpty);
+            for (std::uint64_t k : seen) {
+                if (k == kEmpty) continue;
+                std::size_t at = (k * 0x9E3779B97F4A7C15ull) >> 20 & (bigger.size() - 1);
+                while (bigger[at] != kEmpty) at = (at + 1) & (bigger.size() - 1);
+                bigger[at] = k;
+            }
+            seen.swap(bigger);
+        }
+        std::size_t mask = seen.size() - 1, at = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+        for (; seen[at] != kEmpty; at = (at + 1) & mask)
+            if (seen[at] == key) return false;
+        seen[at] = key;
+        ++seen_count;
+        return true;
+    };
+    std::string last_origin;
+    std::optional<std::size_t> last_origin_index;
     std::vector<std::string> row;
     auto problem = [&](std::size_t& counter, const std::string& kind, const std::string& msg) {
         ++counter;
@@ -71,7 +138,7 @@ std::vector<FlowRow> read_od_table(const std::string& path, const std::map<std::
     };
     while (csv.next(row)) {
         ++report.rows;
-        std::string o(trim(row[*co])), d(trim(row[*cd]));
+        std::string_view o = trim(row[*co]), d = trim(row[*cd]);
         double persons = 0;
         auto st = parse_number(row[*cp], persons, comma);
         if (st == NumberStatus::Empty) {
@@ -92,27 +159,32 @@ std::vector<FlowRow> read_od_table(const std::string& path, const std::map<std::
                 continue;
             }
         }
-        auto io = ids.find(o), id = ids.find(d);
-        if (io == ids.end() || id == ids.end()) {
-            problem(report.unknown, "unknown", "code " + (io == ids.end() ? o : d) + " matches no settlement");
+        if (o != last_origin) {
+            last_origin.assign(o);
+            last_origin_index = ids.find(o);
+        }
+        auto io = last_origin_index, id = ids.find(d);
+        if (!io || !id) {
+            problem(report.unknown, "unknown", "code " + std::string(!io ? o : d) + " matches no settlement");
             continue;
         }
         if (persons < 0) {
             problem(report.negative, "negative", "negative count " + std::string(trim(row[*cp])));
             continue;
         }
-        if (io->second == id->second) {
+        if (*io == *id) {
             ++report.self;
-            if (opts.strict) throw DataError(csv.where() + ": a self-flow (" + o + " to itself)");
+            if (opts.strict) throw DataError(csv.where() + ": a self-flow (" + std::string(o) + " to itself)");
         }
-        std::uint64_t key = (static_cast<std::uint64_t>(io->second) << 32) | id->second;
-        if (!seen.insert(key).second) {
-            problem(report.duplicates, "duplicate", "the pair " + o + " to " + d + " again; the first row is kept");
+        std::uint64_t key = (static_cast<std::uint64_t>(*io) << 32) | *id;
+        if (!first_time(key)) {
+            problem(report.duplicates, "duplicate",
+                    "the pair " + std::string(o) + " to " + std::string(d) + " again; the first row is kept");
             continue;
         }
         ++report.used;
         report.persons += persons;
-        out.push_back({io->second, id->second, persons, vehicles});
+        out.push_back({*io, *id, persons, vehicles});
     }
     return out;
 }
@@ -172,7 +244,8 @@ std::vector<FlowIndicators> flow_indicators(std::size_t n, const std::vector<Flo
                                             const std::vector<std::optional<double>>& jobs) {
     std::vector<FlowIndicators> ind(n);
     std::vector<bool> has_self(n, false);
-    std::unordered_map<std::uint64_t, double> pair;  // unordered pair -> C_ij + C_ji
+    // The flows between settlements by origin and by destination (counting sort).
+    std::vector<std::uint32_t> out_start(n + 1, 0), in_start(n + 1, 0);
     for (const auto& f : flows) {
         auto& o = ind[f.origin];
         auto& d = ind[f.destination];
@@ -182,17 +255,34 @@ std::vector<FlowIndicators> flow_indicators(std::size_t n, const std::vector<Flo
         } else {
             o.out += f.persons;
             d.in += f.persons;
+            ++out_start[f.origin + 1];
+            ++in_start[f.destination + 1];
             if (f.persons > o.dominant_persons ||
                 (f.persons == o.dominant_persons && f.persons > 0 && f.destination < o.dominant)) {
                 o.dominant_persons = f.persons;
                 o.dominant = f.destination;
             }
-            std::size_t a = std::min(f.origin, f.destination), b = std::max(f.origin, f.destination);
-            pair[(static_cast<std::uint64_t>(a) << 32) | b] += f.persons;
         }
         if (f.vehicles >= 0) {
             o.vehicles_out = std::max(0.0, o.vehicles_out) + (f.origin == f.destination ? 0.0 : f.vehicles);
             if (f.origin != f.destination) d.vehicles_in = std::max(0.0, d.vehicles_in) + f.vehicles;
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        out_start[i + 1] += out_start[i];
+        in_start[i + 1] += in_start[i];
+    }
+    struct Link {
+        std::uint32_t partner;
+        double persons;
+    };
+    std::vector<Link> out_links(out_start[n]), in_links(in_start[n]);
+    {
+        std::vector<std::uint32_t> out_at(out_start.begin(), out_start.end() - 1), in_at(in_start.begin(), in_start.end() - 1);
+        for (const auto& f : flows) {
+            if (f.origin == f.destination) continue;
+            out_links[out_at[f.origin]++] = {static_cast<std::uint32_t>(f.destination), f.persons};
+            in_links[in_at[f.destination]++] = {static_cast<std::uint32_t>(f.origin), f.persons};
         }
     }
     for (std::size_t i = 0; i < n; ++i) {
@@ -215,19 +305,35 @@ std::vector<FlowIndicators> flow_indicators(std::size_t n, const std::vector<Flo
             x.jobs = x.self + x.in;
         }
     }
-    for (const auto& [key, c] : pair) {
-        std::size_t a = static_cast<std::size_t>(key >> 32), b = static_cast<std::size_t>(key & 0xffffffffu);
-        double lo = std::min(ind[a].employed, ind[b].employed);
-        if (!(lo > 0)) continue;
-        double pf = std::min(0.999, c / lo);
-        ind[a].partners.emplace_back(b, pf);
-        ind[b].partners.emplace_back(a, pf);
-    }
-    for (auto& x : ind) {
-        std::sort(x.partners.begin(), x.partners.end(), [](const auto& p, const auto& q) {
+    // PF to every partner, both directions summed, in a scratch row reset after each settlement.
+    std::vector<double> both(n, 0.0);
+    std::vector<std::uint32_t> touched;
+    for (std::size_t i = 0; i < n; ++i) {
+        touched.clear();
+        auto add = [&](const Link& l) {
+            if (both[l.partner] == 0.0) touched.push_back(l.partner);
+            both[l.partner] += l.persons;
+        };
+        for (std::uint32_t k = out_start[i]; k < out_start[i + 1]; ++k) add(out_links[k]);
+        for (std::uint32_t k = in_start[i]; k < in_start[i + 1]; ++k) add(in_links[k]);
+        auto& partners = ind[i].partners;
+        auto stronger = [](const std::pair<std::size_t, double>& p, const std::pair<std::size_t, double>& q) {
             return p.second > q.second || (p.second == q.second && p.first < q.first);
-        });
-        if (x.partners.size() > 5) x.partners.resize(5);
+        };
+        for (std::uint32_t j : touched) {
+            double c = both[j];
+            both[j] = 0.0;
+            double lo = std::min(ind[i].employed, ind[j].employed);
+            if (!(lo > 0) || !(c > 0)) continue;
+            std::pair<std::size_t, double> p{j, std::min(0.999, c / lo)};
+            if (partners.size() < 5) {
+                partners.push_back(p);
+                std::sort(partners.begin(), partners.end(), stronger);
+            } else if (stronger(p, partners.back())) {
+                partners.back() = p;
+                std::sort(partners.begin(), partners.end(), stronger);
+            }
+        }
     }
     return ind;
 }
@@ -255,7 +361,8 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     }
     // Settlements, by the id the flows use.
     std::vector<std::size_t> feature_of;
-    std::map<std::string, std::size_t> ids;
+    SettlementIds ids;
+    std::vector<std::string> id_text;
     std::vector<double> lon, lat, pop;
     std::vector<std::optional<double>> employed, jobs;
     for (std::size_t k = 0; k < features.size(); ++k) {
@@ -265,7 +372,8 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
         if (!id || id->empty())
             throw DataError("feature " + std::to_string(k + 1) + ": no '" + opts.id_field +
                             "' field to match the flows (name it with --id-field)");
-        if (!ids.emplace(*id, feature_of.size()).second)
+        id_text.push_back(*id);
+        if (!ids.insert(*id, feature_of.size()))
             throw DataError("feature " + std::to_string(k + 1) + ": id " + *id + " appears twice");
         feature_of.push_back(k);
         double x = 0, y = 0;
@@ -346,7 +454,7 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     auto count = [](double v) { return Value{std::round(v * 1000) / 1000}; };
     std::vector<std::size_t> settlement_of(features.size(), SIZE_MAX);
     for (std::size_t i = 0; i < n; ++i) settlement_of[feature_of[i]] = i;
-    auto id_of = [&](std::size_t j) { return *features[feature_of[j]].props.get_string(opts.id_field); };
+    auto id_of = [&](std::size_t j) -> const std::string& { return id_text[j]; };
     Zoning zoning;
     std::unique_ptr<FeatureSink> zone_sink;
     if (!opts.zones.empty()) {

@@ -65,7 +65,7 @@ TEST_CASE("indicators of a hand-made flow table") {
 }
 
 TEST_CASE("OD table problems are counted, or errors with strict") {
-    std::map<std::string, std::size_t> ids{{"a", 0}, {"b", 1}};
+    SettlementIds ids{{"a", 0}, {"b", 1}};
     TempFile od("origin,destination,persons,vehicles\na,b,10,3\na,zz,5,\nb,a,-2,\na,b,7,\na,a,4,\nb,a,,\n", ".csv");
     FlowOptions o;
     FlowReport r;

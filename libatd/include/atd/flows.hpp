@@ -5,8 +5,12 @@
 #include <atd/io.hpp>
 #include <atd/log.hpp>
 
+#include <cstdint>
+#include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace atd {
@@ -60,9 +64,27 @@ struct FlowIndicators {
     std::vector<std::pair<std::size_t, double>> partners;  // strongest PF first (up to 5)
 };
 
+// Settlement ids to their indices: an open-addressing table over the ids,
+// built once and looked up by string_view (millions of OD rows).
+class SettlementIds {
+public:
+    SettlementIds() = default;
+    SettlementIds(std::initializer_list<std::pair<std::string, std::size_t>> ids);
+    // False when the id is already there.
+    bool insert(std::string id, std::size_t index);
+    std::optional<std::size_t> find(std::string_view id) const;
+    std::size_t size() const { return ids_.size(); }
+
+private:
+    void grow();
+    std::vector<std::string> ids_;
+    std::vector<std::size_t> index_;
+    std::vector<std::uint32_t> slots_;  // position in ids_ + 1; 0 is empty
+};
+
 // Reads the OD table against the settlement ids; rows with unknown codes,
 // negative counts or repeated pairs are reported (errors with strict).
-std::vector<FlowRow> read_od_table(const std::string& path, const std::map<std::string, std::size_t>& ids,
+std::vector<FlowRow> read_od_table(const std::string& path, const SettlementIds& ids,
                                    const FlowOptions& opts, FlowReport& report, Log& log);
 
 // The radiation model (Simini et al., Nature 2012): T_ij = T_i m_i n_j /
