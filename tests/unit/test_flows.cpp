@@ -91,3 +91,15 @@ TEST_CASE("OD table problems are counted, or errors with strict") {
     TempFile cols("from,to,n\na,b,1\n", ".csv");
     CHECK_THROWS_WITH_AS(read_od_table(cols.path(), ids, o, r3, log), doctest::Contains("--origin-field"), DataError);
 }
+
+TEST_CASE("settlement ids: found by text, duplicates refused, growth keeps them") {
+    SettlementIds ids;
+    for (std::size_t i = 0; i < 1000; ++i) CHECK(ids.insert(std::to_string(100000000 + i * 7), i));
+    CHECK(ids.size() == 1000);
+    CHECK_FALSE(ids.insert("100000007", 5));
+    CHECK(ids.find("100000007") == std::optional<std::size_t>(1));
+    CHECK(ids.find("100006993") == std::optional<std::size_t>(999));
+    CHECK_FALSE(ids.find("100000001"));
+    CHECK_FALSE(ids.find(""));
+    CHECK_FALSE(SettlementIds{}.find("a"));
+}
