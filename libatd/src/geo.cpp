@@ -1,6 +1,8 @@
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 
+#include "geos_internal.hpp"
+
 #include <geos_c.h>
 #include <geodesic.h>
 #include <ogr_spatialref.h>
@@ -106,9 +108,9 @@ bool within_lonlat(const Geometry& g) {
 
 // ---------------------------------------------------------------------- GEOS
 
-namespace {
+namespace detail {
 
-void geos_message(const char* fmt, ...) {
+static void geos_message(const char* fmt, ...) {
     // Notices and errors surface through return values; keep the last one for messages.
     (void)fmt;
 }
@@ -127,17 +129,14 @@ GEOSContextHandle_t geos() {
     return ctx.h;
 }
 
-struct GeomDeleter {
-    void operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(geos(), g); }
-};
-using GeosPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
+void GeomDeleter::operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(geos(), g); }
 
-GEOSCoordSequence* make_seq(const Geometry& g, std::size_t from, std::size_t to) {
+static GEOSCoordSequence* make_seq(const Geometry& g, std::size_t from, std::size_t to) {
     auto n = static_cast<unsigned>(to - from);
     return GEOSCoordSeq_copyFromBuffer_r(geos(), g.xy.data() + 2 * from, n, 0, 0);
 }
 
-GEOSGeometry* make_ring(const Geometry& g, std::size_t r) {
+static GEOSGeometry* make_ring(const Geometry& g, std::size_t r) {
     std::size_t from = r == 0 ? 0 : g.ring_ends[r - 1];
     std::size_t to = g.ring_ends[r];
     if (to - from < 4) throw DataError("a polygon ring has fewer than 4 points");
@@ -146,7 +145,7 @@ GEOSGeometry* make_ring(const Geometry& g, std::size_t r) {
     return ring;
 }
 
-GEOSGeometry* make_polygon(const Geometry& g, std::size_t r0, std::size_t r1) {
+static GEOSGeometry* make_polygon(const Geometry& g, std::size_t r0, std::size_t r1) {
     if (r0 == r1) return GEOSGeom_createEmptyPolygon_r(geos());
     GeosPtr shell(make_ring(g, r0));
     std::vector<GEOSGeometry*> holes;
@@ -202,7 +201,9 @@ GeosPtr to_geos(const Geometry& g) {
     return GeosPtr(out);
 }
 
-}  // namespace
+}  // namespace detail
+
+using namespace detail;
 
 std::optional<std::string> invalid_reason(const Geometry& g) {
     if (g.type == GeomType::None) return std::nullopt;
@@ -230,9 +231,9 @@ std::optional<std::string> invalid_reason(const Geometry& g) {
     return out;
 }
 
-namespace {
+namespace detail {
 
-void append_ring_from(const GEOSGeometry* ring, Geometry& out) {
+static void append_ring_from(const GEOSGeometry* ring, Geometry& out) {
     const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(geos(), ring);
     unsigned n = 0;
     GEOSCoordSeq_getSize_r(geos(), seq, &n);
@@ -256,7 +257,16 @@ void append_polygons_from(const GEOSGeometry* g, Geometry& out) {
     }
 }
 
-}  // namespace
+Geometry polygonal_from(const GEOSGeometry* g) {
+    Geometry out;
+    append_polygons_from(g, out);
+    if (out.part_ends.empty()) return Geometry{};
+    out.type = out.part_ends.size() == 1 ? GeomType::Polygon : GeomType::MultiPolygon;
+    if (out.type == GeomType::Polygon) out.part_ends.clear();
+    return out;
+}
+
+}  // namespace detail
 
 bool make_valid_polygonal(Geometry& g) {
     if (g.type != GeomType::Polygon && g.type != GeomType::MultiPolygon) return false;
@@ -308,7 +318,6 @@ bool make_valid_polygonal(Geometry& g) {
 }
 
 Geometry dissolve_geometries(const std::vector<const Geometry*>& parts) {
-    Geometry out;
     std::vector<GeosPtr> owned;
     for (const Geometry* g : parts)
         if (g->type == GeomType::Polygon || g->type == GeomType::MultiPolygon) owned.push_back(to_geos(*g));
@@ -317,14 +326,14 @@ Geometry dissolve_geometries(const std::vector<const Geometry*>& parts) {
         for (auto& g : owned) polygons.push_back(g.release());  // the collection takes them
         GeosPtr all(GEOSGeom_createCollection_r(geos(), GEOS_GEOMETRYCOLLECTION, polygons.data(),
                                                 static_cast<unsigned>(polygons.size())));
-        GeosPtr merged(GEOSUnaryUnion_r(geos(), all.get()));
+        // A coverage (parts that only share edges) unions fast and exactly; anything else, or a
+        // coverage union that comes out invalid, goes through the general union.
+        GeosPtr merged(GEOSCoverageUnion_r(geos(), all.get()));
+        if (!merged || GEOSisValid_r(geos(), merged.get()) != 1) merged.reset(GEOSUnaryUnion_r(geos(), all.get()));
         if (!merged) throw DataError("GEOS could not dissolve the polygons");
-        append_polygons_from(merged.get(), out);
-        if (out.part_ends.empty()) return Geometry{};
-        out.type = out.part_ends.size() == 1 ? GeomType::Polygon : GeomType::MultiPolygon;
-        if (out.type == GeomType::Polygon) out.part_ends.clear();
-        return out;
+        return polygonal_from(merged.get());
     }
+    Geometry out;
     for (const Geometry* g : parts)
         if (g->type == GeomType::Point || g->type == GeomType::MultiPoint) out.xy.insert(out.xy.end(), g->xy.begin(), g->xy.end());
     if (out.xy.empty()) return out;

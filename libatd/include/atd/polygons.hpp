@@ -1,0 +1,27 @@
+#pragma once
+// Polygon operations for areas and mergers (GEOS): Voronoi cells clipped to a
+// polygon, and which polygons of a set share a boundary.
+#include <atd/feature.hpp>
+
+#include <utility>
+#include <vector>
+
+namespace atd {
+
+// The Voronoi cell of each point, clipped to `clip` (a polygon or
+// multipolygon), computed in a local plane (longitudes scaled by the cosine
+// of the clip's mid-latitude). Points at the same position: the first gets the
+// cell, the others an empty geometry. The cells cover `clip` without overlaps.
+std::vector<Geometry> voronoi_cells(const std::vector<std::pair<double, double>>& points, const Geometry& clip);
+
+struct Neighbours {
+    std::size_t a, b;      // a < b, indices into the input
+    double shared_km = 0;  // length of the shared boundary (0: they touch at points only)
+};
+
+// Pairs of polygons that touch: with rook only those sharing a boundary of
+// positive length, with queen also those touching at a point. Overlapping
+// pairs count as neighbours too. Empty and non-polygonal inputs have none.
+std::vector<Neighbours> polygon_neighbours(const std::vector<const Geometry*>& polygons, bool queen);
+
+}  // namespace atd

@@ -1,0 +1,178 @@
+#include "geos_internal.hpp"
+
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+#include <atd/polygons.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace atd {
+
+using namespace detail;
+
+namespace {
+
+// x' = (lon - lon0) cos(lat0): a local plane where Voronoi distances are about right.
+struct LocalPlane {
+    double lon0 = 0, scale = 1;
+    void forward(Geometry& g) const {
+        for (std::size_t i = 0; i < g.xy.size(); i += 2) g.xy[i] = (g.xy[i] - lon0) * scale;
+    }
+    void inverse(Geometry& g) const {
+        for (std::size_t i = 0; i < g.xy.size(); i += 2) g.xy[i] = g.xy[i] / scale + lon0;
+    }
+};
+
+LocalPlane plane_for(const Geometry& g) {
+    double x0 = std::numeric_limits<double>::max(), x1 = -x0, y0 = x0, y1 = -x0;
+    for (std::size_t i = 0; i < g.xy.size(); i += 2) {
+        x0 = std::min(x0, g.xy[i]);
+        x1 = std::max(x1, g.xy[i]);
+        y0 = std::min(y0, g.xy[i + 1]);
+        y1 = std::max(y1, g.xy[i + 1]);
+    }
+    const double pi = std::acos(-1.0);
+    return {(x0 + x1) / 2, std::cos((y0 + y1) / 2 * pi / 180)};
+}
+
+// Geodesic length of the lines in g (collections searched).
+double line_km(const GEOSGeometry* g) {
+    int type = GEOSGeomTypeId_r(geos(), g);
+    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(geos(), g);
+        unsigned n = 0;
+        GEOSCoordSeq_getSize_r(geos(), seq, &n);
+        double km = 0, px = 0, py = 0;
+        for (unsigned i = 0; i < n; ++i) {
+            double x = 0, y = 0;
+            GEOSCoordSeq_getXY_r(geos(), seq, i, &x, &y);
+            if (i) km += geodesic_km(px, py, x, y);
+            px = x;
+            py = y;
+        }
+        return km;
+    }
+    if (type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION) {
+        double km = 0;
+        int n = GEOSGetNumGeometries_r(geos(), g);
+        for (int i = 0; i < n; ++i) km += line_km(GEOSGetGeometryN_r(geos(), g, i));
+        return km;
+    }
+    return 0;
+}
+
+bool has_area(const GEOSGeometry* g) {
+    int type = GEOSGeomTypeId_r(geos(), g);
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) return GEOSisEmpty_r(geos(), g) == 0;
+    if (type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(geos(), g);
+        for (int i = 0; i < n; ++i)
+            if (has_area(GEOSGetGeometryN_r(geos(), g, i))) return true;
+    }
+    return false;
+}
+
+bool polygonal(const Geometry& g) { return g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon; }
+
+}  // namespace
+
+std::vector<Geometry> voronoi_cells(const std::vector<std::pair<double, double>>& points, const Geometry& clip) {
+    std::vector<Geometry> cells(points.size());
+    if (points.empty()) return cells;
+    if (!polygonal(clip)) throw DataError("Voronoi cells need a polygon to clip to");
+    LocalPlane plane = plane_for(clip);
+    Geometry local_clip = clip;
+    plane.forward(local_clip);
+    GeosPtr area = to_geos(local_clip);
+    std::vector<std::pair<double, double>> local(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i)
+        local[i] = {(points[i].first - plane.lon0) * plane.scale, points[i].second};
+    // The first point at each position generates the cell.
+    auto owner_of = [&](double x, double y) {
+        std::size_t best = 0;
+        double best_d = std::numeric_limits<double>::max();
+        for (std::size_t i = 0; i < local.size(); ++i) {
+            double dx = local[i].first - x, dy = local[i].second - y, d = dx * dx + dy * dy;
+            if (d < best_d) {
+                best_d = d;
+                best = i;
+            }
+        }
+        return best;
+    };
+    auto clipped = [&](const GEOSGeometry* cell) {
+        GeosPtr part(GEOSIntersection_r(geos(), cell, area.get()));
+        if (!part) throw DataError("GEOS could not clip a Voronoi cell");
+        Geometry g = polygonal_from(part.get());
+        plane.inverse(g);
+        return g;
+    };
+    Geometry sites;
+    sites.type = GeomType::MultiPoint;
+    for (const auto& [x, y] : local) {
+        sites.xy.push_back(x);
+        sites.xy.push_back(y);
+    }
+    GeosPtr multipoint = to_geos(sites);
+    GeosPtr diagram(GEOSVoronoiDiagram_r(geos(), multipoint.get(), area.get(), 0.0, 0));
+    if (!diagram) throw DataError("GEOS could not build the Voronoi diagram");
+    int n = GEOSGetNumGeometries_r(geos(), diagram.get());
+    if (n == 0) {  // one distinct position: its cell is the whole clip
+        cells[owner_of(local[0].first, local[0].second)] = clip;
+        return cells;
+    }
+    for (int k = 0; k < n; ++k) {
+        const GEOSGeometry* cell = GEOSGetGeometryN_r(geos(), diagram.get(), k);
+        GeosPtr inside(GEOSPointOnSurface_r(geos(), cell));
+        double x = 0, y = 0;
+        if (!inside || GEOSGeomGetX_r(geos(), inside.get(), &x) != 1 || GEOSGeomGetY_r(geos(), inside.get(), &y) != 1)
+            continue;
+        cells[owner_of(x, y)] = clipped(cell);
+    }
+    return cells;
+}
+
+std::vector<Neighbours> polygon_neighbours(const std::vector<const Geometry*>& polygons, bool queen) {
+    std::vector<GeosPtr> geoms(polygons.size());
+    auto drop_tree = [](GEOSSTRtree* t) { GEOSSTRtree_destroy_r(geos(), t); };
+    std::unique_ptr<GEOSSTRtree, decltype(drop_tree)> owned_tree(GEOSSTRtree_create_r(geos(), 10), drop_tree);
+    GEOSSTRtree* tree = owned_tree.get();
+    std::vector<std::size_t> ids(polygons.size());
+    for (std::size_t i = 0; i < polygons.size(); ++i) {
+        ids[i] = i;
+        if (!polygonal(*polygons[i])) continue;
+        geoms[i] = to_geos(*polygons[i]);
+        GEOSSTRtree_insert_r(geos(), tree, geoms[i].get(), &ids[i]);
+    }
+    std::vector<Neighbours> out;
+    struct Query {
+        std::size_t self;
+        std::vector<std::size_t> hits;
+    } q;
+    for (std::size_t i = 0; i < polygons.size(); ++i) {
+        if (!geoms[i]) continue;
+        q.self = i;
+        q.hits.clear();
+        GEOSSTRtree_query_r(
+            geos(), tree, geoms[i].get(),
+            [](void* item, void* data) {
+                auto* query = static_cast<Query*>(data);
+                std::size_t j = *static_cast<std::size_t*>(item);
+                if (j > query->self) query->hits.push_back(j);
+            },
+            &q);
+        std::sort(q.hits.begin(), q.hits.end());
+        for (std::size_t j : q.hits) {
+            if (GEOSIntersects_r(geos(), geoms[i].get(), geoms[j].get()) != 1) continue;
+            GeosPtr common(GEOSIntersection_r(geos(), geoms[i].get(), geoms[j].get()));
+            double km = common ? line_km(common.get()) : 0;
+            bool overlap = common && has_area(common.get());
+            if (km > 0 || overlap || queen) out.push_back({i, j, km});
+        }
+    }
+    return out;
+}
+
+}  // namespace atd

@@ -1,0 +1,72 @@
+#include <atd/geo.hpp>
+#include <atd/polygons.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace atd;
+
+namespace {
+Geometry box(double x0, double y0, double x1, double y1) {
+    Geometry g;
+    g.type = GeomType::Polygon;
+    g.xy = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    g.ring_ends = {5};
+    return g;
+}
+}  // namespace
+
+TEST_CASE("Voronoi cells cover the clip polygon once, one cell a point") {
+    Geometry clip = box(70, 50, 71, 51);
+    std::vector<std::pair<double, double>> pts{{70.25, 50.25}, {70.75, 50.25}, {70.25, 50.75}, {70.75, 50.75}, {70.25, 50.25}};
+    auto cells = voronoi_cells(pts, clip);
+    REQUIRE(cells.size() == 5);
+    CHECK(cells[4].empty());  // same position as the first
+    double total = 0;
+    std::vector<const Geometry*> parts;
+    for (std::size_t i = 0; i < 4; ++i) {
+        REQUIRE(cells[i].type == GeomType::Polygon);
+        total += geodesic_area_km2(cells[i]);
+        parts.push_back(&cells[i]);
+        PreparedArea a(cells[i]);
+        CHECK(a.covers(pts[i].first, pts[i].second));  // each cell holds its own point
+    }
+    // The cells split the box's edges at new vertices, and a geodesic edge through them runs a
+    // little south of the unsplit one along 51 N: areas agree to 1e-4, not exactly.
+    CHECK(total == doctest::Approx(geodesic_area_km2(clip)).epsilon(1e-4));
+    // No two cells overlap: their union has the area of their sum.
+    CHECK(geodesic_area_km2(dissolve_geometries(parts)) == doctest::Approx(total).epsilon(1e-12));
+    // Symmetric sites: the cells meet at the middle lines, rook neighbours in a ring of four.
+    auto rook = polygon_neighbours(parts, false);
+    CHECK(rook.size() == 4);
+    CHECK(polygon_neighbours(parts, true).size() == 6);
+}
+
+TEST_CASE("one site: its cell is the whole clip; none: no cells") {
+    Geometry clip = box(0, 0, 1, 1);
+    auto cells = voronoi_cells({{0.5, 0.5}}, clip);
+    REQUIRE(cells.size() == 1);
+    CHECK(geodesic_area_km2(cells[0]) == doctest::Approx(geodesic_area_km2(clip)).epsilon(1e-12));
+    CHECK(voronoi_cells({}, clip).empty());
+    auto twice = voronoi_cells({{0.2, 0.2}, {0.2, 0.2}}, clip);
+    CHECK(geodesic_area_km2(twice[0]) == doctest::Approx(geodesic_area_km2(clip)).epsilon(1e-12));
+    CHECK(twice[1].empty());
+}
+
+TEST_CASE("neighbours: shared edges measured, corners only with queen, far ones never") {
+    Geometry a = box(0, 0, 0.1, 0.1), b = box(0.1, 0, 0.2, 0.1), c = box(0.1, 0.1, 0.2, 0.2), far = box(5, 5, 6, 6);
+    Geometry none;
+    auto rook = polygon_neighbours({&a, &b, &c, &far, &none}, false);
+    REQUIRE(rook.size() == 2);  // a-b and b-c; a-c touch at a corner only
+    CHECK(rook[0].a == 0);
+    CHECK(rook[0].b == 1);
+    CHECK(rook[0].shared_km == doctest::Approx(geodesic_km(0.1, 0, 0.1, 0.1)));  // a meridian, 11.057 km
+    CHECK(rook[1].a == 1);
+    CHECK(rook[1].b == 2);
+    auto queen = polygon_neighbours({&a, &b, &c, &far, &none}, true);
+    REQUIRE(queen.size() == 3);
+    CHECK(queen[1].a == 0);
+    CHECK(queen[1].b == 2);
+    CHECK(queen[1].shared_km == 0);
+}
