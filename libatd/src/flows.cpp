@@ -22,19 +22,7 @@ std::string round_text(double v, double scale) {
 // The latest value of a yearly indicator (e.g. emp_total_2023), or a named field.
 std::optional<double> latest_value(const Properties& p, std::string_view indicator, const std::string& field_name) {
     if (!field_name.empty()) return p.get_number(field_name);
-    std::optional<double> best;
-    int best_year = -1;
-    for (const auto& [k, v] : p.entries()) {
-        auto sf = parse_stat_field(k);
-        if (!sf || sf->indicator->name != indicator) continue;
-        auto n = as_number(v);
-        int y = sf->year.value_or(0);
-        if (n && y > best_year) {
-            best = n;
-            best_year = y;
-        }
-    }
-    return best;
+    return latest_yearly(p, indicator);
 }
 
 // All points, with their positions as ids.

@@ -122,4 +122,19 @@ std::optional<StatField> parse_stat_field(std::string_view field) {
     return StatField{i, year};
 }
 
+std::optional<double> latest_yearly(const Properties& p, std::string_view indicator) {
+    std::optional<double> best;
+    int best_year = -1;
+    for (const auto& [k, v] : p.entries()) {
+        auto sf = parse_stat_field(k);
+        if (!sf || !sf->year || sf->indicator->name != indicator) continue;
+        auto n = as_number(v);
+        if (n && *sf->year > best_year) {
+            best = n;
+            best_year = *sf->year;
+        }
+    }
+    return best;
+}
+
 }  // namespace atd

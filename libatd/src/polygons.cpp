@@ -134,6 +134,23 @@ std::vector<Geometry> voronoi_cells(const std::vector<std::pair<double, double>>
     return cells;
 }
 
+double planar_area(const Geometry& g) {
+    if (!polygonal(g)) return 0;
+    GeosPtr geom = to_geos(g);
+    double a = 0;
+    if (GEOSArea_r(geos(), geom.get(), &a) != 1) throw DataError("GEOS could not measure a polygon");
+    return a;
+}
+
+double cover_mismatch(const Geometry& a, const Geometry& b) {
+    GeosPtr ga = to_geos(a), gb = to_geos(b);
+    GeosPtr diff(GEOSSymDifference_r(geos(), ga.get(), gb.get()));
+    double whole = 0, apart = 0;
+    if (!diff || GEOSArea_r(geos(), ga.get(), &whole) != 1 || GEOSArea_r(geos(), diff.get(), &apart) != 1)
+        throw DataError("GEOS could not compare two polygons");
+    return whole > 0 ? apart / whole : 0;
+}
+
 std::vector<Neighbours> polygon_neighbours(const std::vector<const Geometry*>& polygons, bool queen) {
     std::vector<GeosPtr> geoms(polygons.size());
     auto drop_tree = [](GEOSSTRtree* t) { GEOSSTRtree_destroy_r(geos(), t); };

@@ -75,6 +75,8 @@ struct StatField {
     std::optional<int> year;
 };
 std::optional<StatField> parse_stat_field(std::string_view field);
+// The value of a yearly indicator for its latest year (pop_2023 over pop_2021).
+std::optional<double> latest_yearly(const Properties& p, std::string_view indicator);
 inline constexpr int kMinYear = 1950;
 inline constexpr int kMaxYear = 2100;
 

@@ -24,4 +24,11 @@ struct Neighbours {
 // pairs count as neighbours too. Empty and non-polygonal inputs have none.
 std::vector<Neighbours> polygon_neighbours(const std::vector<const Geometry*>& polygons, bool queen);
 
+// Area in the plane of the coordinates (square degrees for lon/lat).
+double planar_area(const Geometry& g);
+
+// Area of the symmetric difference of a and b over the area of a, in the
+// plane of their coordinates: 0 when they cover the same ground.
+double cover_mismatch(const Geometry& a, const Geometry& b);
+
 }  // namespace atd
