@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace atd {
@@ -132,6 +133,36 @@ std::vector<Geometry> voronoi_cells(const std::vector<std::pair<double, double>>
         cells[owner_of(x, y)] = clipped(cell);
     }
     return cells;
+}
+
+std::size_t drop_small_holes(Geometry& g, double min_km2) {
+    if (!polygonal(g) || min_km2 <= 0) return 0;
+    std::vector<std::uint32_t> parts = g.type == GeomType::Polygon
+                                           ? std::vector<std::uint32_t>{static_cast<std::uint32_t>(g.ring_ends.size())}
+                                           : g.part_ends;
+    Geometry out;
+    out.type = g.type;
+    std::size_t dropped = 0, ring = 0;
+    for (std::uint32_t part_end : parts) {
+        for (std::size_t first = ring; ring < part_end; ++ring) {
+            std::size_t from = ring == 0 ? 0 : g.ring_ends[ring - 1], to = g.ring_ends[ring];
+            if (ring != first) {
+                Geometry hole;
+                hole.type = GeomType::Polygon;
+                hole.xy.assign(g.xy.begin() + 2 * from, g.xy.begin() + 2 * to);
+                hole.ring_ends = {static_cast<std::uint32_t>(to - from)};
+                if (geodesic_area_km2(hole) < min_km2) {
+                    ++dropped;
+                    continue;
+                }
+            }
+            out.xy.insert(out.xy.end(), g.xy.begin() + 2 * from, g.xy.begin() + 2 * to);
+            out.ring_ends.push_back(static_cast<std::uint32_t>(out.xy.size() / 2));
+        }
+        if (g.type == GeomType::MultiPolygon) out.part_ends.push_back(static_cast<std::uint32_t>(out.ring_ends.size()));
+    }
+    g = std::move(out);
+    return dropped;
 }
 
 double planar_area(const Geometry& g) {

@@ -70,3 +70,24 @@ TEST_CASE("neighbours: shared edges measured, corners only with queen, far ones 
     CHECK(queen[1].b == 2);
     CHECK(queen[1].shared_km == 0);
 }
+
+TEST_CASE("small holes are filled, large ones kept") {
+    Geometry g = box(0, 0, 1, 1);
+    // A hole of 0.001 x 0.001 degree (about 0.012 km2) and one of 0.1 x 0.1 degree (about 124 km2).
+    g.xy.insert(g.xy.end(), {0.2, 0.2, 0.201, 0.2, 0.201, 0.201, 0.2, 0.201, 0.2, 0.2});
+    g.ring_ends.push_back(10);
+    g.xy.insert(g.xy.end(), {0.5, 0.5, 0.6, 0.5, 0.6, 0.6, 0.5, 0.6, 0.5, 0.5});
+    g.ring_ends.push_back(15);
+    Geometry kept = g;
+    CHECK(drop_small_holes(kept, 0.01) == 0);  // 0.0123 km2 is above 0.01
+    CHECK(drop_small_holes(g, 0.1) == 1);
+    CHECK(g.ring_ends == std::vector<std::uint32_t>{5, 10});
+    CHECK(g.xy[10] == 0.5);
+    Geometry multi;
+    multi.type = GeomType::MultiPolygon;
+    multi.xy = g.xy;
+    multi.ring_ends = g.ring_ends;
+    multi.part_ends = {2};
+    CHECK(drop_small_holes(multi, 1000) == 1);
+    CHECK(multi.part_ends == std::vector<std::uint32_t>{1});
+}

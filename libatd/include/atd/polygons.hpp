@@ -24,6 +24,10 @@ struct Neighbours {
 // pairs count as neighbours too. Empty and non-polygonal inputs have none.
 std::vector<Neighbours> polygon_neighbours(const std::vector<const Geometry*>& polygons, bool queen);
 
+// Removes the holes smaller than min_km2 (geodesic) from a polygonal
+// geometry; returns how many it removed.
+std::size_t drop_small_holes(Geometry& g, double min_km2);
+
 // Area in the plane of the coordinates (square degrees for lon/lat).
 double planar_area(const Geometry& g);
 

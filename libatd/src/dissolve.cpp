@@ -1,0 +1,105 @@
+#include <atd/dissolve.hpp>
+#include <atd/error.hpp>
+#include <atd/geo.hpp>
+#include <atd/polygons.hpp>
+
+#include <cmath>
+#include <unordered_map>
+
+namespace atd {
+
+DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& log) {
+    if (opts.by.empty()) throw UsageError("name the grouping field with --by FIELD");
+    if (!(opts.min_hole_km2 >= 0)) throw UsageError("--min-hole-km2 must be a number of at least 0");
+    struct Group {
+        std::string key;
+        std::vector<Geometry> geoms;
+        std::vector<double> sums;
+        std::vector<std::size_t> summed;  // members with a value, per sum field
+        std::vector<Value> firsts, sames;
+        std::vector<bool> differ;
+        std::vector<std::string> lists;
+        std::size_t members = 0;
+    };
+    DissolveSummary sum;
+    std::vector<Group> groups;
+    std::unordered_map<std::string, std::size_t> index;
+    for (const auto& path : opts.inputs) {
+        auto src = FeatureSource::open(path, opts.read, log);
+        Feature f;
+        while (src->next(f)) {
+            ++sum.features;
+            const Value* key = f.props.find(opts.by);
+            if (!key || is_null(*key))
+                throw DataError(src->where() + ": no value in the --by field '" + opts.by + "'");
+            std::string k = as_text(*key);
+            auto [it, fresh] = index.try_emplace(k, groups.size());
+            if (fresh) {
+                Group g;
+                g.key = k;
+                g.sums.assign(opts.sum.size(), 0.0);
+                g.summed.assign(opts.sum.size(), 0);
+                g.firsts.assign(opts.first.size(), Value{});
+                g.sames.assign(opts.same.size(), Value{});
+                g.differ.assign(opts.same.size(), false);
+                g.lists.assign(opts.list.size(), std::string());
+                groups.push_back(std::move(g));
+            }
+            Group& g = groups[it->second];
+            for (std::size_t i = 0; i < opts.sum.size(); ++i) {
+                const Value* v = f.props.find(opts.sum[i]);
+                if (!v || is_null(*v)) continue;
+                auto n = as_number(*v);
+                if (!n || !std::isfinite(*n))
+                    throw DataError(src->where() + ": " + opts.sum[i] + " '" + as_text(*v) + "' is not a number to sum");
+                g.sums[i] += *n;
+                ++g.summed[i];
+            }
+            for (std::size_t i = 0; i < opts.first.size(); ++i)
+                if (g.members == 0)
+                    if (const Value* v = f.props.find(opts.first[i])) g.firsts[i] = *v;
+            for (std::size_t i = 0; i < opts.same.size(); ++i) {
+                const Value* v = f.props.find(opts.same[i]);
+                Value here = v ? *v : Value{};
+                if (g.members == 0) g.sames[i] = here;
+                else if (!g.differ[i] && !(g.sames[i] == here)) {
+                    g.differ[i] = true;
+                    ++sum.disagreements;
+                    log.warn("dissolve-differ", src->where() + ": " + opts.same[i] + " differs within " + opts.by + " " +
+                                                    k + ": the dissolved value is null");
+                }
+            }
+            for (std::size_t i = 0; i < opts.list.size(); ++i) {
+                const Value* v = f.props.find(opts.list[i]);
+                if (!v || is_null(*v)) continue;
+                g.lists[i] += (g.lists[i].empty() ? "" : ";") + as_text(*v);
+            }
+            if (!f.geom.empty()) g.geoms.push_back(std::move(f.geom));
+            ++g.members;
+            f = Feature{};
+        }
+    }
+    for (auto& g : groups) {
+        Feature out;
+        std::vector<const Geometry*> parts;
+        for (const auto& geom : g.geoms) parts.push_back(&geom);
+        out.geom = dissolve_geometries(parts);
+        sum.holes_filled += drop_small_holes(out.geom, opts.min_hole_km2);
+        auto& p = out.props;
+        p.append(opts.by, g.key);
+        p.append("members", static_cast<std::int64_t>(g.members));
+        for (std::size_t i = 0; i < opts.sum.size(); ++i) p.append(opts.sum[i], g.summed[i] ? Value{g.sums[i]} : Value{});
+        for (std::size_t i = 0; i < opts.first.size(); ++i) p.append(opts.first[i], g.firsts[i]);
+        for (std::size_t i = 0; i < opts.same.size(); ++i) p.append(opts.same[i], g.differ[i] ? Value{} : g.sames[i]);
+        for (std::size_t i = 0; i < opts.list.size(); ++i)
+            p.append(opts.list[i], g.lists[i].empty() ? Value{} : Value{g.lists[i]});
+        if (out.geom.type == GeomType::Polygon || out.geom.type == GeomType::MultiPolygon)
+            p.append("area_km2", std::round(geodesic_area_km2(out.geom) * 1000) / 1000);
+        sink.write(out);
+        ++sum.groups;
+    }
+    sink.finish();
+    return sum;
+}
+
+}  // namespace atd
