@@ -150,6 +150,10 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
             q.append("population_known", static_cast<std::int64_t>(population_known));
             q.append("area_km2", out.geom.empty() ? Value{} : Value{std::round(km2 * 1000) / 1000});
             q.append("area_source", std::string("derived"));
+            // The unit's own statistics (budgets, for mergers) go with its area.
+            if (u != units.end())
+                for (const auto& [k, v] : u->second.props.entries())
+                    if (parse_stat_field(k)) q.append(k, v);
             if (out.geom.empty()) ++sum.areas_without_geometry;
             sink.write(out);
             ++sum.areas;

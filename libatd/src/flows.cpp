@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 namespace atd {
@@ -118,6 +119,10 @@ std::vector<FlowRow> read_od_table(const std::string& path, const SettlementIds&
     };
     std::string last_origin;
     std::optional<std::size_t> last_origin_index;
+    // Rows are about 20 bytes or more: reserve for a file, not one row at a time.
+    std::error_code size_error;
+    auto bytes = std::filesystem::file_size(path, size_error);
+    if (!size_error && bytes > 0) out.reserve(static_cast<std::size_t>(bytes / 20) + 16);
     std::vector<std::string> row;
     auto problem = [&](std::size_t& counter, const std::string& kind, const std::string& msg) {
         ++counter;
