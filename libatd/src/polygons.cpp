@@ -165,6 +165,16 @@ std::size_t drop_small_holes(Geometry& g, double min_km2) {
     return dropped;
 }
 
+std::pair<double, double> interior_point(const Geometry& g) {
+    if (!polygonal(g)) return representative_point(g);
+    GeosPtr geom = to_geos(g);
+    GeosPtr inside(GEOSPointOnSurface_r(geos(), geom.get()));
+    double x = 0, y = 0;
+    if (!inside || GEOSGeomGetX_r(geos(), inside.get(), &x) != 1 || GEOSGeomGetY_r(geos(), inside.get(), &y) != 1)
+        return representative_point(g);
+    return {x, y};
+}
+
 double planar_area(const Geometry& g) {
     if (!polygonal(g)) return 0;
     GeosPtr geom = to_geos(g);

@@ -73,6 +73,12 @@ const std::vector<ParamSpec>& standards_schema() {
         {"support.satellite_radius_km", false},
         {"support.target_count", true},
         {"support.target_population_share", false},
+        {"merge.soft_floor_population", true},
+        {"merge.max_distance_km", false},
+        {"merge.max_members", true},
+        {"merge.self_sufficiency_target", false},
+        {"merge.lambda_per_1000_person_km", false},
+        {"merge.mu_per_pf", false},
     };
     return schema;
 }

@@ -28,6 +28,10 @@ std::vector<Neighbours> polygon_neighbours(const std::vector<const Geometry*>& p
 // geometry; returns how many it removed.
 std::size_t drop_small_holes(Geometry& g, double min_km2);
 
+// A point inside a polygon (GEOS point on surface); the point itself for
+// points, the mean vertex for other geometries.
+std::pair<double, double> interior_point(const Geometry& g);
+
 // Area in the plane of the coordinates (square degrees for lon/lat).
 double planar_area(const Geometry& g);
 

@@ -1,0 +1,80 @@
+#pragma once
+// atd-merge: rural okrug merger proposals (METHODOLOGY §6). Units (okrugs,
+// standalone auls and kents) form a contiguity graph within each district;
+// a method groups them into proposed okrugs under the legal minimum, a soft
+// population floor, a maximum distance to the proposed centre and a maximum
+// number of members, and each proposal says why and at what cost.
+#include <atd/io.hpp>
+#include <atd/log.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace atd {
+
+// The constraints and weights (standards profile [okrug] and [merge]).
+struct MergeParams {
+    double min_settlements = 2, min_population = 500;  // legal minimum of an okrug
+    double soft_floor = 1000;                          // residents a proposal should reach
+    double max_distance_km = 25;                       // farthest member settlement to the centre
+    std::size_t max_members = 10;
+    double self_sufficiency_target = 0.25;             // own revenue / total revenue
+    double lambda = 0.0067;                            // objective weight of 1,000 person-km of travel
+    double mu = 0.1;                                   // objective weight of one unit of PF inside a proposal
+};
+
+struct MergeOptions {
+    std::vector<std::string> inputs;  // units with polygons (atd-areas output, or real boundaries)
+    std::string settlements;          // canonical settlements: centres and distances (optional)
+    std::string neighbours;           // CSV of neighbour pairs, instead of polygon contiguity (optional)
+    std::string od;                   // OD table between settlements: commuting ties (optional)
+    std::string id_field = "kato", region_field = "district_kato", population_field = "population";
+    std::string method = "greedy";    // greedy, exact, skater
+    bool queen = true;
+    std::string islands = "nearest";  // nearest: link to the nearest unit of the district; keep: leave apart
+    std::size_t k = 0;                // skater: proposals per district
+    std::vector<std::string> attributes;  // skater: fields, standardised
+    std::string floor_field;          // skater: a floor on the sum of this field in every proposal
+    double floor = 0;
+    std::string ssw = "squared";      // skater: squared (sum of squared deviations) or distance (spdep)
+    std::size_t variants = 0;         // robustness: perturbed runs for co-assignment
+    std::uint64_t seed = 1;
+    std::size_t exact_max = 15;       // exact: largest district it enumerates
+    unsigned threads = 0;             // 0: the hardware's
+    bool unit_table = false;          // one row per unit instead of one feature per proposal
+    WriteOptions coassign;            // with variants: unit pairs and how often they end up together
+    MergeParams params;
+    ReadOptions read;
+};
+
+struct MergeSummary {
+    std::size_t units = 0, regions = 0, proposals = 0, merged_proposals = 0, islands = 0;
+    std::size_t below_legal = 0;   // proposals still below the legal minimum (no feasible merge)
+    std::size_t below_floor = 0;   // proposals below the soft floor
+    std::size_t population_unknown = 0;  // proposals with a member of unknown population
+    std::size_t exact_skipped = 0; // districts too large for the exact method (greedy used, reported)
+    double objective = 0;
+};
+
+MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log);
+
+// The building blocks, for tests.
+namespace merge {
+
+// SKATER on one connected or disconnected graph: n units with standardised
+// attributes (row-major, d per unit), edges (a, b), into k groups; floor_values
+// and floor (0: none) constrain every group's sum. squared: homogeneity is the
+// sum of squared deviations; otherwise the sum of distances to the group mean
+// (as spdep). Returns a group number per unit, numbered by first unit.
+std::vector<std::size_t> skater(std::size_t n, std::size_t d, const std::vector<double>& attributes,
+                                const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t k,
+                                const std::vector<double>& floor_values, double floor, bool squared);
+
+// z-scores per column (sample standard deviation, as R's scale()); a constant column becomes 0.
+void standardise(std::vector<double>& values, std::size_t n, std::size_t d);
+
+}  // namespace merge
+
+}  // namespace atd

@@ -1,0 +1,90 @@
+// atd-merge: rural okrug merger proposals within each district.
+#include <atd/cli.hpp>
+#include <atd/error.hpp>
+#include <atd/merge.hpp>
+
+int main(int argc, char** argv) {
+    atd::Tool tool("atd-merge",
+                   "Propose rural okrug mergers within each district: units that touch are grouped (greedy, exact, or "
+                   "SKATER) under the legal minimum, a soft population floor, a maximum distance to the proposed centre "
+                   "and a maximum number of members; each proposal gives its members, centre, population, budgets, "
+                   "distances, objective and the rule that triggered it.");
+    atd::MergeOptions o;
+    tool.add_inputs("units with polygons (atd-areas output or real boundaries): a file, - for stdin, or a GDAL source");
+    tool.add_output();
+    tool.add_src_crs();
+    tool.add_standards();
+    auto& app = tool.app();
+    std::optional<double> soft_floor, max_km, target;
+    std::optional<std::size_t> max_members;
+    std::string contiguity = "queen", coassign;
+    app.add_option("--method", o.method, "greedy (default), exact, or skater")
+        ->check(CLI::IsMember({"greedy", "exact", "skater"}));
+    app.add_option("--settlements", o.settlements,
+                   "canonical settlements: proposed centres and distances from every member settlement");
+    app.add_option("--od", o.od, "OD table between settlements (needs --settlements): commuting ties between units");
+    app.add_option("--neighbours", o.neighbours, "CSV of neighbour pairs (from,to) instead of polygon contiguity");
+    app.add_option("--contiguity", contiguity, "queen (default: touching at a point is enough) or rook (a shared edge)")
+        ->check(CLI::IsMember({"queen", "rook"}));
+    app.add_option("--islands", o.islands, "units touching no other: nearest (link to the nearest, default) or keep")
+        ->check(CLI::IsMember({"nearest", "keep"}));
+    app.add_option("--id-field", o.id_field, "unit id field (default: kato)");
+    app.add_option("--region-field", o.region_field,
+                   "field of the district a unit belongs to; units never merge across it (default: district_kato; "
+                   "none: all one region)");
+    app.add_option("--population-field", o.population_field, "unit population field (default: population)");
+    app.add_option("--soft-floor", soft_floor, "residents a proposal should reach (default: merge.soft_floor_population)");
+    app.add_option("--max-km", max_km, "farthest a member settlement may be from the centre (default: merge.max_distance_km)");
+    app.add_option("--max-members", max_members, "most units in one proposal (default: merge.max_members)");
+    app.add_option("--self-sufficiency", target, "budget self-sufficiency target (default: merge.self_sufficiency_target)");
+    app.add_option("-k", o.k, "skater: proposals per district");
+    app.add_option("--attributes", o.attributes, "skater: fields to compare units on, comma-separated (standardised)")
+        ->delimiter(',');
+    app.add_option("--floor", o.floor_field, "skater: FIELD=MIN, a floor on the sum of FIELD in every proposal")
+        ->each([&](const std::string& s) {
+            auto eq = s.find('=');
+            if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--floor", "give FIELD=MIN");
+            o.floor_field = s.substr(0, eq);
+            try {
+                o.floor = std::stod(s.substr(eq + 1));
+            } catch (...) {
+                throw CLI::ValidationError("--floor", "MIN must be a number");
+            }
+        });
+    app.add_option("--ssw", o.ssw, "skater: squared (sum of squared deviations, default) or distance (as spdep)")
+        ->check(CLI::IsMember({"squared", "distance"}));
+    app.add_option("--exact-max", o.exact_max, "exact: largest district, in units, it enumerates (default: 15)");
+    app.add_option("--variants", o.variants, "also run N perturbed variants and report how stable each proposal is");
+    app.add_option("--seed", o.seed, "seed of the variants (default: 1)");
+    app.add_option("--coassign", coassign, "with --variants: write unit pairs and how often they end up together");
+    app.add_option("--threads", o.threads, "districts solved at once (default: the machine's cores)");
+    app.add_flag("--units", o.unit_table, "write one row per unit and its proposal instead of one feature per proposal");
+    return tool.run(argc, argv, [&] {
+        o.inputs = tool.inputs_or_stdin();
+        o.read = tool.read_options();
+        o.queen = contiguity == "queen";
+        auto st = tool.standards();
+        auto& p = o.params;
+        p.min_settlements = st.get("okrug.min_settlements");
+        p.min_population = st.get("okrug.min_population");
+        p.soft_floor = soft_floor.value_or(st.get("merge.soft_floor_population"));
+        p.max_distance_km = max_km.value_or(st.get("merge.max_distance_km"));
+        p.max_members = max_members.value_or(static_cast<std::size_t>(st.get("merge.max_members")));
+        p.self_sufficiency_target = target.value_or(st.get("merge.self_sufficiency_target"));
+        p.lambda = st.get("merge.lambda_per_1000_person_km");
+        p.mu = st.get("merge.mu_per_pf");
+        if (p.max_members < 1) throw atd::UsageError("--max-members must be at least 1");
+        if (!(p.max_distance_km > 0)) throw atd::UsageError("--max-km must be a positive number");
+        if (tool.format() == "csv" && !o.unit_table) o.unit_table = true;  // the unit-to-proposal table
+        if (!coassign.empty())
+            o.coassign = {atd::format_from_path(coassign).value_or(atd::Format::Csv), coassign, tool.overwrite()};
+        auto sink = atd::FeatureSink::open(tool.write_options());
+        auto sum = atd::run_merge(o, *sink, tool.log());
+        tool.log().info("proposals: " + std::to_string(sum.proposals) + " from " + std::to_string(sum.units) +
+                        " units in " + std::to_string(sum.regions) + " districts (" + o.method + "): " +
+                        std::to_string(sum.merged_proposals) + " merge units, " + std::to_string(sum.below_floor) +
+                        " stay below the soft floor, " + std::to_string(sum.below_legal) +
+                        " below the legal minimum with no feasible merge, " + std::to_string(sum.population_unknown) +
+                        " with a member of unknown population");
+    });
+}
