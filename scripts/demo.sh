@@ -37,6 +37,18 @@ d=tests/data/synthetic-district
 "$bin/atd-score" out/kz-flows.geojsons -q | "$bin/atd-classify" -o out/proposals.gpkg --overwrite
 "$bin/atd-classify" out/kz-flows.geojsons --only-changes -f csv -o out/proposals.csv --overwrite -q
 
+# Rural okrug mergers: okrug areas derived from the settlements (no okrug
+# boundaries are published), merger proposals per district with 20 perturbed
+# variants for stability, and the proposed okrugs dissolved into polygons.
+"$bin/atd-areas" out/kz.geojsons -q -o out/okrug-areas.geojsons --overwrite
+"$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons --variants 20 -q \
+  -o out/okrug-proposals.gpkg --overwrite
+"$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons --units -q \
+  | "$bin/atd-dissolve" --by proposal --sum population --list kato --same district_kato --feature-type okrug -q \
+      -o out/okrug-merged.gpkg --overwrite
+"$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons -f csv -q \
+  -o out/okrug-proposals.csv --overwrite
+
 echo
 echo "Done. Results:"
 echo "  out/kz.gpkg          settlements and units (GeoPackage; layers 'settlements' and 'units')"
@@ -47,3 +59,7 @@ echo "  out/proposals.csv    the proposals that change something, for spreadshee
 echo "  out/kz-flows.geojsons  settlements with modelled commuting indicators (flow_source=modelled)"
 echo "  out/kz-ttwa.gpkg     travel-to-work areas from the modelled flows, with their statistics"
 echo "  out/district-access.gpkg  a synthetic district: road distance and time to each kind of facility"
+echo "  out/okrug-areas.geojsons    derived okrug areas (Voronoi cells of the settlements, clipped and dissolved)"
+echo "  out/okrug-proposals.gpkg    okrug merger proposals per district: members, centre, distances, trigger, stability"
+echo "  out/okrug-proposals.csv     the same as a unit-to-proposal table"
+echo "  out/okrug-merged.gpkg       the proposed okrugs as polygons (atd-dissolve)"

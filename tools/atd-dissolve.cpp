@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
     app.add_option("--same", o.same, "fields all members share, comma-separated (null and a warning if they differ)")
         ->delimiter(',');
     app.add_option("--list", o.list, "fields whose members' values are joined with ';', comma-separated")->delimiter(',');
+    app.add_option("--feature-type", o.feature_type,
+                   "feature_type of the output features (it names the GeoPackage layer), such as okrug");
     app.add_option("--min-hole-km2", o.min_hole_km2, "fill holes smaller than this, in km2 (default: 0.01)");
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();

@@ -86,6 +86,7 @@ DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& lo
         out.geom = dissolve_geometries(parts);
         sum.holes_filled += drop_small_holes(out.geom, opts.min_hole_km2);
         auto& p = out.props;
+        if (!opts.feature_type.empty()) p.append("feature_type", opts.feature_type);
         p.append(opts.by, g.key);
         p.append("members", static_cast<std::int64_t>(g.members));
         for (std::size_t i = 0; i < opts.sum.size(); ++i) p.append(opts.sum[i], g.summed[i] ? Value{g.sums[i]} : Value{});

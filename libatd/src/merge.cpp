@@ -807,6 +807,8 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
                     q.append("changed", pr.members.size() > 1);
                     q.append("centre", opt_text(centre_id));
                     q.append("stability", r.variants ? round_to(stability, 1e3) : Value{});
+                    q.append("population", data.units[u].population_known ? Value{data.units[u].population} : Value{});
+                    row.geom = data.units[u].geom;
                     sink.write(row);
                 }
                 continue;

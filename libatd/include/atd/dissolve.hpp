@@ -18,6 +18,7 @@ struct DissolveOptions {
     std::vector<std::string> same;   // the value all members share; null and a warning if they differ
     std::vector<std::string> list;   // members' values joined with ';'
     double min_hole_km2 = 0.01;      // holes smaller than this are slivers and filled
+    std::string feature_type;        // written on every output feature when given
     ReadOptions read;
 };
 
