@@ -1,5 +1,6 @@
 // atd-merge: rural okrug merger proposals within each district.
 #include <atd/cli.hpp>
+#include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/merge.hpp>
 
@@ -18,8 +19,8 @@ int main(int argc, char** argv) {
     std::optional<double> soft_floor, max_km, target;
     std::optional<std::size_t> max_members;
     std::string contiguity = "queen", coassign;
-    app.add_option("--method", o.method, "greedy (default), exact, or skater")
-        ->check(CLI::IsMember({"greedy", "exact", "skater"}));
+    app.add_option("--method", o.method, "greedy (default), exact, skater, or maxp")
+        ->check(CLI::IsMember({"greedy", "exact", "skater", "maxp"}));
     app.add_option("--settlements", o.settlements,
                    "canonical settlements: proposed centres and distances from every member settlement");
     app.add_option("--od", o.od, "OD table between settlements (needs --settlements): commuting ties between units");
@@ -38,21 +39,13 @@ int main(int argc, char** argv) {
     app.add_option("--max-members", max_members, "most units in one proposal (default: merge.max_members)");
     app.add_option("--self-sufficiency", target, "budget self-sufficiency target (default: merge.self_sufficiency_target)");
     app.add_option("-k", o.k, "skater: proposals per district");
-    app.add_option("--attributes", o.attributes, "skater: fields to compare units on, comma-separated (standardised)")
+    app.add_option("--attributes", o.attributes, "skater, maxp: fields to compare units on, comma-separated (standardised)")
         ->delimiter(',');
-    app.add_option("--floor", o.floor_field, "skater: FIELD=MIN, a floor on the sum of FIELD in every proposal")
-        ->each([&](const std::string& s) {
-            auto eq = s.find('=');
-            if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--floor", "give FIELD=MIN");
-            o.floor_field = s.substr(0, eq);
-            try {
-                o.floor = std::stod(s.substr(eq + 1));
-            } catch (...) {
-                throw CLI::ValidationError("--floor", "MIN must be a number");
-            }
-        });
+    std::string floor;
+    app.add_option("--floor", floor, "skater, maxp: FIELD=MIN, a floor on the sum of FIELD in every proposal");
     app.add_option("--ssw", o.ssw, "skater: squared (sum of squared deviations, default) or distance (as spdep)")
         ->check(CLI::IsMember({"squared", "distance"}));
+    app.add_option("--maxp-iterations", o.maxp_iterations, "maxp: constructions tried (default: 100)");
     app.add_option("--exact-max", o.exact_max, "exact: largest district, in units, it enumerates (default: 15)");
     app.add_option("--variants", o.variants, "also run N perturbed variants and report how stable each proposal is");
     app.add_option("--seed", o.seed, "seed of the variants (default: 1)");
@@ -63,6 +56,15 @@ int main(int argc, char** argv) {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();
         o.queen = contiguity == "queen";
+        if (!floor.empty()) {
+            auto eq = floor.find('=');
+            double min = 0;
+            if (eq == std::string::npos || eq == 0 ||
+                atd::parse_number(std::string_view(floor).substr(eq + 1), min) != atd::NumberStatus::Ok)
+                throw atd::UsageError("--floor '" + floor + "': give FIELD=MIN, such as population=1000");
+            o.floor_field = floor.substr(0, eq);
+            o.floor = min;
+        }
         auto st = tool.standards();
         auto& p = o.params;
         p.min_settlements = st.get("okrug.min_settlements");

@@ -414,7 +414,7 @@ public:
         return out;
     }
 
-    std::vector<Proposal> skater(const std::vector<double>& column_weight) {
+    std::vector<Proposal> regionalise(const std::vector<double>& column_weight, std::uint64_t seed) {
         std::size_t m = units_.size(), d = opts_.attributes.size();
         std::vector<double> x(m * d);
         for (std::size_t i = 0; i < m; ++i)
@@ -428,7 +428,9 @@ public:
         std::vector<double> floor_values;
         if (!opts_.floor_field.empty())
             for (std::size_t u : units_) floor_values.push_back(data_.units[u].floor_value);
-        auto label = merge::skater(m, d, x, edges, opts_.k, floor_values, opts_.floor, opts_.ssw != "distance");
+        auto label = opts_.method == "maxp"
+                         ? merge::maxp(m, d, x, edges, floor_values, opts_.floor, opts_.maxp_iterations, seed)
+                         : merge::skater(m, d, x, edges, opts_.k, floor_values, opts_.floor, opts_.ssw != "distance");
         std::size_t groups = 0;
         for (std::size_t l : label) groups = std::max(groups, l + 1);
         std::vector<Proposal> out(groups);
@@ -436,7 +438,9 @@ public:
         for (auto& pr : out) {
             Eval e = evaluate(data_, pr.members, w_);
             if (!legal(e, p_)) pr.note = trigger_of(e, p_);
-            if (pr.members.size() > 1) pr.trigger = "SKATER cut, k = " + std::to_string(opts_.k);
+            if (pr.members.size() > 1)
+                pr.trigger = opts_.method == "maxp" ? "max-p region, floor " + opts_.floor_field + " >= " + fmt(opts_.floor, 0)
+                                                    : "SKATER cut, k = " + std::to_string(opts_.k);
         }
         return out;
     }
@@ -463,7 +467,10 @@ RegionResult solve_region(const Data& data, const MergeOptions& opts, const std:
     Weights base{opts.params.lambda, opts.params.mu};
     auto run = [&](std::mt19937_64* rng, Weights w, const std::vector<double>& column_weight, bool report) {
         Solver s(data, opts, units, rng, w);
-        if (opts.method == "skater") return s.skater(column_weight);
+        if (opts.method == "skater" || opts.method == "maxp") {
+            std::uint64_t seed = rng ? (*rng)() : opts.seed * 1000003u + region_index;
+            return s.regionalise(column_weight, seed);
+        }
         if (opts.method == "exact") {
             if (units.size() > opts.exact_max || units.size() > 24) {
                 if (report) {
@@ -520,8 +527,10 @@ std::optional<double> number_field(const Properties& p, const std::string& key, 
 }  // namespace
 
 MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
-    if (opts.method != "greedy" && opts.method != "exact" && opts.method != "skater")
-        throw UsageError("--method must be greedy, exact or skater");
+    if (opts.method != "greedy" && opts.method != "exact" && opts.method != "skater" && opts.method != "maxp")
+        throw UsageError("--method must be greedy, exact, skater or maxp");
+    if (opts.method == "maxp" && opts.floor_field.empty())
+        throw UsageError("--method maxp needs --floor FIELD=MIN, the floor every region reaches");
     if (opts.method == "skater" && opts.k == 0) throw UsageError("--method skater needs -k, the proposals per district");
     if (opts.method == "skater" && opts.attributes.empty())
         throw UsageError("--method skater needs --attributes, the fields to compare units on");

@@ -89,3 +89,56 @@ TEST_CASE("SKATER on a graph with cycles works on its minimum spanning tree; isl
     auto g = merge::skater(5, 1, x, edges, 3, {}, 0, true);
     CHECK(g == std::vector<std::size_t>{0, 0, 0, 1, 2});
 }
+
+TEST_CASE("max-p: as many regions as the floor allows, each contiguous and at the floor") {
+    // A path of six units of weight 1 with a floor of 2: at most three regions.
+    std::vector<std::pair<std::size_t, std::size_t>> path{{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}};
+    std::vector<double> x{0, 0.1, 5, 5.1, 9, 9.2};
+    auto g = merge::maxp(6, 1, x, path, std::vector<double>(6, 1.0), 2, 50, 1);
+    CHECK(g == std::vector<std::size_t>{0, 0, 1, 1, 2, 2});
+    // A 6 x 6 grid with random weights: every region reaches the floor and is connected.
+    std::size_t side = 6, n = side * side;
+    std::vector<std::pair<std::size_t, std::size_t>> grid;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i % side + 1 < side) grid.emplace_back(i, i + 1);
+        if (i + side < n) grid.emplace_back(i, i + side);
+    }
+    std::mt19937 rng(3);
+    std::vector<double> w(n), attr(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        w[i] = std::uniform_int_distribution<int>(1, 5)(rng);
+        attr[i] = std::uniform_real_distribution<double>(0, 1)(rng);
+    }
+    auto r = merge::maxp(n, 1, attr, grid, w, 7, 30, 2);
+    std::size_t regions = 0;
+    for (std::size_t l : r) regions = std::max(regions, l + 1);
+    CHECK(regions >= 5);
+    for (std::size_t g2 = 0; g2 < regions; ++g2) {
+        double total = 0;
+        std::vector<std::size_t> members;
+        for (std::size_t i = 0; i < n; ++i)
+            if (r[i] == g2) {
+                total += w[i];
+                members.push_back(i);
+            }
+        CHECK(total >= 7);
+        // Connected: a walk from the first member reaches all of them.
+        std::vector<char> seen(n, 0);
+        std::vector<std::size_t> stack{members.front()};
+        seen[members.front()] = 1;
+        std::size_t reached = 1;
+        while (!stack.empty()) {
+            std::size_t v = stack.back();
+            stack.pop_back();
+            for (auto [a, b] : grid) {
+                std::size_t u = a == v ? b : b == v ? a : SIZE_MAX;
+                if (u != SIZE_MAX && r[u] == g2 && !seen[u]) {
+                    seen[u] = 1;
+                    ++reached;
+                    stack.push_back(u);
+                }
+            }
+        }
+        CHECK(reached == members.size());
+    }
+}

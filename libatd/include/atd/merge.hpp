@@ -31,7 +31,8 @@ struct MergeOptions {
     std::string neighbours;           // CSV of neighbour pairs, instead of polygon contiguity (optional)
     std::string od;                   // OD table between settlements: commuting ties (optional)
     std::string id_field = "kato", region_field = "district_kato", population_field = "population";
-    std::string method = "greedy";    // greedy, exact, skater
+    std::string method = "greedy";    // greedy, exact, skater, maxp
+    std::size_t maxp_iterations = 100;  // maxp: constructions tried
     bool queen = true;
     std::string islands = "nearest";  // nearest: link to the nearest unit of the district; keep: leave apart
     std::size_t k = 0;                // skater: proposals per district
@@ -71,6 +72,15 @@ namespace merge {
 std::vector<std::size_t> skater(std::size_t n, std::size_t d, const std::vector<double>& attributes,
                                 const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t k,
                                 const std::vector<double>& floor_values, double floor, bool squared);
+
+// Max-p regions: the most contiguous regions whose floor_values sum to at
+// least floor (construction from random seeds, `iterations` times), then local
+// search moving boundary units to lower the sum of squared deviations.
+// Units of a part too small for any region stay alone. Numbered by first unit.
+std::vector<std::size_t> maxp(std::size_t n, std::size_t d, const std::vector<double>& attributes,
+                              const std::vector<std::pair<std::size_t, std::size_t>>& edges,
+                              const std::vector<double>& floor_values, double floor, std::size_t iterations,
+                              std::uint64_t seed);
 
 // z-scores per column (sample standard deviation, as R's scale()); a constant column becomes 0.
 void standardise(std::vector<double>& values, std::size_t n, std::size_t d);
