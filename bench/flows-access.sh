@@ -26,18 +26,7 @@ bin=build/tools
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
-  local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-  read -r wall user sys kb <"$work/time"
-  printf '%-34s %8.2f %8.2f %8.2f %8.1f\n' "$label" "$wall" "$user" "$sys" "$(echo "$kb/1024" | bc -l)"
-  echo "$wall" >"$work/last"
-  echo "$kb" >"$work/last_kb"
-}
-ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
-verdict() {  # what value limit -> "met" or "NOT met"
-  if [ "$(echo "$2 < $3" | bc -l)" = 1 ]; then echo "$1: met"; else echo "$1: NOT met"; fi
-}
+source bench/lib.sh
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "gdal: $(gdal-config --version); networkx: $(python3 -c 'import networkx; print(networkx.__version__)'); atd: $($bin/atd --version) ($(git describe --always --dirty 2>/dev/null || echo 'no git'))"

@@ -1,0 +1,14 @@
+# Shared by the benchmark scripts: timing with peak memory, ratios, verdicts.
+# Needs $work (a scratch directory).
+measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  read -r wall user sys kb <"$work/time"
+  printf '%-34s %8.2f %8.2f %8.2f %8.1f\n' "$label" "$wall" "$user" "$sys" "$(echo "$kb/1024" | bc -l)"
+  echo "$wall" >"$work/last"
+  echo "$kb" >"$work/last_kb"
+}
+ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
+verdict() {  # what value limit -> "met" or "NOT met"
+  if [ "$(echo "$2 < $3" | bc -l)" = 1 ]; then echo "$1: met"; else echo "$1: NOT met"; fi
+}
