@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
     app.add_option("--region-field", o.region_field,
                    "field of the district a unit belongs to; units never merge across it (default: district_kato; "
                    "none: all one region)");
+    app.add_option("--kinds", o.kinds,
+                   "area_kind values that take part, comma-separated (default: rural_okrug, village_administration, "
+                   "kent_administration, and settlement when an aul or a kent)")
+        ->delimiter(',');
     app.add_option("--population-field", o.population_field, "unit population field (default: population)");
     app.add_option("--soft-floor", soft_floor, "residents a proposal should reach (default: merge.soft_floor_population)");
     app.add_option("--max-km", max_km, "farthest a member settlement may be from the centre (default: merge.max_distance_km)");

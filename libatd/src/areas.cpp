@@ -141,6 +141,7 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
             auto name = [&](std::string_view key) { return named ? named->get_string(key) : std::nullopt; };
             q.append("name_ru", name(field::name_ru) ? Value{*name(field::name_ru)} : Value{});
             q.append("name_kk", name(field::name_kk) ? Value{*name(field::name_kk)} : Value{});
+            q.append("category", u == units.end() && named ? Value{text_or_empty(*named, field::category)} : Value{});
             q.append("district_kato", district);
             auto oblast = settlements[members.front()].props.get_string(field::oblast_kato);
             q.append("oblast_kato", oblast ? Value{*oblast} : Value{});

@@ -75,7 +75,9 @@ std::string Tool::format() const {
         // Report formats (text, json) follow the extension too.
         auto ext = output_.substr(std::min(output_.size(), output_.rfind('.') + 1));
         for (const auto& allowed : formats_)
-            if ((allowed == "json" && ext == "json") || (allowed == "text" && ext == "txt")) return allowed;
+            if ((allowed == "json" && ext == "json") || (allowed == "text" && ext == "txt") ||
+                (allowed == "html" && (ext == "html" || ext == "htm")) || (allowed == "md" && ext == "md"))
+                return allowed;
         if (auto f = format_from_path(output_)) {
             std::string n(format_name(*f));
             for (const auto& allowed : formats_)

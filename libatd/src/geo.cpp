@@ -98,6 +98,42 @@ void Reprojector::apply(Geometry& g) const {
     }
 }
 
+LocalProjection::LocalProjection(double lon0, double lat0) {
+    OGRSpatialReference src = wgs84_lonlat(), dst;
+    char def[160];
+    std::snprintf(def, sizeof def, "+proj=laea +lat_0=%.6f +lon_0=%.6f +datum=WGS84 +units=m +no_defs", lat0, lon0);
+    if (dst.importFromProj4(def) != OGRERR_NONE) throw DataError(std::string("PROJ rejected ") + def);
+    dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    transform_ = OGRCreateCoordinateTransformation(&src, &dst);
+    if (!transform_) throw DataError(std::string("PROJ cannot project to ") + def);
+}
+
+LocalProjection::~LocalProjection() {
+    if (transform_) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(transform_));
+}
+
+void LocalProjection::apply(Geometry& g) const {
+    std::size_t n = g.point_count();
+    if (n == 0) return;
+    std::vector<double> x(n), y(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        x[i] = g.xy[2 * i];
+        y[i] = g.xy[2 * i + 1];
+    }
+    auto* t = static_cast<OGRCoordinateTransformation*>(transform_);
+    if (!t->Transform(static_cast<int>(n), x.data(), y.data())) throw DataError("PROJ could not project a coordinate");
+    for (std::size_t i = 0; i < n; ++i) {
+        g.xy[2 * i] = x[i];
+        g.xy[2 * i + 1] = y[i];
+    }
+}
+
+std::pair<double, double> LocalProjection::forward(double lon, double lat) const {
+    auto* t = static_cast<OGRCoordinateTransformation*>(transform_);
+    if (!t->Transform(1, &lon, &lat)) throw DataError("PROJ could not project a coordinate");
+    return {lon, lat};
+}
+
 bool within_lonlat(const Geometry& g) {
     for (std::size_t i = 0; i + 1 < g.xy.size(); i += 2) {
         double x = g.xy[i], y = g.xy[i + 1];

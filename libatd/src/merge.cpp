@@ -541,7 +541,8 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     const MergeParams& p = opts.params;
     Data data;
     std::unordered_map<std::string, std::size_t> unit_of;
-    std::size_t skipped = 0;
+    std::size_t skipped = 0, other_kinds = 0;
+    std::set<std::string> passed_by;  // units of other kinds
     for (const auto& path : opts.inputs) {
         auto src = FeatureSource::open(path, opts.read, log);
         Feature f;
@@ -550,6 +551,18 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             if (type && (*type == kSettlement || *type == kUnit || *type == kSubLocality)) {
                 ++skipped;
                 continue;
+            }
+            if (auto kind = f.props.get_string("area_kind"); kind && !opts.kinds.empty()) {
+                bool wanted = std::find(opts.kinds.begin(), opts.kinds.end(), *kind) != opts.kinds.end();
+                if (wanted && *kind == "settlement") {
+                    auto category = f.props.get_string(field::category);
+                    wanted = !category || *category == "aul" || *category == "kent";
+                }
+                if (!wanted) {
+                    ++other_kinds;
+                    if (auto id = f.props.get_string(opts.id_field)) passed_by.insert(*id);
+                    continue;
+                }
             }
             Unit u;
             auto id = f.props.get_string(opts.id_field);
@@ -598,6 +611,8 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         log.warn("merge-not-units", std::to_string(skipped) +
                                         " settlement or unit features in the input are not merge units: left out "
                                         "(give settlements with --settlements, units as areas from atd-areas)");
+    if (other_kinds)
+        log.info(std::to_string(other_kinds) + " areas of other kinds (cities, towns; see --kinds) take no part");
     if (data.units.empty()) throw DataError("no units to merge in the input");
     // Skater attributes: z-scores over all units.
     if (!opts.attributes.empty()) {
@@ -617,9 +632,10 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         std::size_t unmatched = 0;
         while (src->next(f)) {
             if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) continue;
-            auto it = unit_of.find(area_unit_of(f.props));
+            std::string unit = area_unit_of(f.props);
+            auto it = unit_of.find(unit);
             if (it == unit_of.end()) {
-                ++unmatched;
+                if (!passed_by.count(unit)) ++unmatched;
                 continue;
             }
             Place pl;
@@ -708,6 +724,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     }
     MergeSummary sum;
     sum.units = data.units.size();
+    sum.other_kinds = other_kinds;
     sum.regions = region_order.size();
     // Islands: units without a neighbour in a district of more than one unit.
     for (const auto& region : region_order) {

@@ -175,6 +175,15 @@ std::pair<double, double> interior_point(const Geometry& g) {
     return {x, y};
 }
 
+Geometry simplify_polygonal(const Geometry& g, double tolerance) {
+    if (!polygonal(g)) return g;
+    GeosPtr geom = to_geos(g);
+    GeosPtr simple(GEOSTopologyPreserveSimplify_r(geos(), geom.get(), tolerance));
+    if (!simple) return g;
+    Geometry out = polygonal_from(simple.get());
+    return out.empty() ? g : out;
+}
+
 double planar_area(const Geometry& g) {
     if (!polygonal(g)) return 0;
     GeosPtr geom = to_geos(g);

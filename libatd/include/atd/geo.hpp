@@ -36,6 +36,22 @@ private:
     std::string name_;
 };
 
+// From WGS84 lon/lat to a Lambert azimuthal equal-area plane centred on
+// (lon0, lat0), in metres (PROJ through OGR): maps of a district or an oblast.
+class LocalProjection {
+public:
+    LocalProjection(double lon0, double lat0);
+    ~LocalProjection();
+    LocalProjection(const LocalProjection&) = delete;
+    LocalProjection& operator=(const LocalProjection&) = delete;
+    // Projects every coordinate in place; throws DataError if one fails.
+    void apply(Geometry& g) const;
+    std::pair<double, double> forward(double lon, double lat) const;
+
+private:
+    void* transform_ = nullptr;  // OGRCoordinateTransformationH
+};
+
 // True if every coordinate lies within lon [-180,180] and lat [-90,90].
 bool within_lonlat(const Geometry& g);
 

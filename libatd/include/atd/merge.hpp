@@ -31,6 +31,8 @@ struct MergeOptions {
     std::string neighbours;           // CSV of neighbour pairs, instead of polygon contiguity (optional)
     std::string od;                   // OD table between settlements: commuting ties (optional)
     std::string id_field = "kato", region_field = "district_kato", population_field = "population";
+    // Areas that take part (area_kind; a lone settlement only if an aul or a kent); the rest pass by, counted.
+    std::vector<std::string> kinds{"rural_okrug", "village_administration", "kent_administration", "settlement"};
     std::string method = "greedy";    // greedy, exact, skater, maxp
     std::size_t maxp_iterations = 100;  // maxp: constructions tried
     bool queen = true;
@@ -51,7 +53,7 @@ struct MergeOptions {
 };
 
 struct MergeSummary {
-    std::size_t units = 0, regions = 0, proposals = 0, merged_proposals = 0, islands = 0;
+    std::size_t units = 0, regions = 0, proposals = 0, merged_proposals = 0, islands = 0, other_kinds = 0;
     std::size_t below_legal = 0;   // proposals still below the legal minimum (no feasible merge)
     std::size_t below_floor = 0;   // proposals below the soft floor
     std::size_t population_unknown = 0;  // proposals with a member of unknown population

@@ -32,6 +32,10 @@ std::size_t drop_small_holes(Geometry& g, double min_km2);
 // points, the mean vertex for other geometries.
 std::pair<double, double> interior_point(const Geometry& g);
 
+// A polygonal geometry simplified with GEOS (topology preserved), vertices no
+// farther than tolerance from the original, in the units of the coordinates.
+Geometry simplify_polygonal(const Geometry& g, double tolerance);
+
 // Area in the plane of the coordinates (square degrees for lon/lat).
 double planar_area(const Geometry& g);
 

@@ -1,0 +1,32 @@
+// atd-report: status-change and merger proposals as a document: HTML, Markdown or CSV.
+#include <atd/cli.hpp>
+#include <atd/report.hpp>
+
+int main(int argc, char** argv) {
+    atd::Tool tool("atd-report",
+                   "Write the proposals of atd-classify and atd-merge as a document people read: one self-contained "
+                   "HTML file with a summary and, per oblast and district, maps, the proposals with every criterion, "
+                   "population sparklines and the data they lacked; the same as Markdown with SVG maps; or CSV.");
+    atd::ReportOptions o;
+    tool.add_inputs("atd-classify and/or atd-merge output (settlements, units, proposals): files, - for stdin");
+    tool.add_output({"html", "md", "csv"});
+    tool.add_src_crs();
+    auto& app = tool.app();
+    app.add_option("--lang", o.lang, "language of the report's own labels: en (default), ru or kk")
+        ->check(CLI::IsMember({"en", "ru", "kk"}));
+    app.add_option("--title", o.title, "the report's title (default: from --lang)");
+    app.add_option("--maps-dir", o.maps_dir, "md: directory for the SVG maps (default: OUTPUT's name + -maps)");
+    app.add_flag("--all-districts", o.all_districts, "also districts where nothing changes");
+    return tool.run(argc, argv, [&] {
+        o.inputs = tool.inputs_or_stdin();
+        o.read = tool.read_options();
+        o.format = tool.format();
+        o.output = tool.output();
+        o.overwrite = tool.overwrite();
+        auto sum = atd::write_report(o, tool.log());
+        tool.log().info("report: " + std::to_string(sum.settlements) + " settlements (" + std::to_string(sum.changes) +
+                        " changes), " + std::to_string(sum.merger_proposals) + " okrug proposals (" +
+                        std::to_string(sum.merged) + " mergers); " + std::to_string(sum.districts) + " districts, " +
+                        std::to_string(sum.maps) + " maps, " + std::to_string(sum.bytes) + " bytes");
+    });
+}
