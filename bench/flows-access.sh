@@ -23,14 +23,12 @@ grid=${5:-710}
 nset=${6:-10000}
 nfac=${7:-2000}
 bin=build/tools
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 source bench/lib.sh
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "gdal: $(gdal-config --version); networkx: $(python3 -c 'import networkx; print(networkx.__version__)'); atd: $($bin/atd --version) ($(git describe --always --dirty 2>/dev/null || echo 'no git'))"
-printf '%-34s %8s %8s %8s %8s\n' "run" "wall_s" "user_s" "sys_s" "peak_MB"
+table_header
 
 # 1. OD aggregation
 python3 bench/make-od.py flat "$n" "$rows" "$work/settlements.geojsons" "$work/od.csv"

@@ -1,5 +1,7 @@
-# Shared by the benchmark scripts: timing with peak memory, ratios, verdicts.
-# Needs $work (a scratch directory).
+# Shared by the benchmark scripts: a scratch directory ($work, removed at
+# exit), timing with peak memory, ratios, verdicts, the header. Needs $bin.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
   local label=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
@@ -12,3 +14,8 @@ ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
 verdict() {  # what value limit -> "met" or "NOT met"
   if [ "$(echo "$2 < $3" | bc -l)" = 1 ]; then echo "$1: met"; else echo "$1: NOT met"; fi
 }
+header() {  # the machine and the build, first lines of every benchmark
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "atd: $($bin/atd --version) ($(git describe --always --dirty 2>/dev/null || echo 'no git'))"
+}
+table_header() { printf '%-34s %8s %8s %8s %8s\n' "run" "wall_s" "user_s" "sys_s" "peak_MB"; }

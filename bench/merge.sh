@@ -16,23 +16,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/tools
 kz=datasets/kz
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source bench/lib.sh
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "atd: $($bin/atd --version) ($(git describe --always --dirty 2>/dev/null || echo 'no git'))"
+header
 have_r=no
 if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(spdep))' >/dev/null 2>&1; then
   have_r=yes
   echo "R: $(Rscript -e 'cat(R.version.string, "spdep", format(packageVersion("spdep")))' 2>/dev/null)"
 fi
-printf '%-34s %8s %8s %8s %8s\n' "run" "wall_s" "user_s" "sys_s" "peak_MB"
+table_header
 
-skater() {  # label units pairs [extra options]
+skater() {  # label units pairs [extra options]: the unit table as GeoJSONSeq
   local label=$1 units=$2 pairs=$3; shift 3
   measure "$label" "$bin/atd-merge" "$units" --neighbours "$pairs" --region-field none --method skater -k 10 \
-    --attributes z1,z2 -f csv -q -o "$work/skater.csv" "$@"
+    --attributes z1,z2 --units -q -o "$work/skater.geojsons" --overwrite "$@"
 }
 
 # 1. SKATER on 10,000 units
@@ -41,6 +38,8 @@ echo "input: 100 x 100 grid, 10000 units, rook neighbours"
 skater "atd-merge skater (squared)" "$work/g10k.geojsons" "$work/g10k.csv"
 sq=$(cat "$work/last"); sq_kb=$(cat "$work/last_kb")
 skater "atd-merge skater (spdep ssw)" "$work/g10k.geojsons" "$work/g10k.csv" --ssw distance
+skater "atd-merge skater, CSV output" "$work/g10k.geojsons" "$work/g10k.csv" -f csv
+measure "atd-merge --version (start-up)" "$bin/atd-merge" --version
 dist=$(cat "$work/last")
 if [ "$have_r" = yes ]; then
   # spdep's own grid (bench/skater-spdep-grid.R): the same units, neighbours and attributes for both.
@@ -58,7 +57,7 @@ with open(sys.argv[2], "w") as f:
 PY
     measure "atd-merge skater spdep ssw, $n units" "$bin/atd-merge" "$work/r/grid.geojsons" \
       --neighbours "$work/r/skater-grid-$n-nb.csv" --id-field unit_id --region-field none --method skater -k 10 \
-      --attributes z1,z2 --ssw distance -f csv -q -o "$work/atd-grid.csv"
+      --attributes z1,z2 --ssw distance -f csv -q -o "$work/atd-grid.csv" --overwrite
     a=$(cat "$work/last")
     python3 tests/peer/compare_partitions.py "$work/r/skater-grid-$n-spdep-k10.csv" "$work/atd-grid.csv" \
       --group-b proposal >/dev/null && same="the same partition" || same="DIFFERENT partitions"

@@ -43,11 +43,16 @@ d=tests/data/synthetic-district
 "$bin/atd-areas" out/kz.geojsons -q -o out/okrug-areas.geojsons --overwrite
 "$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons --variants 20 -q \
   -o out/okrug-proposals.gpkg --overwrite
+"$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons --variants 20 -f geojson -q \
+  -o out/mergers.geojson --overwrite
 "$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons --units -q \
   | "$bin/atd-dissolve" --by proposal --sum population --list kato --same district_kato --feature-type okrug -q \
       -o out/okrug-merged.gpkg --overwrite
 "$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons -f csv -q \
   -o out/okrug-proposals.csv --overwrite
+
+# The report people read: status changes and okrug mergers, district by district, with maps.
+"$bin/atd-report" out/proposals.gpkg out/mergers.geojson -q -o out/report.html --overwrite
 
 echo
 echo "Done. Results:"
@@ -63,3 +68,6 @@ echo "  out/okrug-areas.geojsons    derived okrug areas (Voronoi cells of the se
 echo "  out/okrug-proposals.gpkg    okrug merger proposals per district: members, centre, distances, trigger, stability"
 echo "  out/okrug-proposals.csv     the same as a unit-to-proposal table"
 echo "  out/okrug-merged.gpkg       the proposed okrugs as polygons (atd-dissolve)"
+echo "  out/mergers.geojson         the merger proposals as one GeoJSON file"
+echo
+echo "Open the report: $(pwd)/out/report.html"

@@ -1,5 +1,6 @@
 // atd-report: status-change and merger proposals as a document: HTML, Markdown or CSV.
 #include <atd/cli.hpp>
+#include <atd/error.hpp>
 #include <atd/report.hpp>
 
 int main(int argc, char** argv) {
@@ -17,12 +18,25 @@ int main(int argc, char** argv) {
     app.add_option("--title", o.title, "the report's title (default: from --lang)");
     app.add_option("--maps-dir", o.maps_dir, "md: directory for the SVG maps (default: OUTPUT's name + -maps)");
     app.add_flag("--all-districts", o.all_districts, "also districts where nothing changes");
+    std::vector<std::string> compare;
+    app.add_option("--compare", compare, "OLD NEW: what changed between two runs (one file each)")->expected(2);
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();
         o.format = tool.format();
         o.output = tool.output();
         o.overwrite = tool.overwrite();
+        if (!compare.empty()) {
+            if (!tool.inputs().empty()) throw atd::UsageError("--compare takes its two files; give no other input");
+            o.inputs = {compare[0]};
+            auto c = atd::write_comparison(o, {compare[1]}, tool.log());
+            tool.log().info("compared: " + std::to_string(c.new_proposals) + " new proposals, " +
+                            std::to_string(c.withdrawn) + " withdrawn, " + std::to_string(c.changed) + " changed, " +
+                            std::to_string(c.criteria_moved) + " settlements whose criteria moved, " +
+                            std::to_string(c.new_mergers) + " new mergers, " + std::to_string(c.dropped_mergers) +
+                            " dropped");
+            return;
+        }
         auto sum = atd::write_report(o, tool.log());
         tool.log().info("report: " + std::to_string(sum.settlements) + " settlements (" + std::to_string(sum.changes) +
                         " changes), " + std::to_string(sum.merger_proposals) + " okrug proposals (" +

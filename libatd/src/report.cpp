@@ -69,6 +69,16 @@ const Label kLabels[] = {
     {"maps_need", "The maps need -o FILE or --maps-dir DIR.", "Для карт нужен -o ФАЙЛ или --maps-dir КАТАЛОГ.",
      "Карталар үшін -o ФАЙЛ немесе --maps-dir КАТАЛОГ қажет."},
     {"unknown", "unknown", "неизвестно", "белгісіз"},
+    {"compare_title", "What changed between two runs", "Что изменилось между двумя расчётами",
+     "Екі есептеу арасында не өзгерді"},
+    {"new", "new", "новое", "жаңа"},
+    {"withdrawn", "withdrawn", "отозвано", "қайтарылды"},
+    {"changed", "changed", "изменено", "өзгерді"},
+    {"criteria_moved", "criteria moved", "критерии изменились", "критерийлер өзгерді"},
+    {"old", "Before", "Было", "Бұрын"},
+    {"now", "Now", "Стало", "Қазір"},
+    {"change", "Change", "Изменение", "Өзгеріс"},
+    {"no_difference", "Nothing changed.", "Изменений нет.", "Өзгеріс жоқ."},
 };
 
 std::string html_escape(std::string_view s) {
@@ -84,6 +94,14 @@ std::string html_escape(std::string_view s) {
         }
     }
     return out;
+}
+
+// A CSV field, quoted when it holds a comma, a quote or a line break.
+std::string csv_cell(std::string_view v) {
+    if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
+    std::string q = "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
 }
 
 std::string md_escape(std::string_view s) {
@@ -495,12 +513,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
     OutputFile out(opts.output == "-" ? "" : opts.output, opts.overwrite);
     std::string doc;
     if (opts.format == "csv") {
-        auto cell = [](std::string_view v) {
-            if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
-            std::string q = "\"";
-            for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-            return q + "\"";
-        };
+        auto cell = csv_cell;
         doc = "kind,oblast,district,id,name,from,to,rule,reasons,lacks,population,members,centre,max_distance_km,"
               "self_sufficiency,stability,note\n";
         for (const auto& d : m.districts) {
@@ -698,6 +711,134 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
         throw DataError(out.display_name() + ": cannot write");
     out.commit();
     sum.bytes = doc.size();
+    return sum;
+}
+
+CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std::string>& new_inputs, Log& log) {
+    if (opts.format != "html" && opts.format != "md" && opts.format != "csv")
+        throw UsageError("--format must be html, md or csv");
+    ReportOptions old_opts = opts, new_opts = opts;
+    new_opts.inputs = new_inputs;
+    Model before = read_model(old_opts, log), now = read_model(new_opts, log);
+    auto L = [&](std::string_view key) { return report_label(opts.lang, key); };
+    struct Row {
+        std::string kind, change, id, name, old_value, new_value, detail;
+    };
+    std::vector<Row> rows;
+    CompareSummary sum;
+    std::unordered_map<std::string, const Settlement*> old_by_code;
+    for (const auto& s : before.settlements) old_by_code[s.kato] = &s;
+    auto proposal_text = [](const Settlement* s) {
+        if (!s) return std::string("-");
+        std::string p = s->proposal.empty() ? "keep" : s->proposal;
+        return s->target.empty() ? p : p + " → " + s->target;
+    };
+    std::set<std::string> seen;
+    for (const auto& s : now.settlements) {
+        seen.insert(s.kato);
+        auto it = old_by_code.find(s.kato);
+        const Settlement* o = it == old_by_code.end() ? nullptr : it->second;
+        bool was = o && is_change(*o), is = is_change(s);
+        std::string a = proposal_text(o), b = proposal_text(&s);
+        if (is && !was) {
+            rows.push_back({"status", L("new"), s.kato, s.name, a, b, s.reasons});
+            ++sum.new_proposals;
+        } else if (was && !is) {
+            rows.push_back({"status", L("withdrawn"), s.kato, s.name, a, b, s.reasons});
+            ++sum.withdrawn;
+        } else if (was && is && a != b) {
+            rows.push_back({"status", L("changed"), s.kato, s.name, a, b, s.reasons});
+            ++sum.changed;
+        }
+        if (!o) continue;
+        std::string moved;
+        for (const auto& c : kCriteria) {
+            std::string key = std::string(c.name);
+            key[0] = 'c';
+            auto r0 = o->criteria.get_string(key + "_result"), r1 = s.criteria.get_string(key + "_result");
+            if (r0 && r1 && *r0 != *r1) moved += (moved.empty() ? "" : "; ") + std::string(c.name) + " " + *r0 + " → " + *r1;
+        }
+        if (!moved.empty()) {
+            rows.push_back({"criteria", L("criteria_moved"), s.kato, s.name, a, b, moved});
+            ++sum.criteria_moved;
+        }
+    }
+    for (const auto& o : before.settlements)
+        if (!seen.count(o.kato) && is_change(o)) {
+            rows.push_back({"status", L("withdrawn"), o.kato, o.name, proposal_text(&o), "-", ""});
+            ++sum.withdrawn;
+        }
+    auto merger_sets = [](const Model& m) {
+        std::map<std::string, const Merger*> out;
+        for (const auto& g : m.mergers)
+            if (g.changed) out[g.members] = &g;
+        return out;
+    };
+    auto old_sets = merger_sets(before), new_sets = merger_sets(now);
+    for (const auto& [members, g] : new_sets)
+        if (!old_sets.count(members)) {
+            rows.push_back({"merger", L("new"), g->id, g->centre, "-", members, g->trigger});
+            ++sum.new_mergers;
+        }
+    for (const auto& [members, g] : old_sets)
+        if (!new_sets.count(members)) {
+            rows.push_back({"merger", L("withdrawn"), g->id, g->centre, members, "-", g->trigger});
+            ++sum.dropped_mergers;
+        }
+    std::string doc;
+    std::string title = opts.title.empty() ? L("compare_title") : opts.title;
+    if (opts.format == "csv") {
+        auto cell = csv_cell;
+        doc = "kind,change,id,name,before,now,detail\n";
+        for (const auto& r : rows)
+            doc += cell(r.kind) + "," + cell(r.change) + "," + cell(r.id) + "," + cell(r.name) + "," + cell(r.old_value) +
+                   "," + cell(r.new_value) + "," + cell(r.detail) + "\n";
+    } else {
+        bool html = opts.format == "html";
+        std::ostringstream o;
+        if (html)
+            o << "<!DOCTYPE html>\n<html lang=\"" << opts.lang << "\"><head><meta charset=\"utf-8\"><title>"
+              << html_escape(title) << "</title><style>" << kStyle << "</style></head><body>\n<h1>" << html_escape(title)
+              << "</h1>\n";
+        else
+            o << "# " << md_escape(title) << "\n\n";
+        std::vector<std::pair<std::string, std::size_t>> counts{
+            {L("new") + " (" + L("changes") + ")", sum.new_proposals}, {L("withdrawn"), sum.withdrawn},
+            {L("changed"), sum.changed}, {L("criteria_moved"), sum.criteria_moved},
+            {L("new") + " (" + L("mergers") + ")", sum.new_mergers}, {L("withdrawn") + " (" + L("mergers") + ")", sum.dropped_mergers}};
+        if (html) {
+            o << "<table><tr><th>" << L("change") << "</th><th>" << L("count") << "</th></tr>";
+            for (const auto& [k, n] : counts) o << "<tr><td>" << html_escape(k) << "</td><td class=\"num\">" << n << "</td></tr>";
+            o << "</table>\n";
+        } else {
+            o << "| " << L("change") << " | " << L("count") << " |\n|---|---:|\n";
+            for (const auto& [k, n] : counts) o << "| " << md_escape(k) << " | " << n << " |\n";
+            o << "\n";
+        }
+        if (rows.empty()) {
+            o << (html ? "<p>" + L("no_difference") + "</p>\n" : L("no_difference") + "\n");
+        } else if (html) {
+            o << "<table class=\"changes\"><tr><th>" << L("change") << "</th><th>" << L("code") << "</th><th>" << L("name")
+              << "</th><th>" << L("old") << "</th><th>" << L("now") << "</th><th>" << L("reasons") << "</th></tr>\n";
+            for (const auto& r : rows)
+                o << "<tr class=\"" << html_escape(r.kind) << "\"><td>" << html_escape(r.change) << "</td><td>"
+                  << html_escape(r.id) << "</td><td>" << html_escape(r.name) << "</td><td>" << html_escape(r.old_value)
+                  << "</td><td>" << html_escape(r.new_value) << "</td><td>" << html_escape(r.detail) << "</td></tr>\n";
+            o << "</table>\n";
+        } else {
+            o << "| " << L("change") << " | " << L("code") << " | " << L("name") << " | " << L("old") << " | " << L("now")
+              << " | " << L("reasons") << " |\n|---|---|---|---|---|---|\n";
+            for (const auto& r : rows)
+                o << "| " << md_escape(r.change) << " | " << md_escape(r.id) << " | " << md_escape(r.name) << " | "
+                  << md_escape(r.old_value) << " | " << md_escape(r.new_value) << " | " << md_escape(r.detail) << " |\n";
+        }
+        if (html) o << "</body></html>\n";
+        doc = o.str();
+    }
+    OutputFile out(opts.output == "-" ? "" : opts.output, opts.overwrite);
+    if (std::fwrite(doc.data(), 1, doc.size(), out.stream()) != doc.size())
+        throw DataError(out.display_name() + ": cannot write");
+    out.commit();
     return sum;
 }
 

@@ -29,6 +29,14 @@ struct ReportSummary {
 
 ReportSummary write_report(const ReportOptions& opts, Log& log);
 
+// What changed between two runs (opts.inputs: the old run's files, then
+// new_inputs): proposals that are new, withdrawn or different, criteria whose
+// result moved, okrug mergers proposed or dropped. Same formats.
+struct CompareSummary {
+    std::size_t new_proposals = 0, withdrawn = 0, changed = 0, criteria_moved = 0, new_mergers = 0, dropped_mergers = 0;
+};
+CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std::string>& new_inputs, Log& log);
+
 // The fixed strings of the report in a language ("en", "ru", "kk"); the key
 // itself for a key the table lacks.
 std::string report_label(std::string_view lang, std::string_view key);
