@@ -38,7 +38,8 @@ echo "input: 100 x 100 grid, 10000 units, rook neighbours"
 skater "atd-merge skater (squared)" "$work/g10k.geojsons" "$work/g10k.csv"
 sq=$(cat "$work/last"); sq_kb=$(cat "$work/last_kb")
 skater "atd-merge skater (spdep ssw)" "$work/g10k.geojsons" "$work/g10k.csv" --ssw distance
-skater "atd-merge skater, CSV output" "$work/g10k.geojsons" "$work/g10k.csv" -f csv
+measure "atd-merge skater, CSV output" "$bin/atd-merge" "$work/g10k.geojsons" --neighbours "$work/g10k.csv" \
+  --region-field none --method skater -k 10 --attributes z1,z2 -q -o "$work/skater.csv"
 measure "atd-merge --version (start-up)" "$bin/atd-merge" --version
 dist=$(cat "$work/last")
 if [ "$have_r" = yes ]; then
