@@ -52,7 +52,7 @@ d=tests/data/synthetic-district
   -o out/okrug-proposals.csv --overwrite
 
 # The report people read: status changes and okrug mergers, district by district, with maps.
-"$bin/atd-report" out/proposals.gpkg out/mergers.geojson -q -o out/report.html --overwrite
+"$bin/atd-report" out/proposals.gpkg out/mergers.geojson out/okrug-areas.geojsons -q -o out/report.html --overwrite
 
 echo
 echo "Done. Results:"

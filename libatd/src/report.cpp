@@ -60,7 +60,8 @@ const Label kLabels[] = {
     {"empty", "The input holds no settlements and no merger proposals: there is nothing to report.",
      "Во входных данных нет ни населённых пунктов, ни предложений по объединению: отчёт пуст.",
      "Кіріс деректерінде елді мекендер де, біріктіру ұсыныстары да жоқ: есеп бос."},
-    {"modelled", "modelled commuting flows", "смоделированные маятниковые потоки", "модельденген маятниктік ағындар"},
+    {"modelled", "modelled commuting flows (marked m)", "смоделированные маятниковые потоки (отмечены m)",
+     "модельденген маятниктік ағындар (m белгісімен)"},
     {"derived", "okrug areas derived from settlements, not legal boundaries",
      "границы округов построены по населённым пунктам, это не юридические границы",
      "округ шекаралары елді мекендер бойынша құрылған, заңды шекаралар емес"},
@@ -69,6 +70,9 @@ const Label kLabels[] = {
     {"maps_need", "The maps need -o FILE or --maps-dir DIR.", "Для карт нужен -o ФАЙЛ или --maps-dir КАТАЛОГ.",
      "Карталар үшін -o ФАЙЛ немесе --maps-dir КАТАЛОГ қажет."},
     {"unknown", "unknown", "неизвестно", "белгісіз"},
+    {"proposed_centre", "proposed okrug centre", "предлагаемый центр округа", "ұсынылған округ орталығы"},
+    {"before", "Before: the units as they are", "До: единицы в нынешнем виде", "Бұрын: бірліктер қазіргі күйінде"},
+    {"after", "After: the proposed okrugs", "После: предлагаемые округа", "Кейін: ұсынылған округтер"},
     {"compare_title", "What changed between two runs", "Что изменилось между двумя расчётами",
      "Екі есептеу арасында не өзгерді"},
     {"new", "new", "новое", "жаңа"},
@@ -140,7 +144,7 @@ struct Settlement {
 };
 
 struct Merger {
-    std::string id, district, members, centre, centre_reason, trigger, note, method;
+    std::string id, district, members, centre, centre_code, centre_reason, trigger, note, method;
     std::int64_t member_count = 1;
     bool changed = false, legal = true;
     std::optional<double> population, max_km, self_sufficiency, stability;
@@ -187,6 +191,7 @@ struct Model {
     std::unordered_map<std::string, std::string> unit_names;
     std::unordered_map<std::string, Geometry> unit_geoms;
     std::vector<District> districts;          // in order of first appearance, grouped by oblast below
+    std::map<std::string, std::vector<std::pair<std::string, Geometry>>> areas;  // by district: units before merging
     bool modelled_flows = false, derived_areas = false;
 };
 
@@ -252,8 +257,9 @@ Model read_model(const ReportOptions& opts, Log& log) {
                 g.changed = changed && std::holds_alternative<bool>(*changed) && std::get<bool>(*changed);
                 auto legal = p.find("legal");
                 g.legal = !legal || !std::holds_alternative<bool>(*legal) || std::get<bool>(*legal);
+                g.centre_code = text(p, "centre");
                 g.centre = text(p, "centre_name");
-                if (g.centre.empty()) g.centre = text(p, "centre");
+                if (g.centre.empty()) g.centre = g.centre_code;
                 g.centre_reason = text(p, "centre_reason");
                 g.trigger = text(p, "trigger");
                 g.note = text(p, "note");
@@ -269,6 +275,11 @@ Model read_model(const ReportOptions& opts, Log& log) {
                 std::string oblast = kato ? g.district.substr(0, 2) + "0000000" : "";
                 district_of(g.district, oblast).mergers.push_back(m.mergers.size());
                 m.mergers.push_back(std::move(g));
+            } else if (*type == "area") {
+                // The units before the merger (atd-areas output): the "before" map.
+                std::string district = text(p, field::district_kato);
+                if (!district.empty() && !f.geom.empty()) m.areas[district].push_back({text(p, field::kato), std::move(f.geom)});
+                if (text(p, "area_source") == "derived") m.derived_areas = true;
             }
             f = Feature{};
         }
@@ -313,8 +324,14 @@ struct MapOutput {
 };
 
 // A district map: its outline, proposed okrugs and settlements, with legend and scale bar.
-MapOutput district_map(const Model& m, const District& d, std::string_view lang) {
+MapOutput district_map(const Model& m, const District& d, std::string_view lang, bool before = false) {
     MapOutput out;
+    const std::vector<std::pair<std::string, Geometry>>* areas = nullptr;
+    if (before) {
+        auto it = m.areas.find(d.kato);
+        if (it == m.areas.end()) return out;
+        areas = &it->second;
+    }
     std::vector<Geometry> shapes;  // projected
     std::vector<std::size_t> shape_merger;
     std::vector<std::pair<double, double>> dots;
@@ -335,6 +352,9 @@ MapOutput district_map(const Model& m, const District& d, std::string_view lang)
         }
     for (std::size_t g : d.mergers)
         for (std::size_t k = 0; k < m.mergers[g].geom.xy.size(); k += 2) extend(m.mergers[g].geom.xy[k], m.mergers[g].geom.xy[k + 1]);
+    if (areas)
+        for (const auto& [code, geom] : *areas)
+            for (std::size_t k = 0; k < geom.xy.size(); k += 2) extend(geom.xy[k], geom.xy[k + 1]);
     if (outline)
         for (std::size_t k = 0; k < outline->xy.size(); k += 2) extend(outline->xy[k], outline->xy[k + 1]);
     if (x0 > x1) return out;  // nothing with a position
@@ -354,13 +374,25 @@ MapOutput district_map(const Model& m, const District& d, std::string_view lang)
         proj.apply(outline_p);
         grow(outline_p);
     }
-    for (std::size_t g : d.mergers) {
-        if (m.mergers[g].geom.type != GeomType::Polygon && m.mergers[g].geom.type != GeomType::MultiPolygon) continue;
-        Geometry p = m.mergers[g].geom;
-        proj.apply(p);
-        grow(p);
-        shapes.push_back(std::move(p));
-        shape_merger.push_back(g);
+    std::vector<std::string> shape_code;  // before: the unit of each shape
+    if (areas) {
+        for (const auto& [code, geom] : *areas) {
+            if (geom.type != GeomType::Polygon && geom.type != GeomType::MultiPolygon) continue;
+            Geometry p = geom;
+            proj.apply(p);
+            grow(p);
+            shapes.push_back(std::move(p));
+            shape_code.push_back(code);
+        }
+    } else {
+        for (std::size_t g : d.mergers) {
+            if (m.mergers[g].geom.type != GeomType::Polygon && m.mergers[g].geom.type != GeomType::MultiPolygon) continue;
+            Geometry p = m.mergers[g].geom;
+            proj.apply(p);
+            grow(p);
+            shapes.push_back(std::move(p));
+            shape_merger.push_back(g);
+        }
     }
     for (std::size_t i : d.settlements)
         if (!m.settlements[i].geom.empty()) {
@@ -398,16 +430,32 @@ MapOutput district_map(const Model& m, const District& d, std::string_view lang)
     std::ostringstream s;
     s << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << num(height)
       << "\" viewBox=\"0 0 " << width << " " << num(height) << "\" data-settlements=\"" << dots.size()
-      << "\" data-okrugs=\"" << shapes.size() << "\" role=\"img\">";
+      << "\" data-okrugs=\"" << (areas ? 0 : shapes.size()) << "\" data-units=\"" << (areas ? shapes.size() : 0)
+      << "\" role=\"img\">";
     s << "<rect width=\"100%\" height=\"100%\" fill=\"#fbfbf8\"/>";
     if (outline)
         s << "<path class=\"outline\" d=\"" << path_of(outline_p)
           << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" fill-rule=\"evenodd\"/>";
+    std::set<std::string> centres;
     for (std::size_t k = 0; k < shapes.size(); ++k) {
+        if (areas) {
+            s << "<path class=\"unit\" d=\"" << path_of(shapes[k])
+              << "\" fill=\"#f0f0f0\" stroke=\"#777\" stroke-width=\"0.6\" fill-rule=\"evenodd\"><title>"
+              << html_escape(name_of(m, shape_code[k])) << "</title></path>";
+            continue;
+        }
         const Merger& g = m.mergers[shape_merger[k]];
+        if (g.changed && !g.centre_code.empty()) centres.insert(g.centre_code);
         s << "<path class=\"okrug\" data-proposal=\"" << html_escape(g.id) << "\" d=\"" << path_of(shapes[k]) << "\" fill=\""
           << (g.changed ? kFills[k % 8] : "#f0f0f0") << "\" stroke=\"#777\" stroke-width=\"0.6\" fill-rule=\"evenodd\"><title>"
           << html_escape(g.id + ": " + g.members) << "</title></path>";
+    }
+    for (std::size_t k = 0; k < dots.size(); ++k) {
+        const Settlement& st = m.settlements[dot_settlement[k]];
+        if (centres.count(st.kato))
+            s << "<circle class=\"centre\" cx=\"" << num(sx(dots[k].first), 1) << "\" cy=\"" << num(sy(dots[k].second), 1)
+              << "\" r=\"7.5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.4\"><title>"
+              << html_escape(report_label(lang, "centre") + ": " + st.name) << "</title></circle>";
     }
     for (std::size_t k = 0; k < dots.size(); ++k) {
         const Settlement& st = m.settlements[dot_settlement[k]];
@@ -439,6 +487,12 @@ MapOutput district_map(const Model& m, const District& d, std::string_view lang)
           << "</text>";
         lx += 24 + 6.5 * static_cast<double>(label.size());
     }
+    if (!centres.empty()) {
+        std::string label = report_label(lang, "proposed_centre");
+        s << "<circle cx=\"" << num(lx + 5, 1) << "\" cy=\"" << num(map_h + 12, 1)
+          << "\" r=\"5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.4\"/><text x=\"" << num(lx + 13, 1) << "\" y=\""
+          << num(map_h + 16, 1) << "\">" << html_escape(label) << "</text>";
+    }
     s << "</g></svg>";
     out.svg = s.str();
     out.points = dots.size();
@@ -448,7 +502,8 @@ MapOutput district_map(const Model& m, const District& d, std::string_view lang)
 
 // ------------------------------------------------------------ tables
 
-std::string criterion_cell(const Properties& c, const CriterionColumn& col, bool html) {
+// modelled: the criterion rests on modelled flows (C4, C6 with flow_source=modelled): marked "m".
+std::string criterion_cell(const Properties& c, const CriterionColumn& col, bool html, bool modelled = false) {
     std::string key = std::string(col.name);
     key[0] = 'c';
     auto result = c.get_string(key + "_result");
@@ -459,10 +514,12 @@ std::string criterion_cell(const Properties& c, const CriterionColumn& col, bool
     std::string threshold;
     if (col.threshold)
         if (const Value* t = c.find(col.threshold); t && !is_null(*t)) threshold = as_text(*t);
-    if (!html) return std::string(mark) + (value.empty() ? "" : " " + value);
-    std::string title = value + (threshold.empty() ? "" : " / " + threshold) + " (" + *result + ")";
+    bool flows = modelled && (std::string_view(col.name) == "C4" || std::string_view(col.name) == "C6");
+    if (!html) return std::string(mark) + (value.empty() ? "" : " " + value) + (flows ? " (m)" : "");
+    std::string title = value + (threshold.empty() ? "" : " / " + threshold) + " (" + *result + ")" +
+                        (flows ? ", modelled flows" : "");
     return "<td class=\"" + *result + "\" title=\"" + html_escape(title) + "\">" + mark +
-           (value.empty() ? "" : "<small> " + html_escape(value) + "</small>") + "</td>";
+           (value.empty() ? "" : "<small> " + html_escape(value) + "</small>") + (flows ? "<sup>m</sup>" : "") + "</td>";
 }
 
 std::map<std::string, std::size_t> count_proposals(const Model& m) {
@@ -476,7 +533,7 @@ const char* kStyle =
     "max-width:1100px;padding:0 1em;color:#222}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;margin-top:2em}"
     "table{border-collapse:collapse;margin:.6em 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 6px;"
     "vertical-align:top;text-align:left}th{background:#f4f4f0}td.pass{color:#1a7f37}td.fail{color:#c62828}"
-    "td.no_data{color:#999}small{color:#666}figure{margin:.5em 0}.note{color:#8a6d3b;background:#fcf8e3;"
+    "td.no_data{color:#999}small{color:#666}figure{margin:.5em 0}figcaption{color:#555;font-size:12px}.pair{display:flex;gap:1em}.pair figure{flex:1;min-width:0}.pair svg{width:100%;height:auto}.note{color:#8a6d3b;background:#fcf8e3;"
     "padding:4px 8px;border-left:3px solid #e0c070}nav a{margin-right:.8em}.num{text-align:right;white-space:nowrap}";
 
 }  // namespace
@@ -603,11 +660,17 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                 }
                 std::string dname = L("district") + ": " + name_of(m, d.kato);
                 MapOutput map = district_map(m, d, opts.lang);
+                MapOutput before;
+                if (!d.mergers.empty()) before = district_map(m, d, opts.lang, true);
                 if (html) {
                     o << "<section class=\"district\" id=\"d-" << html_escape(d.kato) << "\"><h3>" << html_escape(dname)
                       << "</h3>\n";
                     if (map.svg.empty())
                         o << "<p class=\"note\">" << L("no_geometry") << "</p>\n";
+                    else if (!before.svg.empty())
+                        o << "<div class=\"pair\"><figure class=\"before\">" << before.svg << "<figcaption>" << L("before")
+                          << "</figcaption></figure>\n<figure class=\"after\">" << map.svg << "<figcaption>" << L("after")
+                          << "</figcaption></figure></div>\n";
                     else
                         o << "<figure>" << map.svg << "</figure>\n";
                 } else {
@@ -615,13 +678,16 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                     if (map.svg.empty() || maps_dir.empty()) {
                         o << "_" << (map.svg.empty() ? L("no_geometry") : L("maps_need")) << "_\n\n";
                     } else {
-                        std::string file = "district-" + d.kato + ".svg";
-                        OutputFile svg((std::filesystem::path(maps_dir) / file).string(), true);
-                        std::fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", svg.stream());
-                        std::fputs(map.svg.c_str(), svg.stream());
-                        svg.commit();
-                        std::string rel = std::filesystem::path(maps_dir).filename().string() + "/" + file;
-                        o << "![" << md_escape(L("map")) << "](" << rel << ")\n\n";
+                        auto save = [&](const std::string& file, const std::string& svg_text, const std::string& alt) {
+                            OutputFile svg((std::filesystem::path(maps_dir) / file).string(), true);
+                            std::fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", svg.stream());
+                            std::fputs(svg_text.c_str(), svg.stream());
+                            svg.commit();
+                            std::string rel = std::filesystem::path(maps_dir).filename().string() + "/" + file;
+                            o << "![" << md_escape(alt) << "](" << rel << ")\n\n";
+                        };
+                        if (!before.svg.empty()) save("district-" + d.kato + "-before.svg", before.svg, L("before"));
+                        save("district-" + d.kato + ".svg", map.svg, before.svg.empty() ? L("map") : L("after"));
                     }
                 }
                 if (!map.svg.empty()) ++sum.maps;
@@ -646,7 +712,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                           << "\">●</span> " << html_escape(s.proposal) << (s.target.empty() ? "" : " → " + html_escape(s.target))
                           << "</td><td>" << html_escape(s.rule) << "</td><td class=\"num\">"
                           << (s.pop.empty() ? "" : num(s.pop.back().second)) << " " << sparkline(s.pop) << "</td>";
-                        for (const auto& c : kCriteria) o << criterion_cell(s.criteria, c, true);
+                        for (const auto& c : kCriteria) o << criterion_cell(s.criteria, c, true, s.flow_source == "modelled");
                         o << "<td>" << html_escape(s.reasons) << "</td><td>" << html_escape(s.lacks) << "</td></tr>\n";
                     }
                     o << "</table>\n";
@@ -662,7 +728,8 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                         o << "| " << md_escape(s.name) << " | " << s.kato << " | " << md_escape(s.category) << " | "
                           << md_escape(s.proposal) << (s.target.empty() ? "" : " → " + md_escape(s.target)) << " | "
                           << md_escape(s.rule) << " | " << (s.pop.empty() ? "" : num(s.pop.back().second)) << " |";
-                        for (const auto& c : kCriteria) o << " " << md_escape(criterion_cell(s.criteria, c, false)) << " |";
+                        for (const auto& c : kCriteria)
+                            o << " " << md_escape(criterion_cell(s.criteria, c, false, s.flow_source == "modelled")) << " |";
                         o << " " << md_escape(s.reasons) << " | " << md_escape(s.lacks) << " |\n";
                     }
                     o << "\n";
