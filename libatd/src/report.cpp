@@ -290,6 +290,21 @@ Model read_model(const ReportOptions& opts, Log& log) {
     return m;
 }
 
+// "a;b" member codes as names where the input names them: "Aksu s.o., b".
+std::string member_names(const Model& m, const std::string& members) {
+    std::string out;
+    std::size_t from = 0;
+    while (from <= members.size()) {
+        std::size_t to = members.find(';', from);
+        if (to == std::string::npos) to = members.size();
+        std::string code = members.substr(from, to - from);
+        auto it = m.unit_names.find(code);
+        out += (out.empty() ? "" : ", ") + (it == m.unit_names.end() || it->second.empty() ? code : it->second);
+        from = to + 1;
+    }
+    return out;
+}
+
 std::string name_of(const Model& m, const std::string& kato) {
     auto it = m.unit_names.find(kato);
     return it == m.unit_names.end() || it->second.empty() ? kato : it->second + " (" + kato + ")";
@@ -754,14 +769,16 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                         const Merger& g = m.mergers[gi];
                         auto opt = [](const std::optional<double>& v, int digits) { return v ? num(*v, digits) : std::string(); };
                         if (html)
-                            o << "<tr><td>" << html_escape(g.id) << "</td><td>" << html_escape(g.members) << "</td><td title=\""
+                            o << "<tr><td>" << html_escape(g.id) << "</td><td title=\"" << html_escape(g.members) << "\">"
+                              << html_escape(member_names(m, g.members)) << "</td><td title=\""
                               << html_escape(g.centre_reason) << "\">" << html_escape(g.centre) << "</td><td class=\"num\">"
                               << opt(g.population, 0) << "</td><td class=\"num\">" << opt(g.max_km, 1)
                               << "</td><td class=\"num\">" << opt(g.self_sufficiency, 3) << "</td><td class=\"num\">"
                               << opt(g.stability, 2) << "</td><td>" << html_escape(g.trigger) << "</td><td>"
                               << html_escape(g.note) << "</td></tr>\n";
                         else
-                            o << "| " << md_escape(g.id) << " | " << md_escape(g.members) << " | " << md_escape(g.centre)
+                            o << "| " << md_escape(g.id) << " | " << md_escape(member_names(m, g.members)) << " | "
+                              << md_escape(g.centre)
                               << " | " << opt(g.population, 0) << " | " << opt(g.max_km, 1) << " | "
                               << opt(g.self_sufficiency, 3) << " | " << opt(g.stability, 2) << " | " << md_escape(g.trigger)
                               << " | " << md_escape(g.note) << " |\n";
