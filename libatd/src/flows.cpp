@@ -85,6 +85,13 @@ std::optional<std::size_t> SettlementIds::find(std::string_view id) const {
 std::vector<FlowRow> read_od_table(const std::string& path, const SettlementIds& ids,
                                    const FlowOptions& opts, FlowReport& report, Log& log) {
     CsvReader csv(path);
+    std::error_code size_error;
+    auto bytes = std::filesystem::file_size(path, size_error);
+    return read_od_table(csv, ids, opts, report, log, size_error ? 0 : bytes);
+}
+
+std::vector<FlowRow> read_od_table(CsvReader& csv, const SettlementIds& ids, const FlowOptions& opts,
+                                   FlowReport& report, Log& log, std::uintmax_t size_hint) {
     bool comma = csv.delimiter() == ';';
     auto co = csv.column(opts.origin_field), cd = csv.column(opts.destination_field);
     auto cp = csv.column(opts.persons_field);
@@ -120,9 +127,7 @@ std::vector<FlowRow> read_od_table(const std::string& path, const SettlementIds&
     std::string last_origin;
     std::optional<std::size_t> last_origin_index;
     // Rows are about 20 bytes or more: reserve for a file, not one row at a time.
-    std::error_code size_error;
-    auto bytes = std::filesystem::file_size(path, size_error);
-    if (!size_error && bytes > 0) out.reserve(static_cast<std::size_t>(bytes / 20) + 16);
+    if (size_hint > 0) out.reserve(static_cast<std::size_t>(size_hint / 20) + 16);
     std::vector<std::string> row;
     auto problem = [&](std::size_t& counter, const std::string& kind, const std::string& msg) {
         ++counter;

@@ -2,6 +2,7 @@
 // atd-flows: commuting (origin-destination) flows into per-settlement
 // indicators (METHODOLOGY C6), flow lines for maps, and modelled flows where
 // no survey exists (radiation and gravity models).
+#include <atd/csv.hpp>
 #include <atd/io.hpp>
 #include <atd/log.hpp>
 
@@ -86,6 +87,9 @@ private:
 // negative counts or repeated pairs are reported (errors with strict).
 std::vector<FlowRow> read_od_table(const std::string& path, const SettlementIds& ids,
                                    const FlowOptions& opts, FlowReport& report, Log& log);
+// The same from an open table (the size hint reserves rows; 0: none).
+std::vector<FlowRow> read_od_table(CsvReader& csv, const SettlementIds& ids, const FlowOptions& opts,
+                                   FlowReport& report, Log& log, std::uintmax_t size_hint = 0);
 
 // The radiation model (Simini et al., Nature 2012): T_ij = T_i m_i n_j /
 // ((m_i + s_ij)(m_i + n_j + s_ij)), s_ij the population within r_ij of i
