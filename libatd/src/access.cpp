@@ -118,7 +118,7 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
         }
         for (const auto& [key, n] : sum.unsnapped_facilities)
             log.warn("facility-unsnapped", std::to_string(n) + " " + key + " facilities lie farther than " +
-                                               as_text(Value{opts.snap_km}) + " km from any road: no route starts there");
+                                               as_text(Value{opts.snap_km}) + " km from any road vertex: no route starts there");
     }
     Feature f;
     for (const auto& path : opts.inputs) {
@@ -189,7 +189,7 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
                                               : ": left null (--fallback geodesic measures them in a straight line)";
     if (sum.unsnapped_settlements)
         log.warn("settlement-unsnapped", std::to_string(sum.unsnapped_settlements) + " settlements lie farther than " +
-                                             as_text(Value{opts.snap_km}) + " km from any road" + then);
+                                             as_text(Value{opts.snap_km}) + " km from any road vertex" + then);
     for (const auto& [key, n] : sum.unreachable)
         log.warn("unreachable-" + key, std::to_string(n) + " settlements reach no " + key +
                                            " by road (another part of the network)" + then);

@@ -117,9 +117,20 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
                 if (!polygon) continue;
                 const Geometry& cell = cells[point_of[i]];
                 if (cell.empty()) {
-                    ++sum.same_position;
-                    log.warn("area-same-position", "settlement " + text_or_empty(p, field::kato) +
-                                                       " shares its position with another: its cell goes to the first");
+                    // Either another settlement stands at the same position, or this one lies
+                    // outside the district's polygon so that its cell is clipped away.
+                    bool shared = false;
+                    for (std::size_t k = 0; k < points.size() && !shared; ++k)
+                        shared = k != point_of[i] && points[k] == points[point_of[i]];
+                    if (shared) {
+                        ++sum.same_position;
+                        log.warn("area-same-position", "settlement " + text_or_empty(p, field::kato) +
+                                                           " shares its position with another: its cell goes to the first");
+                    } else {
+                        ++sum.outside;
+                        log.warn("area-outside", "settlement " + text_or_empty(p, field::kato) +
+                                                     " lies outside its district's polygon: it gets no cell");
+                    }
                 } else {
                     parts.push_back(&cell);
                 }

@@ -15,6 +15,10 @@
 
 namespace atd {
 
+bool is_admin_centre(const std::optional<std::string>& v) {
+    return v && (*v == "district" || *v == "okrug" || *v == "true" || *v == "yes" || *v == "1");
+}
+
 namespace {
 
 std::string fmt(double v) {
@@ -24,11 +28,6 @@ std::string fmt(double v) {
     else
         std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
-}
-
-// admin_centre marks district and okrug centres: "district", "okrug", or a true value.
-bool is_admin_centre(const std::optional<std::string>& v) {
-    return v && (*v == "district" || *v == "okrug" || *v == "true" || *v == "yes" || *v == "1");
 }
 
 struct WindowStat {

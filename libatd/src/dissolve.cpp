@@ -11,6 +11,11 @@ namespace atd {
 DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& log) {
     if (opts.by.empty()) throw UsageError("name the grouping field with --by FIELD");
     if (!(opts.min_hole_km2 >= 0)) throw UsageError("--min-hole-km2 must be a number of at least 0");
+    for (const auto* fields : {&opts.sum, &opts.first, &opts.same, &opts.list})
+        for (const auto& f : *fields)
+            if (f == "members" || f == "area_km2" || f == "feature_type" || f == opts.by)
+                throw UsageError("'" + f + "' is a field atd-dissolve writes itself (members, area_km2, feature_type, "
+                                 "the --by field): it cannot also be summed, kept or listed");
     struct Group {
         std::string key;
         std::vector<Geometry> geoms;

@@ -353,9 +353,26 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     FlowSummary sum;
     sum.modelled = !opts.model.empty();
     std::vector<Feature> features;
-    for (const auto& path : opts.inputs) {
-        auto part = read_all(path, opts.read, log);
-        for (auto& f : part) features.push_back(std::move(f));
+    // Settlement ids are checked as they are read, so that an error names its file and feature.
+    {
+        SettlementIds seen;
+        for (const auto& path : opts.inputs) {
+            auto src = FeatureSource::open(path, opts.read, log);
+            Feature f;
+            while (src->next(f)) {
+                const auto& p = f.props;
+                if (p.get_string(field::feature_type).value_or(std::string(kSettlement)) == kSettlement) {
+                    auto id = p.get_string(opts.id_field);
+                    if (!id || id->empty())
+                        throw DataError(src->where() + ": no '" + opts.id_field +
+                                        "' field to match the flows (name it with --id-field)");
+                    if (!seen.insert(*id, features.size()))
+                        throw DataError(src->where() + ": id " + *id + " appears twice");
+                }
+                features.push_back(std::move(f));
+                f = Feature{};
+            }
+        }
     }
     // Settlements, by the id the flows use.
     std::vector<std::size_t> feature_of;
@@ -366,13 +383,9 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     for (std::size_t k = 0; k < features.size(); ++k) {
         const auto& p = features[k].props;
         if (p.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) continue;
-        auto id = p.get_string(opts.id_field);
-        if (!id || id->empty())
-            throw DataError("feature " + std::to_string(k + 1) + ": no '" + opts.id_field +
-                            "' field to match the flows (name it with --id-field)");
+        auto id = p.get_string(opts.id_field);  // present and unique: checked while reading
         id_text.push_back(*id);
-        if (!ids.insert(*id, feature_of.size()))
-            throw DataError("feature " + std::to_string(k + 1) + ": id " + *id + " appears twice");
+        ids.insert(*id, feature_of.size());
         feature_of.push_back(k);
         double x = 0, y = 0;
         if (!features[k].geom.empty()) std::tie(x, y) = representative_point(features[k].geom);

@@ -649,8 +649,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             if (!pop) pop = f.props.get_number("pop_osm");
             pl.population = pop.value_or(0.0);
             pl.infra = f.props.get_number("c7_index");
-            auto centre = f.props.get_string("admin_centre");
-            pl.okrug_centre = centre && (*centre == "okrug" || *centre == "district" || *centre == "true");
+            pl.okrug_centre = is_admin_centre(f.props.get_string("admin_centre"));
             place_ids.insert(pl.id, data.places.size());
             data.units[it->second].places.push_back(data.places.size());
             data.places.push_back(std::move(pl));
@@ -726,14 +725,22 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     sum.units = data.units.size();
     sum.other_kinds = other_kinds;
     sum.regions = region_order.size();
-    // Islands: units without a neighbour in a district of more than one unit.
+    // Islands: units without a neighbour in a district of more than one unit,
+    // all found before any is linked.
+    std::size_t unplaced_islands = 0;
     for (const auto& region : region_order) {
         const auto& members = regions[region];
         if (members.size() < 2) continue;
-        for (std::size_t u : members) {
-            if (!data.adj[u].empty()) continue;
-            ++sum.islands;
-            if (opts.islands == "keep" || !data.units[u].placed) continue;
+        std::vector<std::size_t> islands;
+        for (std::size_t u : members)
+            if (data.adj[u].empty()) islands.push_back(u);
+        sum.islands += islands.size();
+        for (std::size_t u : islands) {
+            if (opts.islands == "keep") continue;
+            if (!data.units[u].placed) {
+                ++unplaced_islands;
+                continue;
+            }
             std::size_t nearest = SIZE_MAX;
             double best = 0;
             for (std::size_t v : members) {
@@ -745,12 +752,16 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
                 }
             }
             if (nearest != SIZE_MAX) link(u, nearest);
+            else ++unplaced_islands;
         }
     }
+    if (unplaced_islands)
+        log.warn("merge-islands-unplaced", std::to_string(unplaced_islands) +
+                                               " units touch no other unit and have no position: kept apart");
     if (sum.islands)
         log.warn("merge-islands", std::to_string(sum.islands) + " units touch no other unit of their district: " +
                                       (opts.islands == "keep" ? "kept apart (--islands keep)"
-                                                              : "linked to the nearest unit (--islands nearest)"));
+                                                              : "linked to the nearest unit with a position (--islands nearest)"));
     // Districts in parallel; the results are written in input order.
     std::vector<RegionResult> results(region_order.size());
     std::atomic<std::size_t> next{0};
@@ -843,10 +854,13 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             std::vector<const Geometry*> parts;
             std::string members, before;
             double area = 0;
+            std::vector<std::string> codes;
+            for (std::size_t u : pr.members) codes.push_back(data.units[u].id);
+            std::sort(codes.begin(), codes.end());
+            for (const auto& c : codes) members += (members.empty() ? "" : ";") + c;
             for (std::size_t u : pr.members) {
                 const Unit& x = data.units[u];
                 if (!x.geom.empty()) parts.push_back(&x.geom);
-                members += (members.empty() ? "" : ";") + x.id;
                 Eval alone = evaluate(data, {u}, base);
                 if (auto ss = alone.self_sufficiency()) before += (before.empty() ? "" : ";") + x.id + ":" + fmt(*ss, 3);
             }

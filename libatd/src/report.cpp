@@ -5,6 +5,7 @@
 #include <atd/report.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -693,12 +694,18 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                     if (map.svg.empty() || maps_dir.empty()) {
                         o << "_" << (map.svg.empty() ? L("no_geometry") : L("maps_need")) << "_\n\n";
                     } else {
-                        auto save = [&](const std::string& file, const std::string& svg_text, const std::string& alt) {
-                            OutputFile svg((std::filesystem::path(maps_dir) / file).string(), true);
+                        auto save = [&](std::string file, const std::string& svg_text, const std::string& alt) {
+                            for (char& c : file)  // a code never leaves the maps directory
+                                if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+                            auto path = std::filesystem::path(maps_dir) / file;
+                            OutputFile svg(path.string(), true);
                             std::fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", svg.stream());
                             std::fputs(svg_text.c_str(), svg.stream());
                             svg.commit();
-                            std::string rel = std::filesystem::path(maps_dir).filename().string() + "/" + file;
+                            auto base = opts.output.empty() || opts.output == "-"
+                                            ? std::filesystem::current_path()
+                                            : std::filesystem::absolute(opts.output).parent_path();
+                            std::string rel = std::filesystem::absolute(path).lexically_relative(base).generic_string();
                             o << "![" << md_escape(alt) << "](" << rel << ")\n\n";
                         };
                         if (!before.svg.empty()) save("district-" + d.kato + "-before.svg", before.svg, L("before"));
@@ -853,9 +860,22 @@ CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std
             ++sum.withdrawn;
         }
     auto merger_sets = [](const Model& m) {
-        std::map<std::string, const Merger*> out;
-        for (const auto& g : m.mergers)
-            if (g.changed) out[g.members] = &g;
+        std::map<std::string, const Merger*> out;  // members as a sorted set -> proposal
+        for (const auto& g : m.mergers) {
+            if (!g.changed) continue;
+            std::vector<std::string> codes;
+            std::size_t from = 0;
+            while (from <= g.members.size()) {
+                std::size_t to = g.members.find(';', from);
+                if (to == std::string::npos) to = g.members.size();
+                codes.push_back(g.members.substr(from, to - from));
+                from = to + 1;
+            }
+            std::sort(codes.begin(), codes.end());
+            std::string key;
+            for (const auto& c : codes) key += (key.empty() ? "" : ";") + c;
+            out[key] = &g;
+        }
         return out;
     };
     auto old_sets = merger_sets(before), new_sets = merger_sets(now);

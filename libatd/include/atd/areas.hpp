@@ -17,7 +17,7 @@ struct AreasOptions {
 
 struct AreasSummary {
     std::size_t districts = 0, districts_without_polygon = 0;
-    std::size_t settlements = 0, without_position = 0, same_position = 0, without_district = 0;
+    std::size_t settlements = 0, without_position = 0, same_position = 0, without_district = 0, outside = 0;
     std::size_t areas = 0, areas_without_geometry = 0;
     double worst_overlap = 0;    // largest (Σ areas - their union) / area(district)
     double worst_cover_gap = 0;  // largest area(district xor union of its areas) / area(district)

@@ -75,6 +75,10 @@ struct StatField {
     std::optional<int> year;
 };
 std::optional<StatField> parse_stat_field(std::string_view field);
+// admin_centre marks district and okrug centres: "district", "okrug", or a
+// true value ("true", "yes", "1").
+bool is_admin_centre(const std::optional<std::string>& v);
+
 // The value of a yearly indicator for its latest year (pop_2023 over pop_2021).
 std::optional<double> latest_yearly(const Properties& p, std::string_view indicator);
 inline constexpr int kMinYear = 1950;
