@@ -54,11 +54,12 @@ int main(int argc, char** argv) {
         o.read = tool.read_options();
         if (!o.zones.empty()) {
             auto st = tool.standards();
-            o.ttwa.min_size = min_size.value_or(st.get("c6.ttwa_min_size"));
-            o.ttwa.target_size = target_size.value_or(st.get("c6.ttwa_target_size"));
-            o.ttwa.min_sc = min_sc.value_or(st.get("c6.ttwa_min_self_containment"));
-            o.ttwa.target_sc = target_sc.value_or(st.get("c6.ttwa_target_self_containment"));
-            o.cz_cut = cz_cut.value_or(st.get("c6.cz_cut_height"));
+            o.ttwa = atd::ttwa_params(st);
+            if (min_size) o.ttwa.min_size = *min_size;
+            if (target_size) o.ttwa.target_size = *target_size;
+            if (min_sc) o.ttwa.min_sc = *min_sc;
+            if (target_sc) o.ttwa.target_sc = *target_sc;
+            o.cz_cut = cz_cut.value_or(atd::cz_cut_height(st));
         }
         if (!zones_output.empty()) {
             auto format = atd::format_from_path(zones_output);

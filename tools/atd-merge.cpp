@@ -1,6 +1,5 @@
 // atd-merge: rural okrug merger proposals within each district.
 #include <atd/cli.hpp>
-#include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/merge.hpp>
 
@@ -50,7 +49,7 @@ int main(int argc, char** argv) {
     app.add_option("--ssw", o.ssw, "skater: squared (sum of squared deviations, default) or distance (as spdep)")
         ->check(CLI::IsMember({"squared", "distance"}));
     app.add_option("--maxp-iterations", o.maxp_iterations, "maxp: constructions tried (default: 100)");
-    app.add_option("--exact-max", o.exact_max, "exact: largest district, in units, it enumerates (default: 15)");
+    app.add_option("--exact-max", o.exact_max, "exact: largest district, in units, it enumerates (default: 15, at most 20)");
     app.add_option("--variants", o.variants, "also run N perturbed variants and report how stable each proposal is");
     app.add_option("--seed", o.seed, "seed of the variants (default: 1)");
     app.add_option("--coassign", coassign, "with --variants: write unit pairs and how often they end up together");
@@ -60,27 +59,13 @@ int main(int argc, char** argv) {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();
         o.queen = contiguity == "queen";
-        if (!floor.empty()) {
-            auto eq = floor.find('=');
-            double min = 0;
-            if (eq == std::string::npos || eq == 0 ||
-                atd::parse_number(std::string_view(floor).substr(eq + 1), min) != atd::NumberStatus::Ok)
-                throw atd::UsageError("--floor '" + floor + "': give FIELD=MIN, such as population=1000");
-            o.floor_field = floor.substr(0, eq);
-            o.floor = min;
-        }
-        auto st = tool.standards();
+        if (!floor.empty()) std::tie(o.floor_field, o.floor) = atd::parse_floor(floor);
         auto& p = o.params;
-        p.min_settlements = st.get("okrug.min_settlements");
-        p.min_population = st.get("okrug.min_population");
-        p.soft_floor = soft_floor.value_or(st.get("merge.soft_floor_population"));
-        p.max_distance_km = max_km.value_or(st.get("merge.max_distance_km"));
-        p.max_members = max_members.value_or(static_cast<std::size_t>(st.get("merge.max_members")));
-        p.self_sufficiency_target = target.value_or(st.get("merge.self_sufficiency_target"));
-        p.lambda = st.get("merge.lambda_per_1000_person_km");
-        p.mu = st.get("merge.mu_per_pf");
-        if (p.max_members < 1) throw atd::UsageError("--max-members must be at least 1");
-        if (!(p.max_distance_km > 0)) throw atd::UsageError("--max-km must be a positive number");
+        p = atd::merge_params(tool.standards());
+        if (soft_floor) p.soft_floor = *soft_floor;
+        if (max_km) p.max_distance_km = *max_km;
+        if (max_members) p.max_members = *max_members;
+        if (target) p.self_sufficiency_target = *target;
         if (tool.format() == "csv" && !o.unit_table) o.unit_table = true;  // the unit-to-proposal table
         if (!coassign.empty())
             o.coassign = {atd::format_from_path(coassign).value_or(atd::Format::Csv), coassign, tool.overwrite()};

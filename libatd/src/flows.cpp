@@ -45,6 +45,13 @@ std::size_t id_hash(std::string_view s) {
 }
 }  // namespace
 
+TtwaParams ttwa_params(const Standards& st) {
+    return {st.get("c6.ttwa_min_size"), st.get("c6.ttwa_target_size"), st.get("c6.ttwa_min_self_containment"),
+            st.get("c6.ttwa_target_self_containment")};
+}
+
+double cz_cut_height(const Standards& st) { return st.get("c6.cz_cut_height"); }
+
 SettlementIds::SettlementIds(std::initializer_list<std::pair<std::string, std::size_t>> ids) {
     for (const auto& [id, i] : ids) insert(id, i);
 }
@@ -480,6 +487,9 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
         zoning = opts.zones == "ttwa" ? ttwa_zones(zi, opts.ttwa) : commuting_zones(zi, opts.cz_cut);
         sum.zones = zoning.zones.size();
         for (const auto& z : zoning.zones) sum.valid_zones += z.valid;
+        if (!zoning.converged)
+            log.warn("ttwa-limit", "the TTWA dissolutions stopped at their limit of " + std::to_string(zoning.steps) +
+                                       ": zones still invalid are written as they stand (valid false)");
         if (opts.zones == "ttwa")
             log.info("zones: " + std::to_string(sum.zones) + " travel-to-work areas, " + std::to_string(sum.valid_zones) +
                      " valid, after " + std::to_string(zoning.steps) + " dissolutions");

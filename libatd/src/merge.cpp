@@ -472,7 +472,7 @@ RegionResult solve_region(const Data& data, const MergeOptions& opts, const std:
             return s.regionalise(column_weight, seed);
         }
         if (opts.method == "exact") {
-            if (units.size() > opts.exact_max || units.size() > 24) {
+            if (units.size() > opts.exact_max) {
                 if (report) {
                     r.exact_skipped = true;
                     r.messages.push_back("district " + region + ": " + std::to_string(units.size()) +
@@ -526,6 +526,27 @@ std::optional<double> number_field(const Properties& p, const std::string& key, 
 
 }  // namespace
 
+MergeParams merge_params(const Standards& st) {
+    MergeParams p;
+    p.min_settlements = st.get("okrug.min_settlements");
+    p.min_population = st.get("okrug.min_population");
+    p.soft_floor = st.get("merge.soft_floor_population");
+    p.max_distance_km = st.get("merge.max_distance_km");
+    p.max_members = static_cast<std::size_t>(st.get("merge.max_members"));
+    p.self_sufficiency_target = st.get("merge.self_sufficiency_target");
+    p.lambda = st.get("merge.lambda_per_1000_person_km");
+    p.mu = st.get("merge.mu_per_pf");
+    return p;
+}
+
+std::pair<std::string, double> parse_floor(const std::string& text) {
+    auto eq = text.find('=');
+    double min = 0;
+    if (eq == std::string::npos || eq == 0 || parse_number(std::string_view(text).substr(eq + 1), min) != NumberStatus::Ok)
+        throw UsageError("--floor '" + text + "': give FIELD=MIN, such as population=1000");
+    return {text.substr(0, eq), min};
+}
+
 MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     if (opts.method != "greedy" && opts.method != "exact" && opts.method != "skater" && opts.method != "maxp")
         throw UsageError("--method must be greedy, exact, skater or maxp");
@@ -536,7 +557,9 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         throw UsageError("--method skater needs --attributes, the fields to compare units on");
     if (opts.islands != "nearest" && opts.islands != "keep") throw UsageError("--islands must be nearest or keep");
     if (opts.ssw != "squared" && opts.ssw != "distance") throw UsageError("--ssw must be squared or distance");
-    if (opts.exact_max > 24) throw UsageError("--exact-max is at most 24 (the enumeration grows as 3^n)");
+    if (opts.exact_max > 20) throw UsageError("--exact-max is at most 20 (the enumeration grows as 3^n)");
+    if (opts.params.max_members < 1) throw UsageError("--max-members must be at least 1");
+    if (!(opts.params.max_distance_km > 0)) throw UsageError("--max-km must be a positive number");
     if (!opts.coassign.path.empty() && opts.variants == 0) throw UsageError("--coassign needs --variants N");
     const MergeParams& p = opts.params;
     Data data;
@@ -762,6 +785,9 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         log.warn("merge-islands", std::to_string(sum.islands) + " units touch no other unit of their district: " +
                                       (opts.islands == "keep" ? "kept apart (--islands keep)"
                                                               : "linked to the nearest unit with a position (--islands nearest)"));
+    // Opened before the work, so that an existing file is refused at once.
+    std::unique_ptr<FeatureSink> coassign;
+    if (!opts.coassign.path.empty()) coassign = FeatureSink::open(opts.coassign);
     // Districts in parallel; the results are written in input order.
     std::vector<RegionResult> results(region_order.size());
     std::atomic<std::size_t> next{0};
@@ -786,8 +812,6 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     if (failure) std::rethrow_exception(failure);
     Weights base{p.lambda, p.mu};
     double greedy_total = 0;
-    std::unique_ptr<FeatureSink> coassign;
-    if (!opts.coassign.path.empty()) coassign = FeatureSink::open(opts.coassign);
     for (std::size_t ri = 0; ri < region_order.size(); ++ri) {
         const auto& region = region_order[ri];
         RegionResult& r = results[ri];
@@ -799,6 +823,9 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             ++number;
             Eval e = evaluate(data, pr.members, base);
             std::string proposal = region + "-" + (number < 10 ? "0" : "") + std::to_string(number);
+            if (!std::isfinite(e.population) || !std::isfinite(e.objective))
+                throw DataError("proposal " + proposal + ": its population or objective is not a finite number "
+                                "(values too large to add up)");
             double stability = 1.0;
             if (r.variants) {
                 if (pr.members.size() == 1) {

@@ -119,8 +119,9 @@ std::string md_escape(std::string_view s) {
 }
 
 std::string num(double v, int digits = 0) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    if (!std::isfinite(v)) return std::isnan(v) ? "NaN" : (v > 0 ? "∞" : "-∞");
+    char buf[400];  // the longest double in %f: 309 digits and the decimals
+    std::snprintf(buf, sizeof buf, "%.*f", std::clamp(digits, 0, 6), v);
     // Thousands separated by a thin space for readability.
     std::string s(buf);
     std::size_t dot = s.find('.');
@@ -291,17 +292,25 @@ Model read_model(const ReportOptions& opts, Log& log) {
     return m;
 }
 
-// "a;b" member codes as names where the input names them: "Aksu s.o., b".
-std::string member_names(const Model& m, const std::string& members) {
-    std::string out;
+// "a;b" member codes, as atd-merge lists them.
+std::vector<std::string> member_codes(const std::string& members) {
+    std::vector<std::string> codes;
     std::size_t from = 0;
     while (from <= members.size()) {
         std::size_t to = members.find(';', from);
         if (to == std::string::npos) to = members.size();
-        std::string code = members.substr(from, to - from);
+        codes.push_back(members.substr(from, to - from));
+        from = to + 1;
+    }
+    return codes;
+}
+
+// Member codes as names where the input names them: "Aksu s.o., b".
+std::string member_names(const Model& m, const std::string& members) {
+    std::string out;
+    for (const auto& code : member_codes(members)) {
         auto it = m.unit_names.find(code);
         out += (out.empty() ? "" : ", ") + (it == m.unit_names.end() || it->second.empty() ? code : it->second);
-        from = to + 1;
     }
     return out;
 }
@@ -863,14 +872,7 @@ CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std
         std::map<std::string, const Merger*> out;  // members as a sorted set -> proposal
         for (const auto& g : m.mergers) {
             if (!g.changed) continue;
-            std::vector<std::string> codes;
-            std::size_t from = 0;
-            while (from <= g.members.size()) {
-                std::size_t to = g.members.find(';', from);
-                if (to == std::string::npos) to = g.members.size();
-                codes.push_back(g.members.substr(from, to - from));
-                from = to + 1;
-            }
+            std::vector<std::string> codes = member_codes(g.members);
             std::sort(codes.begin(), codes.end());
             std::string key;
             for (const auto& c : codes) key += (key.empty() ? "" : ";") + c;

@@ -124,7 +124,15 @@ Zoning ttwa_zones(const ZoneInput& in, const TtwaParams& p) {
     for (std::size_t c = 0; c < n; ++c) requeue(c);
     std::size_t steps = 0;
     std::unordered_map<std::size_t, std::pair<double, double>> to;  // cluster -> (unit to it, it to unit)
+    // Units of a partly dissolved zone may come back into play; a bound on the
+    // dissolutions keeps any input from cycling (never reached on real data).
+    const std::size_t max_steps = 20 * n + 100;
+    bool converged = true;
     while (!worst.empty()) {
+        if (steps >= max_steps) {
+            converged = false;
+            break;
+        }
         std::size_t d = worst.begin()->second;
         worst.erase(worst.begin());
         cl[d].queued = false;
@@ -187,6 +195,7 @@ Zoning ttwa_zones(const ZoneInput& in, const TtwaParams& p) {
     }
     Zoning z = collect(in, links, cluster_of);
     z.steps = steps;
+    z.converged = converged;
     for (auto& zone : z.zones) {
         zone.valid = ttwa_validity(zone.employed, zone.sc(), p) >= 1;
         zone.isolated = cl[cluster_of[zone.units.front()]].isolated;

@@ -1,3 +1,4 @@
+#include <atd/error.hpp>
 #include <atd/merge.hpp>
 
 #include <doctest/doctest.h>
@@ -141,4 +142,15 @@ TEST_CASE("max-p: as many regions as the floor allows, each contiguous and at th
         }
         CHECK(reached == members.size());
     }
+}
+
+TEST_CASE("--floor values: FIELD=MIN with a number") {
+    auto [field, min] = parse_floor("population=1000");
+    CHECK(field == "population");
+    CHECK(min == 1000);
+    CHECK(parse_floor("pop=2.5").second == 2.5);
+    CHECK_THROWS_AS(parse_floor("pop=2,5"), atd::UsageError);  // a decimal point, as on every command line
+    CHECK_THROWS_AS(parse_floor("population"), atd::UsageError);
+    CHECK_THROWS_AS(parse_floor("=1000"), atd::UsageError);
+    CHECK_THROWS_AS(parse_floor("population=many"), atd::UsageError);
 }

@@ -5,6 +5,7 @@
 #include <atd/csv.hpp>
 #include <atd/io.hpp>
 #include <atd/log.hpp>
+#include <atd/standards.hpp>
 
 #include <cstdint>
 #include <initializer_list>
@@ -21,6 +22,10 @@ struct TtwaParams {
     double min_size = 3500, target_size = 25000;  // employed residents
     double min_sc = 0.667, target_sc = 0.75;       // self-containment, the lower of supply and demand
 };
+
+// The TTWA rule and the commuting-zone cut as the profile sets them.
+TtwaParams ttwa_params(const Standards& standards);
+double cz_cut_height(const Standards& standards);
 
 struct FlowOptions {
     std::vector<std::string> inputs;  // settlements

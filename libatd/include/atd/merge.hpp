@@ -6,6 +6,7 @@
 // number of members, and each proposal says why and at what cost.
 #include <atd/io.hpp>
 #include <atd/log.hpp>
+#include <atd/standards.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -24,6 +25,12 @@ struct MergeParams {
     double lambda = 0.0067;                            // objective weight of 1,000 person-km of travel
     double mu = 0.1;                                   // objective weight of one unit of PF inside a proposal
 };
+
+// The constraints and weights as the profile sets them.
+MergeParams merge_params(const Standards& standards);
+
+// "--floor" values: "FIELD=MIN", MIN a number; UsageError otherwise.
+std::pair<std::string, double> parse_floor(const std::string& text);
 
 struct MergeOptions {
     std::vector<std::string> inputs;  // units with polygons (atd-areas output, or real boundaries)

@@ -31,6 +31,7 @@ struct Zoning {
     std::vector<Zone> zones;         // largest (employed) first
     std::vector<std::size_t> zone_of;  // per unit, index into zones
     std::size_t steps = 0;            // dissolutions (TTWA) or merges (CZ)
+    bool converged = true;            // TTWA: false when the dissolution limit stopped it
 };
 
 // The self-containment a zone of `size` employed residents must reach: the
