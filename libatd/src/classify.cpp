@@ -3,11 +3,16 @@
 #include <atd/geo.hpp>
 #include <atd/geojson.hpp>
 #include <atd/model.hpp>
+#include <atd/pipeline.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
+#include <filesystem>
+#include <unordered_map>
+#include <unistd.h>
 #include <array>
 #include <cmath>
 #include <numeric>
@@ -83,22 +88,30 @@ void add_lack(std::string& lacks, const std::string& what) {
 // A window large enough for every rule, over which population gaps are checked.
 constexpr int kGapWindow = 10;
 
-// Reads a settlement feature into settlements; a bad one is an error naming
-// `where`, or with skip_invalid is marked invalid and counted. True when read.
-bool take_settlement(Feature& f, const std::string& where, const RunOptions& opts, Log& log,
-                     std::vector<SettlementData>& settlements, std::size_t& invalid) {
-    if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) return false;
+enum class Taken { Other, Settlement, Invalid };
+
+// Reads a settlement feature into settlements. An invalid one gets why, and
+// with skip_invalid is marked invalid=<why>.
+Taken read_feature(Feature& f, bool skip_invalid, std::vector<SettlementData>& settlements, std::string& why) {
+    if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) return Taken::Other;
     try {
         settlements.push_back(read_settlement(f, kGapWindow));
-        return true;
+        return Taken::Settlement;
     } catch (const DataError& e) {
-        std::string msg = where + " (" + e.what() + ")";
-        if (!opts.skip_invalid) throw DataError(msg);
-        log.warn("invalid", msg + "; passed through marked invalid");
-        f.props.set("invalid", std::string(e.what()));
-        ++invalid;
-        return false;
+        why = e.what();
+        if (skip_invalid) f.props.set("invalid", why);
+        return Taken::Invalid;
     }
+}
+
+// The message for an invalid settlement at `where`: an error, or with
+// skip_invalid a warning, counted.
+void report_invalid(const std::string& where, const std::string& why, const RunOptions& opts, Log& log,
+                    std::size_t& invalid) {
+    std::string msg = where + " (" + why + ")";
+    if (!opts.skip_invalid) throw DataError(msg);
+    log.warn("invalid", msg + "; passed through marked invalid");
+    ++invalid;
 }
 
 }  // namespace
@@ -107,10 +120,13 @@ Dataset read_dataset(std::vector<Feature>& features, const std::string& input_na
                      Log& log) {
     Dataset d;
     d.features = &features;
-    for (std::size_t i = 0; i < features.size(); ++i)
-        if (take_settlement(features[i], input_name + ": feature " + std::to_string(i + 1), opts, log, d.settlements,
-                            d.invalid))
-            d.feature_of.push_back(i);
+    std::string why;
+    for (std::size_t i = 0; i < features.size(); ++i) {
+        Taken t = read_feature(features[i], opts.skip_invalid, d.settlements, why);
+        if (t == Taken::Settlement) d.feature_of.push_back(i);
+        if (t == Taken::Invalid)
+            report_invalid(input_name + ": feature " + std::to_string(i + 1), why, opts, log, d.invalid);
+    }
     return d;
 }
 
@@ -405,13 +421,10 @@ Classification classify_settlements(const std::vector<SettlementData>& settlemen
     return c;
 }
 
-void annotate(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
-              const Standards& st, Properties& out) {
-    struct Out {
-        std::vector<Properties::Entry> v;
-        void set(const char* k, Value x) { v.emplace_back(k, std::move(x)); }
-    } props;
-    props.v.reserve(16);
+namespace {
+template <class Fields>
+void emit_classification(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
+                         const Standards& st, Fields& props) {
     const Proposal& p = c.proposals[i];
     auto text = [](const std::string& s) { return s.empty() ? Value{} : Value{s}; };
     props.set("proposal", p.proposal);
@@ -437,7 +450,27 @@ void annotate(const Classification& c, const std::vector<SettlementData>& settle
             props.set("support_village_km", std::round(static_cast<double>(si.km) * 1000) / 1000);
         }
     }
-    out.set_all(std::move(props.v));
+}
+}  // namespace
+
+void annotate(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
+              const Standards& st, Properties& out) {
+    FieldList fields;
+    fields.v.reserve(16);
+    emit_classification(c, settlements, i, st, fields);
+    out.set_all(std::move(fields.v));
+}
+
+void annotate_json(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
+                   const Standards& st, std::string& out) {
+    FieldJson fields{out};
+    emit_classification(c, settlements, i, st, fields);
+}
+
+bool annotates_field(std::string_view key) {
+    for (std::string_view prefix : {"proposal", "whatif", "settlement_class", "support_village"})
+        if (key.substr(0, prefix.size()) == prefix) return true;
+    return false;
 }
 
 ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOptions& opts) {
@@ -447,33 +480,151 @@ ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOpti
     return c.summary;
 }
 
+namespace {
+
+// A batch of process_stream: the features, what the first pass read of them,
+// and the text the second pass writes.
+struct StreamBatch {
+    const FeatureSource* source = nullptr;
+    std::size_t first = 0;  // index in the stream of the batch's first feature
+    FeatureBatch fb;
+    std::vector<Taken> taken;              // first pass: what each feature is
+    std::vector<SettlementData> read;      // the settlements, in order
+    std::vector<std::string> errors;       // per feature: why it is invalid
+    std::string json;                      // the features as GeoJSON text
+    std::vector<std::size_t> json_ends;
+    std::vector<char> keep;                // second pass: written or left out
+    std::string extra;
+};
+
+constexpr std::size_t kBatch = 2048;
+
+// Feeds the features of several inputs as batches, opening each input in turn.
+class BatchReader {
+public:
+    BatchReader(std::vector<std::string> inputs, ReadOptions read, Log& log)
+        : inputs_(std::move(inputs)), read_(std::move(read)), log_(log) {}
+    bool operator()(StreamBatch& b) {
+        while (true) {
+            if (!current_) {
+                if (next_input_ == inputs_.size()) return false;
+                sources_.push_back(FeatureSource::open(inputs_[next_input_++], read_, log_));
+                current_ = sources_.back().get();
+            }
+            if (current_->read_batch(b.fb, kBatch)) {
+                b.source = current_;
+                b.first = count_;
+                count_ += b.fb.size();
+                return true;
+            }
+            current_ = nullptr;
+        }
+    }
+    std::size_t count() const { return count_; }
+
+private:
+    std::vector<std::string> inputs_;
+    ReadOptions read_;
+    Log& log_;
+    std::vector<std::unique_ptr<FeatureSource>> sources_;  // kept while their batches are parsed
+    FeatureSource* current_ = nullptr;
+    std::size_t next_input_ = 0, count_ = 0;
+};
+
+// Inputs that can be read a second time instead of being kept in a temporary file.
+bool rereadable(const std::vector<std::string>& inputs) {
+    for (const auto& path : inputs) {
+        std::error_code ec;
+        if (path.empty() || path == "-" || !std::filesystem::is_regular_file(path, ec)) return false;
+    }
+    return true;
+}
+
+// A temporary GeoJSON Sequence the features wait in, removed when done.
+class SpillFile {
+public:
+    SpillFile() {
+        const char* dir = std::getenv("TMPDIR");
+        path_ = std::string(dir && *dir ? dir : "/tmp") + "/atd-spill-XXXXXX";
+        int fd = ::mkstemp(path_.data());
+        if (fd < 0) throw DataError("cannot create a temporary file in " + path_ + ": " + std::strerror(errno));
+        fp_ = ::fdopen(fd, "wb");
+    }
+    ~SpillFile() {
+        if (fp_) std::fclose(fp_);
+        std::remove(path_.c_str());
+    }
+    SpillFile(const SpillFile&) = delete;
+    SpillFile& operator=(const SpillFile&) = delete;
+    void write(const std::string& text) {
+        if (std::fwrite(text.data(), 1, text.size(), fp_) != text.size())
+            throw DataError("cannot write the temporary file " + path_ + ": " + std::strerror(errno));
+    }
+    const std::string& close() {
+        if (std::fclose(fp_) != 0) {
+            fp_ = nullptr;
+            throw DataError("cannot write the temporary file " + path_ + ": " + std::strerror(errno));
+        }
+        fp_ = nullptr;
+        return path_;
+    }
+
+private:
+    std::string path_;
+    std::FILE* fp_ = nullptr;
+};
+
+}  // namespace
+
 StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadOptions& read, const Standards& st,
                              const StreamOptions& opts, FeatureSink& sink, Log& log) {
     StreamSummary sum;
-    std::FILE* spill = std::tmpfile();
-    if (!spill) throw DataError("cannot create a temporary file: " + std::string(std::strerror(errno)));
-    struct Closer {
-        std::FILE* f;
-        ~Closer() { std::fclose(f); }
-    } closer{spill};
+    const std::size_t threads = default_threads();
+    const bool again = rereadable(inputs);
+    std::optional<SpillFile> spill;
+    if (!again) spill.emplace();
+
+    // First pass: the settlements, read and checked on the workers, taken in order.
     std::vector<SettlementData> settlements;
-    std::vector<std::int32_t> settlement_of;  // per feature: settlement index or -1
-    std::string line;
-    Feature f;
-    for (const auto& path : inputs) {
-        auto src = FeatureSource::open(path, read, log);
-        while (src->next(f)) {
-            ++sum.features;
-            std::int32_t idx = -1;
-            if (take_settlement(f, src->where(), opts.run, log, settlements, sum.invalid))
-                idx = static_cast<std::int32_t>(settlements.size() - 1);
-            settlement_of.push_back(idx);
-            line.clear();
-            append_feature_json(line, f);
-            line.push_back('\n');
-            if (std::fwrite(line.data(), 1, line.size(), spill) != line.size())
-                throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
-        }
+    std::vector<std::int32_t> settlement_of;  // per feature: settlement index, -1 other, -2 invalid
+    std::unordered_map<std::size_t, std::string> invalid_reason;  // per invalid feature
+    {
+        BatchReader reader(inputs, read, log);
+        PipelineStages<StreamBatch> stages;
+        stages.produce = std::ref(reader);
+        stages.work = [&](StreamBatch& b) {
+            b.source->parse(b.fb);
+            b.taken.assign(b.fb.size(), Taken::Other);
+            b.errors.resize(b.fb.size());
+            b.read.clear();
+            b.json.clear();
+            for (std::size_t k = 0; k < b.fb.size(); ++k) {
+                Feature& f = b.fb.features[k];
+                b.taken[k] = read_feature(f, opts.run.skip_invalid, b.read, b.errors[k]);
+                if (spill) {
+                    append_feature_json(b.json, f);
+                    b.json.push_back('\n');
+                }
+            }
+        };
+        stages.consume = [&](StreamBatch& b) {
+            std::size_t r = 0;
+            for (std::size_t k = 0; k < b.fb.size(); ++k) {
+                if (b.taken[k] == Taken::Settlement) {
+                    settlement_of.push_back(static_cast<std::int32_t>(settlements.size()));
+                    settlements.push_back(std::move(b.read[r++]));
+                } else if (b.taken[k] == Taken::Invalid) {
+                    report_invalid(b.source->where_in(b.fb, k), b.errors[k], opts.run, log, sum.invalid);
+                    invalid_reason.emplace(settlement_of.size(), std::move(b.errors[k]));
+                    settlement_of.push_back(-2);
+                } else {
+                    settlement_of.push_back(-1);
+                }
+            }
+            if (spill) spill->write(b.json);
+        };
+        run_pipeline(stages, threads);
+        sum.features = reader.count();
     }
     sum.settlements = settlements.size();
     Scorer scorer(st, settlements);
@@ -482,28 +633,71 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         c = classify_settlements(settlements, st, opts.classify_opts);
         sum.classes = c.summary;
     }
-    std::fflush(spill);
-    std::rewind(spill);
-    GeoJsonReader back(spill, "temporary file");
-    for (std::size_t k = 0; back.next(f); ++k) {
-        std::int32_t idx = settlement_of[k];
-        if (idx >= 0) {
-            auto i = static_cast<std::size_t>(idx);
-            if (opts.classify) {
-                if (opts.classify_opts.only_changes && c.proposals[i].proposal == "keep") continue;
-                annotate(c, settlements, i, st, f.props);
-            } else {
-                scorer.write(scorer.score(settlements[i]), f.props);
+
+    // Second pass: the features again, their fields added and written out on the workers.
+    const bool as_json = sink.takes_json();
+    const bool only_changes = opts.classify && opts.classify_opts.only_changes;
+    // The temporary file is in lon/lat already.
+    BatchReader reader(spill ? std::vector<std::string>{spill->close()} : inputs, spill ? ReadOptions{} : read, log);
+    PipelineStages<StreamBatch> stages;
+    stages.produce = [&](StreamBatch& b) {
+        if (!reader(b)) return false;
+        if (reader.count() > settlement_of.size())
+            throw DataError(b.source->name() + ": the input changed while it was read");
+        return true;
+    };
+    stages.work = [&](StreamBatch& b) {
+        b.source->parse(b.fb);
+        b.keep.assign(b.fb.size(), 1);
+        b.json.clear();
+        b.json_ends.clear();
+        for (std::size_t k = 0; k < b.fb.size(); ++k) {
+            Feature& f = b.fb.features[k];
+            const std::int32_t idx = settlement_of[b.first + k];
+            if (idx == -2 && !spill) f.props.set("invalid", invalid_reason.at(b.first + k));
+            if (only_changes && (idx < 0 || c.proposals[static_cast<std::size_t>(idx)].proposal == "keep")) {
+                b.keep[k] = 0;
+                continue;
             }
-        } else if (opts.classify && opts.classify_opts.only_changes) {
-            continue;
+            b.extra.clear();
+            if (idx >= 0) {
+                auto i = static_cast<std::size_t>(idx);
+                const auto clashes = opts.classify ? annotates_field : Scorer::writes_field;
+                bool clash = !as_json;
+                for (const auto& e : f.props.entries()) clash = clash || clashes(e.first);
+                if (opts.classify) {
+                    if (clash) annotate(c, settlements, i, st, f.props);
+                    else annotate_json(c, settlements, i, st, b.extra);
+                } else {
+                    Scores sc = scorer.score(settlements[i]);
+                    if (clash) scorer.write(sc, f.props);
+                    else scorer.write_json(sc, b.extra);
+                }
+            }
+            if (as_json) {
+                append_feature_json(b.json, f, b.extra);
+                b.json_ends.push_back(b.json.size());
+            }
         }
-        sink.write(f);
-        ++sum.written;
-    }
+    };
+    stages.consume = [&](StreamBatch& b) {
+        std::size_t from = 0, j = 0;
+        for (std::size_t k = 0; k < b.fb.size(); ++k) {
+            if (!b.keep[k]) continue;
+            if (as_json) {
+                sink.write_json(std::string_view(b.json).substr(from, b.json_ends[j] - from));
+                from = b.json_ends[j++];
+            } else {
+                sink.write(b.fb.features[k]);
+            }
+            ++sum.written;
+        }
+    };
+    run_pipeline(stages, threads);
+    if (reader.count() != settlement_of.size())
+        throw DataError(inputs.front() + ": the input changed while it was read");
     sink.finish();
     return sum;
 }
-
 
 }  // namespace atd

@@ -497,11 +497,24 @@ std::string join(const std::vector<std::string>& v) {
 }  // namespace
 
 void Scorer::write(const Scores& sc, Properties& props) const {
-    struct Out {
-        std::vector<Properties::Entry> v;
-        void set(const char* k, Value x) { v.emplace_back(k, std::move(x)); }
-    } p;
-    p.v.reserve(64);
+    FieldList fields;
+    fields.v.reserve(64);
+    emit(sc, fields);
+    props.set_all(std::move(fields.v));
+}
+
+void Scorer::write_json(const Scores& sc, std::string& out) const {
+    FieldJson fields{out};
+    emit(sc, fields);
+}
+
+bool Scorer::writes_field(std::string_view key) {
+    return (key.size() > 2 && key[0] == 'c' && key[1] >= '1' && key[1] <= '8' && key[2] == '_') ||
+           key.substr(0, 5) == "score";
+}
+
+template <class Fields>
+void Scorer::emit(const Scores& sc, Fields& p) const {
     auto res = [&](int k) { return Value{std::string(result_name(sc.c[k].result))}; };
     auto scr = [&](int k) { return opt_round(sc.c[k].score, 1e4); };
     p.set("c1_year", sc.year ? Value{static_cast<std::int64_t>(*sc.year)} : Value{});
@@ -562,7 +575,6 @@ void Scorer::write(const Scores& sc, Properties& props) const {
     for (const auto& l : lacks) all += (all.empty() ? "" : ";") + l;
     p.set("score_lacks", all.empty() ? Value{} : Value{all});
     p.set("score_profile", st_.name());
-    props.set_all(std::move(p.v));
 }
 
 }  // namespace atd

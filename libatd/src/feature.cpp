@@ -111,3 +111,14 @@ std::optional<GeomType> geom_type_from_name(std::string_view name) {
 }
 
 }  // namespace atd
+
+namespace atd {
+
+void FieldJson::set(const char* key, const Value& value) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    append_json_value(out, value);
+}
+
+}  // namespace atd

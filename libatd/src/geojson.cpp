@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -215,6 +216,48 @@ std::size_t end_of_first_value(std::string_view text) {
     return std::string_view::npos;
 }
 
+// Starts parsing one record [start, stop) of buf; capacity counts the bytes
+// readable from start (at least the parser's padding past stop).
+od::document start_record(od::parser& parser, const char* buf, std::size_t start, std::size_t stop,
+                          std::size_t capacity) {
+    // A record that does not end its object where the text ends: say which way it is wrong.
+    std::size_t last = stop;
+    while (last > start && is_space(buf[last - 1])) --last;
+    if (last > start && buf[last - 1] != '}') {
+        std::size_t close = end_of_first_value(std::string_view(buf + start, stop - start));
+        if (close != std::string_view::npos) throw DataError("unexpected text after the object");
+    }
+    auto r = parser.iterate(buf + start, stop - start, capacity);
+    if (r.error()) throw simdjson::simdjson_error(r.error());
+    return std::move(r.value_unsafe());
+}
+
+// The type of a record's top-level object, after checking that the object is
+// the whole record; obj is left reset for reading its members.
+std::string_view record_type(od::object& obj, const char* record_end) {
+    std::string_view raw = obj.raw_json();
+    if (raw.data() + raw.size() < record_end) throw DataError("unexpected text after the object");
+    obj.reset();
+    std::string_view type;
+    auto t = obj.find_field_unordered("type");
+    if (t.error() || t.get_string().get(type)) throw DataError("object has no \"type\"");
+    obj.reset();
+    return type;
+}
+
+const char* const kCollectionInSequence =
+    "a FeatureCollection after the first record of a GeoJSON Sequence (a sequence holds features)";
+
+// The message for a parser error; at_end when the input ended inside the record.
+std::string parser_message(const simdjson::simdjson_error& e, bool at_end) {
+    auto code = e.error();
+    std::string what = code == simdjson::INCORRECT_TYPE ? "a member has the wrong JSON type"
+                                                         : std::string("invalid JSON: ") + e.what();
+    bool unclosed = code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || code == simdjson::UNCLOSED_STRING;
+    if (unclosed && at_end) what += " (truncated input?)";
+    return what;
+}
+
 }  // namespace
 
 bool looks_like_json(std::string_view head) {
@@ -240,7 +283,7 @@ struct GeoJsonReader::Impl {
     std::size_t record_line = 0;
     std::size_t features = 0;
     std::string crs;
-    bool z = false;
+    std::atomic<bool> z = false;
 
     od::parser parser;
     od::document doc;
@@ -342,40 +385,31 @@ struct GeoJsonReader::Impl {
 
     void start_document(std::size_t start, std::size_t stop) {
         if (buf.size() < stop + simdjson::SIMDJSON_PADDING) buf.resize(stop + simdjson::SIMDJSON_PADDING);
-        // A record that does not end its object where the text ends: say which way it is wrong.
-        std::size_t last = stop;
-        while (last > start && is_space(buf[last - 1])) --last;
-        if (last > start && buf[last - 1] != '}') {
-            std::size_t close = end_of_first_value(std::string_view(buf.data() + start, stop - start));
-            if (close != std::string_view::npos) throw DataError("unexpected text after the object");
-        }
-        auto r = parser.iterate(buf.data() + start, stop - start, buf.size() - start);
-        if (r.error()) throw simdjson::simdjson_error(r.error());
-        doc = std::move(r.value_unsafe());
+        doc = start_record(parser, buf.data(), start, stop, buf.size() - start);
     }
 
     // Handles a parsed top-level object: a Feature (returns true with f filled)
     // or a FeatureCollection (sets up array iteration, returns false).
     bool take_top_level(Feature& f, std::size_t record_end) {
         od::object obj = doc.get_object();
+        std::string_view type;
         if (mode != Mode::Document) {
             // One record, one object: "{...} {...}" on a line is an error.
-            std::string_view raw = obj.raw_json();
-            if (raw.data() + raw.size() < buf.data() + record_end)
-                throw DataError("unexpected text after the object");
+            type = record_type(obj, buf.data() + record_end);
+        } else {
+            auto t = obj.find_field_unordered("type");
+            if (t.error() || t.get_string().get(type)) throw DataError("object has no \"type\"");
             obj.reset();
         }
-        std::string_view type;
-        auto t = obj.find_field_unordered("type");
-        if (t.error() || t.get_string().get(type))
-            throw DataError("object has no \"type\"");
         if (type == "Feature") {
-            obj.reset();
-            parse_feature_object(obj, f, z);
+            bool saw_z = false;
+            parse_feature_object(obj, f, saw_z);
+            if (saw_z) z = true;
             return true;
         }
         if (type != "FeatureCollection")
             throw DataError("expected a Feature or FeatureCollection, found \"" + std::string(type) + "\"");
+        if (mode != Mode::Document && features > 0) throw DataError(kCollectionInSequence);
         // Members in order up to "features", so that an error inside a feature is
         // reported with that feature's number. A "crs" member must come first
         // (as GDAL writes it); coordinates out of lon/lat range are caught later.
@@ -402,7 +436,9 @@ struct GeoJsonReader::Impl {
             return false;
         }
         od::value v = (*it).value();
-        parse_feature_object(v.get_object(), f, z);
+        bool saw_z = false;
+        parse_feature_object(v.get_object(), f, saw_z);
+        if (saw_z) z = true;
         ++it;
         return true;
     }
@@ -444,11 +480,7 @@ bool GeoJsonReader::next(Feature& f) {
         if (ok) ++impl_->features;
         return ok;
     } catch (const simdjson::simdjson_error& e) {
-        auto code = e.error();
-        std::string what = code == simdjson::INCORRECT_TYPE ? "a member has the wrong JSON type"
-                                                             : std::string("invalid JSON: ") + e.what();
-        bool unclosed = code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || code == simdjson::UNCLOSED_STRING;
-        if (unclosed && impl_->eof && impl_->begin == impl_->end) what += " (truncated input?)";
+        std::string what = parser_message(e, impl_->eof && impl_->begin == impl_->end);
         // A whole document rejected before its first feature: no feature to name.
         if (impl_->mode == Impl::Mode::Document && !impl_->in_array && impl_->features == 0)
             throw DataError(impl_->name + ": " + what);
@@ -464,6 +496,54 @@ const std::string& GeoJsonReader::declared_crs() const { return impl_->crs; }
 std::size_t GeoJsonReader::feature_number() const { return impl_->features; }
 std::size_t GeoJsonReader::line() const { return impl_->record_line; }
 bool GeoJsonReader::saw_z() const { return impl_->z; }
+
+bool GeoJsonReader::splittable() const {
+    return impl_->features > 0 && !impl_->in_array &&
+           (impl_->mode == Impl::Mode::SeqLF || impl_->mode == Impl::Mode::SeqRS);
+}
+
+bool GeoJsonReader::next_records(GeoJsonRecords& r, std::size_t max) {
+    r.text.clear();
+    r.starts.clear();
+    r.stops.clear();
+    r.lines.clear();
+    r.first_number = impl_->features + 1;
+    std::size_t start = 0, stop = 0;
+    while (r.size() < max && impl_->next_record(start, stop)) {
+        r.starts.push_back(r.text.size());
+        r.text.append(impl_->buf.data() + start, stop - start);
+        r.stops.push_back(r.text.size());
+        r.lines.push_back(impl_->record_line);
+        ++impl_->features;
+    }
+    r.ends_input = impl_->eof && impl_->begin == impl_->end;
+    r.text.append(simdjson::SIMDJSON_PADDING, ' ');
+    return r.size() > 0;
+}
+
+void GeoJsonReader::parse_record(const GeoJsonRecords& r, std::size_t k, Feature& f) const {
+    thread_local od::parser parser;
+    auto where = [&] {
+        std::string s = impl_->name + ": feature " + std::to_string(r.first_number + k);
+        if (r.lines[k]) s += " (line " + std::to_string(r.lines[k]) + ")";
+        return s;
+    };
+    try {
+        od::document doc = start_record(parser, r.text.data(), r.starts[k], r.stops[k], r.text.size() - r.starts[k]);
+        od::object obj = doc.get_object();
+        std::string_view type = record_type(obj, r.text.data() + r.stops[k]);
+        if (type == "FeatureCollection") throw DataError(kCollectionInSequence);
+        if (type != "Feature")
+            throw DataError("expected a Feature or FeatureCollection, found \"" + std::string(type) + "\"");
+        bool saw_z = false;
+        parse_feature_object(obj, f, saw_z);
+        if (saw_z) impl_->z = true;
+    } catch (const simdjson::simdjson_error& e) {
+        throw DataError(where() + ": " + parser_message(e, r.ends_input && k + 1 == r.size()));
+    } catch (const DataError& e) {
+        throw DataError(where() + ": " + e.what());
+    }
+}
 
 // ---------------------------------------------------------------- writing
 
@@ -586,7 +666,7 @@ void append_geometry_json(std::string& out, const Geometry& g) {
     out.push_back('}');
 }
 
-void append_feature_json(std::string& out, const Feature& f) {
+void append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields) {
     out += "{\"type\":\"Feature\",";
     if (f.id) {
         out += "\"id\":";
@@ -601,6 +681,10 @@ void append_feature_json(std::string& out, const Feature& f) {
         append_json_string(out, k);
         out.push_back(':');
         append_json_value(out, v);
+    }
+    if (!extra_fields.empty()) {
+        if (first && extra_fields.front() == ',') extra_fields.remove_prefix(1);
+        out += extra_fields;
     }
     out += "},\"geometry\":";
     append_geometry_json(out, f.geom);

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace atd {
@@ -77,6 +78,9 @@ bool is_connection_string(const std::string& path) {
 
 // ------------------------------------------------------------ fast GeoJSON
 
+const char* const kProjectedInput =
+    "coordinates are outside the lon/lat range; the input seems projected: give its CRS with --src-crs";
+
 class GeoJsonSource final : public FeatureSource {
 public:
     GeoJsonSource(std::FILE* fp, bool own, std::string name, const ReadOptions& opts, Log& log)
@@ -98,9 +102,7 @@ public:
                 throw DataError(where() + ": " + e.what());
             }
         } else if (!within_lonlat(f.geom)) {
-            throw DataError(where() +
-                            ": coordinates are outside the lon/lat range; the input seems projected: "
-                            "give its CRS with --src-crs");
+            throw DataError(where() + ": " + kProjectedInput);
         }
         return true;
     }
@@ -108,6 +110,34 @@ public:
     std::string where() const override {
         std::string s = name_ + ": feature " + std::to_string(reader_.feature_number());
         if (reader_.line()) s += " (line " + std::to_string(reader_.line()) + ")";
+        return s;
+    }
+
+    // After the first feature, a GeoJSON Sequence in lon/lat is read as records
+    // and parsed on the workers' threads.
+    bool read_batch(FeatureBatch& b, std::size_t max) override {
+        if (reader_.feature_number() == 0) return FeatureSource::read_batch(b, 1);
+        if (!reader_.splittable() || reproject_) return FeatureSource::read_batch(b, max);
+        b.deferred = reader_.next_records(b.records, max);
+        b.count = b.records.size();
+        if (!b.deferred && reader_.saw_z()) log_.warn("z", name_ + ": third coordinates (Z) were dropped");
+        return b.deferred;
+    }
+
+    void parse(FeatureBatch& b) const override {
+        if (!b.deferred) return;
+        if (b.features.size() < b.count) b.features.resize(b.count);
+        for (std::size_t k = 0; k < b.count; ++k) {
+            reader_.parse_record(b.records, k, b.features[k]);
+            if (!within_lonlat(b.features[k].geom))
+                throw DataError(where_in(b, k) + ": " + kProjectedInput);
+        }
+    }
+
+    std::string where_in(const FeatureBatch& b, std::size_t k) const override {
+        if (!b.deferred) return FeatureSource::where_in(b, k);
+        std::string s = name_ + ": feature " + std::to_string(b.records.first_number + k);
+        if (b.records.lines[k]) s += " (line " + std::to_string(b.records.lines[k]) + ")";
         return s;
     }
 
@@ -360,6 +390,27 @@ std::unique_ptr<FeatureSource> FeatureSource::open(const std::string& path, cons
     return std::make_unique<GdalSource>(path, path, opts, log);
 }
 
+bool FeatureSource::read_batch(FeatureBatch& b, std::size_t max) {
+    b.deferred = false;
+    b.count = 0;
+    b.wheres.clear();
+    while (b.count < max) {
+        if (b.features.size() <= b.count) b.features.emplace_back();
+        if (!next(b.features[b.count])) break;
+        b.wheres.push_back(where());
+        ++b.count;
+    }
+    return b.count > 0;
+}
+
+void FeatureSource::parse(FeatureBatch&) const {}
+
+void FeatureSink::write_json(std::string_view) {
+    throw std::logic_error("this sink takes features, not JSON text");
+}
+
+std::string FeatureSource::where_in(const FeatureBatch& b, std::size_t k) const { return b.wheres.at(k); }
+
 std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log) {
     auto src = FeatureSource::open(path, opts, log);
     std::vector<Feature> out;
@@ -460,9 +511,13 @@ public:
     void write(const Feature& f) override {
         if (collection_ && count_ > 0) buf_ += ",\n";
         append_feature_json(buf_, f);
-        if (!collection_) buf_.push_back('\n');
-        ++count_;
-        if (buf_.size() >= (1u << 20)) flush();
+        end_feature();
+    }
+    bool takes_json() const override { return true; }
+    void write_json(std::string_view feature) override {
+        if (collection_ && count_ > 0) buf_ += ",\n";
+        buf_ += feature;
+        end_feature();
     }
     void finish() override {
         if (collection_) buf_ += count_ ? "\n]}\n" : "]}\n";
@@ -471,6 +526,11 @@ public:
     }
 
 private:
+    void end_feature() {
+        if (!collection_) buf_.push_back('\n');
+        ++count_;
+        if (buf_.size() >= (1u << 20)) flush();
+    }
     void flush() {
         if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), out_.stream()) != buf_.size())
             throw DataError(out_.display_name() + ": write error: " + std::strerror(errno));

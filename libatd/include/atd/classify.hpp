@@ -75,6 +75,11 @@ Classification classify_settlements(const std::vector<SettlementData>& settlemen
 // Adds the proposal, what-if and class fields of settlement i to a feature.
 void annotate(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
               const Standards& st, Properties& p);
+// The same fields as JSON members, each with a leading comma.
+void annotate_json(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
+                   const Standards& st, std::string& out);
+// Whether a field of that name may be one annotate() sets.
+bool annotates_field(std::string_view key);
 
 // atd-classify on features in memory: proposals, support/satellite classes and
 // what-if fields on every settlement; returns the figures the tool prints.

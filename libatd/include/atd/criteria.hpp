@@ -124,6 +124,10 @@ public:
     Scores score(const SettlementData& s) const;
     // Adds the c1_... score fields to a feature (man atd-data).
     void write(const Scores& sc, Properties& p) const;
+    // The same fields as JSON members, each with a leading comma.
+    void write_json(const Scores& sc, std::string& out) const;
+    // Whether a field of that name may be one write() sets.
+    static bool writes_field(std::string_view key);
     // The population threshold of a category and its window in years.
     double category_threshold(const std::string& category) const;
     int category_window(const std::string& category) const;
@@ -136,6 +140,8 @@ public:
     const Standards& standards() const { return st_; }
 
 private:
+    template <class Fields>
+    void emit(const Scores& sc, Fields& out) const;
     // The profile's values, read once: scoring a million settlements must not look keys up.
     struct Thresholds {
         double aul_min_population = 0;

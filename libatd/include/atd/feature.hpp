@@ -52,6 +52,17 @@ private:
     std::vector<Entry> entries_;
 };
 
+// Collects fields for Properties::set_all.
+struct FieldList {
+    std::vector<Properties::Entry> v;
+    void set(const char* key, Value value) { v.emplace_back(key, std::move(value)); }
+};
+// Appends fields as JSON members (",\"key\":value"); keys need no escaping.
+struct FieldJson {
+    std::string& out;
+    void set(const char* key, const Value& value);
+};
+
 enum class GeomType : std::uint8_t {
     None, Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon
 };

@@ -6,8 +6,19 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace atd {
+
+// Records of a GeoJSON Sequence held as text, so that they can be parsed on
+// several threads; numbered and lined as the reader counts them.
+struct GeoJsonRecords {
+    std::string text;  // the records back to back, padded for the parser
+    std::vector<std::size_t> starts, stops, lines;
+    std::size_t first_number = 0;  // 1-based feature number of the first record
+    bool ends_input = false;       // the last record is the last of the input
+    std::size_t size() const { return starts.size(); }
+};
 
 // Reads a GeoJSON FeatureCollection, a single Feature, or a GeoJSON Sequence
 // (LF- or RS-separated) from a stdio stream, one feature at a time.
@@ -29,6 +40,16 @@ public:
     // Whether any position carried a third coordinate (dropped).
     bool saw_z() const;
 
+    // True when the rest of the input is a GeoJSON Sequence of Feature records
+    // (after next() has returned at least one feature): next_records may then
+    // be used instead of next(), and the records parsed apart.
+    bool splittable() const;
+    // Reads up to max records as text; false at the end.
+    bool next_records(GeoJsonRecords& r, std::size_t max);
+    // Parses record k of r into f. Safe on several threads at once.
+    // DataError names the feature and its line.
+    void parse_record(const GeoJsonRecords& r, std::size_t k, Feature& f) const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
@@ -43,6 +64,7 @@ void append_json_number(std::string& out, double d);
 void append_json_value(std::string& out, const Value& v);
 void append_geometry_json(std::string& out, const Geometry& g);
 // A whole feature as one line of JSON, without the trailing newline.
-void append_feature_json(std::string& out, const Feature& f);
+// extra_fields: JSON members (",\"key\":value..." ) added after the feature's own.
+void append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields = {});
 
 }  // namespace atd

@@ -1,6 +1,7 @@
 #pragma once
 // Reading and writing features: the GeoJSON fast path and GDAL for everything else.
 #include <atd/feature.hpp>
+#include <atd/geojson.hpp>
 #include <atd/log.hpp>
 
 #include <cstdio>
@@ -24,6 +25,18 @@ struct ReadOptions {
     std::vector<std::string> layers;  // OGR layers to read; all when empty
 };
 
+// Features read together, for work on several threads: either parsed by the
+// reader, or held as records that FeatureSource::parse turns into features on
+// any thread. features[0, size()) are the batch's, in input order.
+struct FeatureBatch {
+    std::vector<Feature> features;
+    std::vector<std::string> wheres;  // per feature, when the source gives no records
+    GeoJsonRecords records;
+    bool deferred = false;  // records wait to be parsed
+    std::size_t count = 0;
+    std::size_t size() const { return count; }
+};
+
 // A stream of features in WGS84 lon/lat.
 class FeatureSource {
 public:
@@ -34,6 +47,14 @@ public:
     virtual bool next(Feature& f) = 0;
     // "FILE: feature N" (with line or layer when known), for messages.
     virtual std::string where() const = 0;
+    // Reads up to max features into b (parsing them or leaving records for
+    // parse); false at the end.
+    virtual bool read_batch(FeatureBatch& b, std::size_t max);
+    // Parses the batch's records into its features (nothing when it has none).
+    // Safe on several threads for different batches. Throws DataError.
+    virtual void parse(FeatureBatch& b) const;
+    // The "where" of feature k of a batch read from this source.
+    virtual std::string where_in(const FeatureBatch& b, std::size_t k) const;
     const std::string& name() const { return name_; }
 
 protected:
@@ -83,6 +104,10 @@ public:
     static std::unique_ptr<FeatureSink> open(const WriteOptions& opts);
     virtual ~FeatureSink() = default;
     virtual void write(const Feature& f) = 0;
+    // Whether write_json may be used: the sink writes GeoJSON text.
+    virtual bool takes_json() const { return false; }
+    // Writes one feature already serialised (append_feature_json).
+    virtual void write_json(std::string_view feature);
     virtual void finish() = 0;
 };
 
