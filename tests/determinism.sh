@@ -24,6 +24,7 @@ run() {
     --fallback geodesic -q -o "$out/district-access.geojsons"
   "$bin/atd-areas" "$out/kz.geojsons" -q -o "$out/areas.geojsons"
   "$bin/atd-merge" "$out/areas.geojsons" --settlements "$out/kz.geojsons" --variants 5 -q -o "$out/merge.geojsons"
+  "$bin/atd-synth" -n 3000 --seed 5 -q -o "$out-synth"
 }
 mkdir -p "$work/a" "$work/b"
 run "$work/a"
@@ -31,8 +32,11 @@ run "$work/b"
 for f in "$work"/a/*; do
   cmp -s "$f" "$work/b/$(basename "$f")" || { echo "FAIL: $(basename "$f") differs between two runs"; exit 1; }
 done
+for f in "$work"/a-synth/*; do
+  cmp -s "$f" "$work/b-synth/$(basename "$f")" || { echo "FAIL: atd-synth's $(basename "$f") differs between two runs"; exit 1; }
+done
 # Districts solved one at a time give what districts in parallel give.
 "$bin/atd-merge" "$work/a/areas.geojsons" --settlements "$work/a/kz.geojsons" --variants 5 --threads 1 -q \
   -o "$work/merge-serial.geojsons"
 cmp -s "$work/a/merge.geojsons" "$work/merge-serial.geojsons" || { echo "FAIL: atd-merge differs with --threads 1"; exit 1; }
-echo "ok: $(ls "$work/a" | wc -l) outputs byte-identical, and atd-merge serial as in parallel"
+echo "ok: $(find "$work/a" "$work/a-synth" -type f | wc -l) outputs byte-identical, and atd-merge serial as in parallel"

@@ -5,7 +5,7 @@
 #   stdout     optional, the exact expected stdout
 #   exit_code  optional, the expected exit status (default 0)
 #   stderr     optional, lines that must each appear in stderr (key words of the message)
-#   check      optional, a bash script run afterwards in the work directory
+#   check      optional, a bash script run afterwards in the work directory ($TOOLS: the tools)
 #   keeps      optional, names of files a failing run is meant to leave (one a line)
 # The tool runs in an empty work directory; a failing run must leave it empty
 # (no half-written output).
@@ -19,7 +19,8 @@ out=$(mktemp)
 err=$(mktemp)
 diffs=$(mktemp)
 trap 'rm -rf "$work" "$out" "$err" "$diffs"' EXIT
-export CASE DATA
+TOOLS=$tool_dir
+export CASE DATA TOOLS
 cd "$work"
 eval "set -- $(cat "$CASE/args")"
 if [ -f "$CASE/stdin" ]; then
