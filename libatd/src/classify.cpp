@@ -491,6 +491,7 @@ struct StreamBatch {
     std::vector<Taken> taken;              // first pass: what each feature is
     std::vector<SettlementData> read;      // the settlements, in order
     std::vector<std::string> errors;       // per feature: why it is invalid
+    std::vector<std::uint32_t> splice_at;  // per feature: see process_stream
     std::string json;                      // the features as GeoJSON text
     std::vector<std::size_t> json_ends;
     std::vector<char> keep;                // second pass: written or left out
@@ -498,6 +499,7 @@ struct StreamBatch {
 };
 
 constexpr std::size_t kBatch = 2048;
+constexpr std::uint32_t kNoSplice = UINT32_MAX;
 
 // Feeds the features of several inputs as batches, opening each input in turn.
 class BatchReader {
@@ -588,6 +590,13 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     std::vector<SettlementData> settlements;
     std::vector<std::int32_t> settlement_of;  // per feature: settlement index, -1 other, -2 invalid
     std::unordered_map<std::size_t, std::string> invalid_reason;  // per invalid feature
+    // Per feature: where its record's properties close, when the record is
+    // exactly what atd writes and has none of the fields to add: the second
+    // pass then inserts the fields there instead of parsing it again.
+    std::vector<std::uint32_t> splice_at;
+    const auto adds = [&](std::string_view key) {
+        return key == "invalid" || (opts.classify ? annotates_field(key) : Scorer::writes_field(key));
+    };
     {
         BatchReader reader(inputs, read, log);
         PipelineStages<StreamBatch> stages;
@@ -598,13 +607,23 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             b.errors.resize(b.fb.size());
             b.read.clear();
             b.json.clear();
+            b.splice_at.assign(b.fb.size(), kNoSplice);
             for (std::size_t k = 0; k < b.fb.size(); ++k) {
                 Feature& f = b.fb.features[k];
                 b.taken[k] = read_feature(f, opts.run.skip_invalid, b.read, b.errors[k]);
-                if (spill) {
-                    append_feature_json(b.json, f);
+                if (!spill && !b.fb.deferred) continue;
+                bool clash = false;
+                for (const auto& e : f.props.entries()) clash = clash || adds(e.first);
+                std::size_t from = b.json.size();
+                std::size_t at = append_feature_json(b.json, f) - from;
+                if (!spill) {
+                    // The record is kept as it is when it reads back as itself.
+                    if (b.fb.records.record(k) != std::string_view(b.json).substr(from)) at = kNoSplice;
+                    b.json.resize(from);
+                } else {
                     b.json.push_back('\n');
                 }
+                if (!clash && at < kNoSplice) b.splice_at[k] = static_cast<std::uint32_t>(at);
             }
         };
         stages.consume = [&](StreamBatch& b) {
@@ -621,6 +640,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                     settlement_of.push_back(-1);
                 }
             }
+            splice_at.insert(splice_at.end(), b.splice_at.begin(), b.splice_at.end());
             if (spill) spill->write(b.json);
         };
         run_pipeline(stages, threads);
@@ -647,35 +667,46 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         return true;
     };
     stages.work = [&](StreamBatch& b) {
-        b.source->parse(b.fb);
+        const bool splice = as_json && b.fb.deferred;
+        if (!splice) b.source->parse(b.fb);
         b.keep.assign(b.fb.size(), 1);
         b.json.clear();
         b.json_ends.clear();
         for (std::size_t k = 0; k < b.fb.size(); ++k) {
-            Feature& f = b.fb.features[k];
-            const std::int32_t idx = settlement_of[b.first + k];
-            if (idx == -2 && !spill) f.props.set("invalid", invalid_reason.at(b.first + k));
+            const std::size_t at = b.first + k;
+            const std::int32_t idx = settlement_of[at];
             if (only_changes && (idx < 0 || c.proposals[static_cast<std::size_t>(idx)].proposal == "keep")) {
                 b.keep[k] = 0;
                 continue;
             }
-            b.extra.clear();
+            if (splice && splice_at[at] != kNoSplice) {
+                // The record as it came, the fields inserted where its properties close.
+                b.extra.clear();
+                if (idx >= 0) {
+                    auto i = static_cast<std::size_t>(idx);
+                    if (opts.classify) annotate_json(c, settlements, i, st, b.extra);
+                    else scorer.write_json(scorer.score(settlements[i]), b.extra);
+                }
+                std::string_view rec = b.fb.records.record(k);
+                std::string_view extra = b.extra;
+                std::size_t close = splice_at[at];
+                if (rec[close - 1] == '{' && !extra.empty()) extra.remove_prefix(1);
+                b.json.append(rec.substr(0, close));
+                b.json.append(extra);
+                b.json.append(rec.substr(close));
+                b.json_ends.push_back(b.json.size());
+                continue;
+            }
+            if (splice) b.source->parse(b.fb, k);
+            Feature& f = b.fb.features[k];
+            if (idx == -2 && !spill) f.props.set("invalid", invalid_reason.at(at));
             if (idx >= 0) {
                 auto i = static_cast<std::size_t>(idx);
-                const auto clashes = opts.classify ? annotates_field : Scorer::writes_field;
-                bool clash = !as_json;
-                for (const auto& e : f.props.entries()) clash = clash || clashes(e.first);
-                if (opts.classify) {
-                    if (clash) annotate(c, settlements, i, st, f.props);
-                    else annotate_json(c, settlements, i, st, b.extra);
-                } else {
-                    Scores sc = scorer.score(settlements[i]);
-                    if (clash) scorer.write(sc, f.props);
-                    else scorer.write_json(sc, b.extra);
-                }
+                if (opts.classify) annotate(c, settlements, i, st, f.props);
+                else scorer.write(scorer.score(settlements[i]), f.props);
             }
             if (as_json) {
-                append_feature_json(b.json, f, b.extra);
+                append_feature_json(b.json, f);
                 b.json_ends.push_back(b.json.size());
             }
         }

@@ -35,6 +35,10 @@ YearSeries::const_iterator YearSeries::find(int year) const {
 double& IndicatorValues::operator[](std::string_view name) {
     const Indicator* ind = find_indicator(name);
     if (!ind) throw std::invalid_argument("not an indicator: " + std::string(name));
+    return (*this)[ind];
+}
+
+double& IndicatorValues::operator[](const Indicator* ind) {
     for (auto& e : v_)
         if (e.first == ind) return e.second;
     v_.emplace_back(ind, 0.0);
@@ -42,7 +46,10 @@ double& IndicatorValues::operator[](std::string_view name) {
 }
 
 IndicatorValues::const_iterator IndicatorValues::find(std::string_view name) const {
-    const Indicator* ind = find_indicator(name);
+    return find(find_indicator(name));
+}
+
+IndicatorValues::const_iterator IndicatorValues::find(const Indicator* ind) const {
     for (auto it = v_.begin(); it != v_.end(); ++it)
         if (it->first == ind) return it;
     return v_.end();
@@ -91,17 +98,18 @@ SettlementData read_settlement(const Feature& f, int max_window) {
         auto n = as_number(v);
         if (!n) throw DataError(who + ": " + key + " is not a number");
         if (*n < 0) throw DataError(who + ": " + key + " is negative (" + as_text(v) + ")");
-        std::string_view ind = sf->indicator->name;
+        const Indicator* ind = sf->indicator;
         if (!sf->year) {
             s.latest[ind] = *n;
             continue;
         }
         int y = *sf->year;
-        if (ind == "pop") s.pop[y] = *n;
-        else if (ind == "mig_in_int") s.mig_in_int[y] = *n;
-        else if (ind == "mig_out_int") s.mig_out_int[y] = *n;
-        else if (ind == "mig_in_ext") s.mig_in_ext[y] = *n;
-        else if (ind == "mig_out_ext") s.mig_out_ext[y] = *n;
+        std::string_view name = ind->name;
+        if (name == "pop") s.pop[y] = *n;
+        else if (name == "mig_in_int") s.mig_in_int[y] = *n;
+        else if (name == "mig_out_int") s.mig_out_int[y] = *n;
+        else if (name == "mig_in_ext") s.mig_in_ext[y] = *n;
+        else if (name == "mig_out_ext") s.mig_out_ext[y] = *n;
         auto ly = std::find_if(latest_year.begin(), latest_year.end(),
                                [&](const auto& e) { return e.first == sf->indicator; });
         if (ly == latest_year.end()) {
@@ -121,13 +129,20 @@ SettlementData read_settlement(const Feature& f, int max_window) {
                 throw DataError(who + ": pop_" + std::to_string(y) + " is missing inside the series " +
                                 std::to_string(first) + "-" + std::to_string(last));
     }
-    for (auto [part, whole] : {std::pair{"emp_agri", "emp_total"}, {"emp_ind", "emp_total"}, {"emp_serv", "emp_total"},
-                               {"emp_selfemp", "emp_total"}, {"opinion_participants", "opinion_eligible"}}) {
-        auto a = s.latest.find(part), b = s.latest.find(whole);
+    static const auto shares = [] {
+        std::vector<std::pair<const Indicator*, const Indicator*>> v;
+        for (auto [part, whole] : {std::pair{"emp_agri", "emp_total"}, {"emp_ind", "emp_total"}, {"emp_serv", "emp_total"},
+                                   {"emp_selfemp", "emp_total"}, {"opinion_participants", "opinion_eligible"}})
+            v.emplace_back(find_indicator(part), find_indicator(whole));
+        return v;
+    }();
+    for (auto [part_ind, whole_ind] : shares) {
+        auto a = s.latest.find(part_ind), b = s.latest.find(whole_ind);
+        std::string_view part = part_ind->name, whole = whole_ind->name;
         if (a != s.latest.end() && b != s.latest.end() && a->second > b->second)
-            throw DataError(who + ": " + part + " (" + std::to_string(static_cast<long long>(a->second)) +
-                            ") exceeds " + whole + " (" + std::to_string(static_cast<long long>(b->second)) +
-                            "): a share above 1");
+            throw DataError(who + ": " + std::string(part) + " (" +
+                            std::to_string(static_cast<long long>(a->second)) + ") exceeds " + std::string(whole) +
+                            " (" + std::to_string(static_cast<long long>(b->second)) + "): a share above 1");
     }
     s.area_km2 = opt_number(p, "area_km2", who);
     if (!f.geom.empty()) {

@@ -151,20 +151,45 @@ Value scalar_value(od::value v, std::string_view key) {
     return std::monostate{};
 }
 
-void parse_properties(od::value v, Properties& props) {
-    props.clear();
-    if (v.is_null()) return;
-    od::object obj = v.get_object();
-    for (auto field : obj) {
-        std::string_view key = field.unescaped_key();
-        props.append(std::string(key), scalar_value(field.value(), key));
+// Sets out to a scalar value, reusing the string out holds when it is one.
+void scalar_into(od::value v, std::string_view key, Value& out) {
+    if (v.type() == od::json_type::string) {
+        std::string_view text = v.get_string();
+        if (auto* s = std::get_if<std::string>(&out)) s->assign(text);
+        else out = std::string(text);
+        return;
     }
+    out = scalar_value(v, key);
+}
+
+// The properties of a feature read into props; entries already there are
+// overwritten in place, so that a reused feature allocates little.
+void parse_properties(od::value v, Properties& props) {
+    auto& entries = props.entries();
+    std::size_t n = 0;
+    if (!v.is_null()) {
+        od::object obj = v.get_object();
+        for (auto field : obj) {
+            std::string_view key = field.unescaped_key();
+            if (n < entries.size()) {
+                entries[n].first.assign(key);
+                scalar_into(field.value(), key, entries[n].second);
+            } else {
+                entries.emplace_back(std::string(key), scalar_value(field.value(), key));
+            }
+            ++n;
+        }
+    }
+    entries.resize(n);
 }
 
 void parse_feature_object(od::object obj, Feature& f, bool& saw_z) {
     f.id.reset();
-    f.props.clear();
-    f.geom = Geometry{};
+    bool has_props = false;
+    f.geom.type = GeomType::None;
+    f.geom.xy.clear();
+    f.geom.ring_ends.clear();
+    f.geom.part_ends.clear();
     bool typed = false;
     for (auto field : obj) {
         std::string_view key = field.unescaped_key();
@@ -174,6 +199,7 @@ void parse_feature_object(od::object obj, Feature& f, bool& saw_z) {
             typed = true;
         } else if (key == "properties") {
             parse_properties(field.value(), f.props);
+            has_props = true;
         } else if (key == "geometry") {
             parse_geometry(field.value(), f.geom, saw_z);
         } else if (key == "id") {
@@ -181,6 +207,7 @@ void parse_feature_object(od::object obj, Feature& f, bool& saw_z) {
         }
     }
     if (!typed) throw DataError("object has no \"type\": \"Feature\"");
+    if (!has_props) f.props.clear();
 }
 
 std::string crs_name(od::value v) {
@@ -666,7 +693,7 @@ void append_geometry_json(std::string& out, const Geometry& g) {
     out.push_back('}');
 }
 
-void append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields) {
+std::size_t append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields) {
     out += "{\"type\":\"Feature\",";
     if (f.id) {
         out += "\"id\":";
@@ -686,9 +713,11 @@ void append_feature_json(std::string& out, const Feature& f, std::string_view ex
         if (first && extra_fields.front() == ',') extra_fields.remove_prefix(1);
         out += extra_fields;
     }
+    std::size_t props_end = out.size();
     out += "},\"geometry\":";
     append_geometry_json(out, f.geom);
     out.push_back('}');
+    return props_end;
 }
 
 }  // namespace atd

@@ -124,14 +124,11 @@ public:
         return b.deferred;
     }
 
-    void parse(FeatureBatch& b) const override {
+    void parse(FeatureBatch& b, std::size_t k) const override {
         if (!b.deferred) return;
         if (b.features.size() < b.count) b.features.resize(b.count);
-        for (std::size_t k = 0; k < b.count; ++k) {
-            reader_.parse_record(b.records, k, b.features[k]);
-            if (!within_lonlat(b.features[k].geom))
-                throw DataError(where_in(b, k) + ": " + kProjectedInput);
-        }
+        reader_.parse_record(b.records, k, b.features[k]);
+        if (!within_lonlat(b.features[k].geom)) throw DataError(where_in(b, k) + ": " + kProjectedInput);
     }
 
     std::string where_in(const FeatureBatch& b, std::size_t k) const override {
@@ -403,7 +400,13 @@ bool FeatureSource::read_batch(FeatureBatch& b, std::size_t max) {
     return b.count > 0;
 }
 
-void FeatureSource::parse(FeatureBatch&) const {}
+void FeatureSource::parse(FeatureBatch& b) const {
+    if (!b.deferred) return;
+    if (b.features.size() < b.count) b.features.resize(b.count);
+    for (std::size_t k = 0; k < b.count; ++k) parse(b, k);
+}
+
+void FeatureSource::parse(FeatureBatch&, std::size_t) const {}
 
 void FeatureSink::write_json(std::string_view) {
     throw std::logic_error("this sink takes features, not JSON text");

@@ -110,16 +110,19 @@ const Indicator* find_indicator(std::string_view name) {
 }
 
 std::optional<StatField> parse_stat_field(std::string_view field) {
-    if (const Indicator* i = find_indicator(field); i && !i->yearly) return StatField{i, std::nullopt};
+    // "indicator_YYYY" for a yearly indicator, else a whole name for an undated one.
     auto us = field.rfind('_');
-    if (us == std::string_view::npos || field.size() - us != 5) return std::nullopt;
-    int year = 0;
-    auto digits = field.substr(us + 1);
-    auto r = std::from_chars(digits.data(), digits.data() + digits.size(), year);
-    if (r.ec != std::errc() || r.ptr != digits.data() + digits.size()) return std::nullopt;
-    const Indicator* i = find_indicator(field.substr(0, us));
-    if (!i || !i->yearly) return std::nullopt;
-    return StatField{i, year};
+    if (us != std::string_view::npos && field.size() - us == 5) {
+        int year = 0;
+        auto digits = field.substr(us + 1);
+        auto r = std::from_chars(digits.data(), digits.data() + digits.size(), year);
+        if (r.ec == std::errc() && r.ptr == digits.data() + digits.size()) {
+            const Indicator* i = find_indicator(field.substr(0, us));
+            if (i && i->yearly) return StatField{i, year};
+        }
+    }
+    if (const Indicator* i = find_indicator(field); i && !i->yearly) return StatField{i, std::nullopt};
+    return std::nullopt;
 }
 
 std::optional<double> latest_yearly(const Properties& p, std::string_view indicator) {

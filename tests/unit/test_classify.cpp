@@ -3,6 +3,9 @@
 #include <atd/classify.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
+#include <atd/geojson.hpp>
+#include <atd/io.hpp>
+#include <atd/log.hpp>
 #include <atd/standards.hpp>
 
 #include <doctest/doctest.h>
@@ -588,4 +591,66 @@ TEST_CASE("read_dataset: a bad settlement stops the run, or with skip_invalid is
     CHECK_FALSE(r.features[2].props.find("proposal"));
     CHECK_FALSE(r.features[3].props.find("settlement_class"));
     CHECK_FALSE(r.features[0].props.find("proposal"));
+}
+
+namespace {
+// atd-score's or atd-classify's stream path on a file, as text.
+std::string stream_output(const std::string& input_text, bool classify, std::size_t threads) {
+    atd::test::TempFile in(input_text);
+    atd::test::TempFile out("");
+    std::remove(out.path().c_str());
+    ::setenv("ATD_THREADS", std::to_string(threads).c_str(), 1);
+    Standards st = kz();
+    Log log;
+    StreamOptions so;
+    so.classify = classify;
+    so.run.skip_invalid = true;
+    auto sink = FeatureSink::open({Format::GeoJsonSeq, out.path(), false});
+    process_stream({in.path()}, ReadOptions{}, st, so, *sink, log);
+    ::unsetenv("ATD_THREADS");
+    return atd::test::read_file(out.path());
+}
+
+// The same features scored in memory and written one by one.
+std::string in_memory_output(const std::string& input_text, bool classify) {
+    atd::test::TempFile in(input_text);
+    Log log;
+    auto features = read_all(in.path(), ReadOptions{}, log);
+    Standards st = kz();
+    RunOptions o;
+    o.skip_invalid = true;
+    Dataset d = read_dataset(features, in.path(), o, log);
+    if (classify) classify_all(d, st, ClassifyOptions{});
+    else score_all(d, st);
+    std::string text;
+    for (const auto& f : features) {
+        append_feature_json(text, f);
+        text.push_back('\n');
+    }
+    return text;
+}
+}  // namespace
+
+TEST_CASE("the stream path writes what scoring in memory writes, whatever the record's form") {
+    std::string text;
+    for (int i = 0; i < 40; ++i) {
+        Feature f = settlement("99101" + std::to_string(1000 + i), i % 7 ? "aul" : "city_district", 2019,
+                               {900.0 + i, 950.0 + i, 1000.0 + i, 1005.0, 1010.0 + i}, 70 + 0.01 * i, 52);
+        append_feature_json(text, f);
+        text.push_back('\n');
+    }
+    // Records that are not as atd writes them, one with a field scoring adds, an
+    // invalid one, one with no properties, and a unit.
+    text += R"({ "type": "Feature", "properties": { "feature_type": "settlement", "kato": "991020000", "category": "aul", "pop_2023": 120 }, "geometry": { "type": "Point", "coordinates": [ 70.50, 52.0 ] } })" "\n";
+    text += R"({"type":"Feature","properties":{"feature_type":"settlement","kato":"991030000","category":"aul","pop_2023":80,"c1_pop":1,"proposal":"x"},"geometry":null})" "\n";
+    text += R"({"type":"Feature","properties":{"feature_type":"settlement","kato":"991040000","category":"aul","pop_2023":-5},"geometry":null})" "\n";
+    text += R"({"type":"Feature","properties":{},"geometry":null})" "\n";
+    text += R"({"type":"Feature","id":7,"properties":{"feature_type":"unit","kato":"991000000"},"geometry":null})" "\n";
+    for (bool classify : {false, true}) {
+        CAPTURE(classify);
+        std::string expected = in_memory_output(text, classify);
+        CHECK(expected.find("\"invalid\":") != std::string::npos);
+        CHECK(stream_output(text, classify, 1) == expected);
+        CHECK(stream_output(text, classify, 2) == expected);
+    }
 }

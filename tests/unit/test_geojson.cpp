@@ -2,6 +2,8 @@
 
 #include <atd/error.hpp>
 #include <atd/geojson.hpp>
+#include <atd/io.hpp>
+#include <atd/log.hpp>
 
 #include <doctest/doctest.h>
 
@@ -133,6 +135,58 @@ TEST_CASE("errors name the feature and the line") {
     CHECK(error_of("{\"type\":\"FeatureCollection\",\"features\":[\n" + ok + ",\n" +
                    R"({"type":"Feature","properties":{"a":tru},"geometry":null})" + "]}")
               .find("in.json: feature 2: ") == 0);
+}
+
+namespace {
+// Features of a file read in batches, parsed apart as the tools' workers do;
+// the first error's message, if any, in error.
+std::vector<std::string> read_in_batches(const std::string& text, std::string& error) {
+    TempFile t(text);
+    Log log;
+    auto src = FeatureSource::open(t.path(), ReadOptions{}, log);
+    std::vector<std::string> out;
+    FeatureBatch b;
+    try {
+        while (src->read_batch(b, 3)) {
+            src->parse(b);
+            for (std::size_t k = 0; k < b.size(); ++k) out.push_back(to_json(b.features[k]));
+        }
+    } catch (const DataError& e) {
+        error = e.what();
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("a sequence read in batches and parsed apart gives what next() gives, errors included") {
+    const std::string ok = R"({"type":"Feature","properties":{"kato":"101010000","pop":5},"geometry":{"type":"Point","coordinates":[80.25,50.4]}})";
+    const std::string bad = R"({"type":"Feature","properties":{"a":1,},"geometry":null})";
+    const std::string fc = R"({"type":"FeatureCollection","features":[)" + ok + "]}";
+    std::string seq;
+    for (int i = 0; i < 10; ++i) seq += ok + "\n\n";
+    for (const std::string& text : {seq, seq + bad + "\n", seq + ok + " {}\n", seq + fc + "\n",
+                                     seq + R"({"type":"Feature","properties":{"a":)",
+                                     "\x1e" + ok + "\n\x1e" + ok + "\n\x1e" + bad + "\n", fc + "\n" + ok + "\n"}) {
+        CAPTURE(text);
+        std::string batch_error, serial_error;
+        auto batched = read_in_batches(text, batch_error);
+        std::vector<std::string> serial;
+        try {
+            for (const auto& f : parse(text)) serial.push_back(to_json(f));
+        } catch (const DataError& e) {
+            serial_error = std::string(e.what()).substr(std::string(e.what()).find(": feature"));
+        }
+        if (!batch_error.empty()) batch_error = batch_error.substr(batch_error.find(": feature"));
+        CHECK(batch_error == serial_error);
+        if (serial_error.empty()) CHECK(batched == serial);
+    }
+    std::string error;
+    read_in_batches(seq + bad + "\n", error);
+    CHECK(error.find(": feature 11 (line 21): invalid JSON") != std::string::npos);
+    read_in_batches(seq + fc + "\n", error);
+    CHECK(error.find(": feature 11 (line 21): a FeatureCollection after the first record") != std::string::npos);
+    // A collection on one line as the first record is read whole.
+    CHECK(read_in_batches(fc + "\n", error).size() == 1);
 }
 
 TEST_CASE("numbers are written without the locale and keep reals real") {

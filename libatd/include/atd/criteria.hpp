@@ -54,7 +54,9 @@ public:
     using const_iterator = std::vector<value_type>::const_iterator;
     // name must be an indicator of the data model (man atd-data).
     double& operator[](std::string_view name);
+    double& operator[](const Indicator* indicator);
     const_iterator find(std::string_view name) const;
+    const_iterator find(const Indicator* indicator) const;
     std::size_t count(std::string_view name) const { return find(name) != end() ? 1 : 0; }
     double at(std::string_view name) const;
     const_iterator begin() const { return v_.begin(); }

@@ -18,6 +18,9 @@ struct GeoJsonRecords {
     std::size_t first_number = 0;  // 1-based feature number of the first record
     bool ends_input = false;       // the last record is the last of the input
     std::size_t size() const { return starts.size(); }
+    std::string_view record(std::size_t k) const {
+        return std::string_view(text).substr(starts[k], stops[k] - starts[k]);
+    }
 };
 
 // Reads a GeoJSON FeatureCollection, a single Feature, or a GeoJSON Sequence
@@ -65,6 +68,7 @@ void append_json_value(std::string& out, const Value& v);
 void append_geometry_json(std::string& out, const Geometry& g);
 // A whole feature as one line of JSON, without the trailing newline.
 // extra_fields: JSON members (",\"key\":value..." ) added after the feature's own.
-void append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields = {});
+// Returns where in out the properties object closes (its '}').
+std::size_t append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields = {});
 
 }  // namespace atd

@@ -50,9 +50,10 @@ public:
     // Reads up to max features into b (parsing them or leaving records for
     // parse); false at the end.
     virtual bool read_batch(FeatureBatch& b, std::size_t max);
-    // Parses the batch's records into its features (nothing when it has none).
-    // Safe on several threads for different batches. Throws DataError.
-    virtual void parse(FeatureBatch& b) const;
+    // Parses the batch's records into its features (nothing when it has none),
+    // or record k alone. Safe on several threads for different batches. Throws DataError.
+    void parse(FeatureBatch& b) const;
+    virtual void parse(FeatureBatch& b, std::size_t k) const;
     // The "where" of feature k of a batch read from this source.
     virtual std::string where_in(const FeatureBatch& b, std::size_t k) const;
     const std::string& name() const { return name_; }

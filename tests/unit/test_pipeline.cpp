@@ -1,0 +1,106 @@
+#include <atd/error.hpp>
+#include <atd/pipeline.hpp>
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace atd;
+
+namespace {
+
+struct Batch {
+    int n = -1;
+    int squared = 0;
+};
+
+// Runs batches 0..count-1 through the pipeline; work squares, consume records.
+// Batch fail_produce is not produced (an error instead); work fails on fail_work.
+std::vector<int> run(std::size_t threads, int count, int fail_produce = -1, int fail_work = -1,
+                     std::string* error = nullptr) {
+    int next = 0;
+    std::vector<int> seen;
+    PipelineStages<Batch> s;
+    s.produce = [&](Batch& b) {
+        if (next == fail_produce) throw DataError("produce " + std::to_string(next));
+        if (next == count) return false;
+        b.n = next++;
+        return true;
+    };
+    s.work = [&](Batch& b) {
+        if (b.n == fail_work) throw DataError("work " + std::to_string(b.n));
+        b.squared = b.n * b.n;
+    };
+    s.consume = [&](Batch& b) {
+        CHECK(b.squared == b.n * b.n);
+        seen.push_back(b.n);
+    };
+    try {
+        run_pipeline(s, threads);
+    } catch (const DataError& e) {
+        if (error) *error = e.what();
+    }
+    return seen;
+}
+
+std::vector<int> upto(int n) {
+    std::vector<int> v;
+    for (int i = 0; i < n; ++i) v.push_back(i);
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("batches are consumed in the order they were produced, on any number of threads") {
+    for (std::size_t threads : {1u, 2u, 3u, 8u}) {
+        CAPTURE(threads);
+        CHECK(run(threads, 0).empty());
+        CHECK(run(threads, 1) == upto(1));
+        CHECK(run(threads, 500) == upto(500));
+    }
+}
+
+TEST_CASE("an error surfaces where it happened in the order, after the batches before it") {
+    for (std::size_t threads : {1u, 2u, 4u}) {
+        CAPTURE(threads);
+        std::string error;
+        CHECK(run(threads, 100, 37, -1, &error) == upto(37));
+        CHECK(error == "produce 37");
+        error.clear();
+        CHECK(run(threads, 100, -1, 53, &error) == upto(53));
+        CHECK(error == "work 53");
+        error.clear();
+        // The earlier of two errors wins.
+        CHECK(run(threads, 100, 60, 20, &error) == upto(20));
+        CHECK(error == "work 20");
+    }
+}
+
+TEST_CASE("an error in consume stops the pipeline and is rethrown") {
+    for (std::size_t threads : {1u, 2u}) {
+        int next = 0, consumed = 0;
+        PipelineStages<Batch> s;
+        s.produce = [&](Batch& b) {
+            b.n = next++;
+            return true;  // endless: only the consumer's error ends it
+        };
+        s.work = [](Batch&) {};
+        s.consume = [&](Batch& b) {
+            if (b.n == 10) throw std::runtime_error("consume 10");
+            ++consumed;
+        };
+        CHECK_THROWS_WITH(run_pipeline(s, threads), "consume 10");
+        CHECK(consumed == 10);
+    }
+}
+
+TEST_CASE("ATD_THREADS sets the default number of threads") {
+    ::setenv("ATD_THREADS", "3", 1);
+    CHECK(default_threads() == 3);
+    ::setenv("ATD_THREADS", "zero", 1);
+    CHECK(default_threads() >= 1);
+    ::unsetenv("ATD_THREADS");
+    CHECK(default_threads() >= 1);
+}
