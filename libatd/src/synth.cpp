@@ -31,10 +31,12 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kKmPerDegLat = 110.57, kKmPerDegLon = 111.32;
 constexpr double kCityShare = 0.014, kKentShare = 0.007, kSettlementsPerOkrug = 2.8;
-// The country's box at full size (about Kazakhstan's area), shrunk for fewer
-// settlements than Kazakhstan has so that the density stays realistic.
+// The country's box at Kazakhstan's density (about its area for its 6,400
+// settlements), grown with the settlements up to four times that area (60 by
+// 24 degrees); past 25,600 settlements the density rises (at a million, about
+// 0.09 settlements per km2, under half India's village density).
 constexpr double kBoxLon = 30.0, kBoxLat = 12.0, kCentreLon = 67.0, kCentreLat = 48.0;
-constexpr double kRealSettlements = 6400.0;
+constexpr double kRealSettlements = 6400.0, kMaxBoxScale = 2.0;
 constexpr std::uint32_t kMaxOblasts = 90, kMaxSide = 9;
 
 enum Tag : std::uint64_t { kLayout = 1, kVertex, kPlace, kDetail, kFlow, kRoad, kUnitData };
@@ -190,7 +192,7 @@ private:
 
 void Country::plan() {
     double n = static_cast<double>(opts_.settlements);
-    double scale = std::min(1.0, std::sqrt(n / kRealSettlements));
+    double scale = std::min(kMaxBoxScale, std::sqrt(n / kRealSettlements));
     double width = kBoxLon * scale, height = kBoxLat * scale;
     double aspect = width * std::cos(kCentreLat * kPi / 180) * kKmPerDegLon / (height * kKmPerDegLat);
     // Districts up to 9 x 9 cells and oblasts up to 9 x 9 districts, at most 90
