@@ -144,104 +144,106 @@ std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, co
     const double aul_min = st.get("aul.min_population");
     const double min_index = st.get("city_district.min_infrastructure_index");
     std::vector<Proposal> out(settlements.size());
-    for (std::size_t i = 0; i < settlements.size(); ++i) {
-        const SettlementData& s = settlements[i];
-        Scores sc = scorer.score(s);
-        Proposal& p = out[i];
-        if (sc.support) {
-            p.opinion = *sc.support > st.get("c8.min_support") ? "supports" : "opposes";
-            if (sc.low_turnout) p.opinion += " (low turnout)";
-        }
-        if (s.pop.empty()) {
-            p.lacks = "pop";
-            p.reasons = "no population figures: no rule can be tested";
+    parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) {
+            const SettlementData& s = settlements[i];
+            Scores sc = scorer.score(s);
+            Proposal& p = out[i];
+            if (sc.support) {
+                p.opinion = *sc.support > st.get("c8.min_support") ? "supports" : "opposes";
+                if (sc.low_turnout) p.opinion += " (low turnout)";
+            }
+            if (s.pop.empty()) {
+                p.lacks = "pop";
+                p.reasons = "no population figures: no rule can be tested";
+                if (s.category == "kent") {
+                    // Every kent gets a proposal: without data the default of rule 3 applies.
+                    p.proposal = "aul";
+                    p.rule = "R3_kent_aul";
+                    p.reasons = "kent category abolished [C]; no population figures, so rules 1-2 cannot apply";
+                }
+                continue;
+            }
+            auto cite = [&](const char* key) { return " (" + st.cite(key) + ")"; };
             if (s.category == "kent") {
-                // Every kent gets a proposal: without data the default of rule 3 applies.
-                p.proposal = "aul";
-                p.rule = "R3_kent_aul";
-                p.reasons = "kent category abolished [C]; no population figures, so rules 1-2 cannot apply";
-            }
-            continue;
-        }
-        auto cite = [&](const char* key) { return " (" + st.cite(key) + ")"; };
-        if (s.category == "kent") {
-            WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("windows.rural_years")));
-            p.basis = ws.basis;
-            add_lack(p.lacks, missing_text(ws));
-            bool pop_ok = *ws.min >= cd;
-            std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd) +
-                                     cite("city_district.min_population");
-            if (pop_ok && sc.infra_index && *sc.infra_index >= min_index - 1e-9) {
-                p.proposal = "city_district";
-                p.rule = "R1_kent_city";
-                p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index) +
-                            cite("city_district.min_infrastructure_index");
-                continue;
-            }
-            std::string why1 = pop_reason;
-            if (pop_ok) {
-                if (!sc.infra_index) add_lack(p.lacks, "infra_*");
-                why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index)
-                                       : "; C7 no infrastructure data";
-            }
-            bool urban = sc.profile == "urban";
-            bool dense = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
-            bool tied = sc.c4_candidate == "attach";
-            if (urban && dense && tied && sc.commuting_city) {
-                p.proposal = "attach";
-                p.rule = "R2_kent_attach";
-                p.target = *sc.commuting_city;
-                p.reasons = why1 + "; C5 non-agricultural share " + fmt(*sc.nonagri_share) + cite("c5.urban_min_nonagri_share") +
-                            "; C3 " + sc.degurba + cite("c3.urban_cluster_density") + "; C4 commuting share " +
-                            fmt(*sc.commuting_share) + " to " + *sc.commuting_city + cite("c4.attach_min_commuting_share");
-                continue;
-            }
-            if (sc.profile.empty()) add_lack(p.lacks, "emp_total,emp_agri");
-            if (sc.degurba.empty()) add_lack(p.lacks, "area_km2");
-            if (sc.c4_candidate.empty()) add_lack(p.lacks, "dominant_destination");
-            p.proposal = "aul";
-            p.rule = "R3_kent_aul";
-            p.reasons = "kent category abolished [C]; " + why1 + "; not urban, dense and tied to a city";
-            continue;
-        }
-        if (s.category == "aul") {
-            WindowStat up = window_stat(s.pop, static_cast<int>(st.get("city_district.window_years")));
-            if (*up.min >= cd) {
-                p.proposal = "city_district";
-                p.rule = "R4_aul_city";
-                p.basis = up.basis;
-                add_lack(p.lacks, missing_text(up));
-                p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd) + cite("city_district.min_population");
-                if (sc.infra_index)
-                    p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index - 1e-9 ? " >= " : " < ") +
-                                 fmt(min_index);
-                else
-                    add_lack(p.lacks, "infra_*");
-                continue;
-            }
-            WindowStat down = window_stat(s.pop, static_cast<int>(st.get("aul.window_years")));
-            if (*down.max <= aul_min) {
-                p.proposal = "abolish";
-                p.rule = "R6_aul_abolish";
-                p.basis = down.basis;
-                add_lack(p.lacks, missing_text(down));
-                p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
-                if (!s.lon) add_lack(p.lacks, "geometry");
-                continue;  // the settlement to merge into is chosen below, among those that stay
-            }
-            continue;
-        }
-        if (s.category == "city_district") {
-            WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("city_district.demotion_window_years")));
-            if (*ws.max < cd) {
-                p.proposal = "aul";
-                p.rule = "R5_city_aul";
+                WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("windows.rural_years")));
                 p.basis = ws.basis;
                 add_lack(p.lacks, missing_text(ws));
-                p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd) + cite("city_district.min_population");
+                bool pop_ok = *ws.min >= cd;
+                std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd) +
+                                         cite("city_district.min_population");
+                if (pop_ok && sc.infra_index && *sc.infra_index >= min_index - 1e-9) {
+                    p.proposal = "city_district";
+                    p.rule = "R1_kent_city";
+                    p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index) +
+                                cite("city_district.min_infrastructure_index");
+                    continue;
+                }
+                std::string why1 = pop_reason;
+                if (pop_ok) {
+                    if (!sc.infra_index) add_lack(p.lacks, "infra_*");
+                    why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index)
+                                           : "; C7 no infrastructure data";
+                }
+                bool urban = sc.profile == "urban";
+                bool dense = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
+                bool tied = sc.c4_candidate == "attach";
+                if (urban && dense && tied && sc.commuting_city) {
+                    p.proposal = "attach";
+                    p.rule = "R2_kent_attach";
+                    p.target = *sc.commuting_city;
+                    p.reasons = why1 + "; C5 non-agricultural share " + fmt(*sc.nonagri_share) + cite("c5.urban_min_nonagri_share") +
+                                "; C3 " + sc.degurba + cite("c3.urban_cluster_density") + "; C4 commuting share " +
+                                fmt(*sc.commuting_share) + " to " + *sc.commuting_city + cite("c4.attach_min_commuting_share");
+                    continue;
+                }
+                if (sc.profile.empty()) add_lack(p.lacks, "emp_total,emp_agri");
+                if (sc.degurba.empty()) add_lack(p.lacks, "area_km2");
+                if (sc.c4_candidate.empty()) add_lack(p.lacks, "dominant_destination");
+                p.proposal = "aul";
+                p.rule = "R3_kent_aul";
+                p.reasons = "kent category abolished [C]; " + why1 + "; not urban, dense and tied to a city";
+                continue;
+            }
+            if (s.category == "aul") {
+                WindowStat up = window_stat(s.pop, static_cast<int>(st.get("city_district.window_years")));
+                if (*up.min >= cd) {
+                    p.proposal = "city_district";
+                    p.rule = "R4_aul_city";
+                    p.basis = up.basis;
+                    add_lack(p.lacks, missing_text(up));
+                    p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd) + cite("city_district.min_population");
+                    if (sc.infra_index)
+                        p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index - 1e-9 ? " >= " : " < ") +
+                                     fmt(min_index);
+                    else
+                        add_lack(p.lacks, "infra_*");
+                    continue;
+                }
+                WindowStat down = window_stat(s.pop, static_cast<int>(st.get("aul.window_years")));
+                if (*down.max <= aul_min) {
+                    p.proposal = "abolish";
+                    p.rule = "R6_aul_abolish";
+                    p.basis = down.basis;
+                    add_lack(p.lacks, missing_text(down));
+                    p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
+                    if (!s.lon) add_lack(p.lacks, "geometry");
+                    continue;  // the settlement to merge into is chosen below, among those that stay
+                }
+                continue;
+            }
+            if (s.category == "city_district") {
+                WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("city_district.demotion_window_years")));
+                if (*ws.max < cd) {
+                    p.proposal = "aul";
+                    p.rule = "R5_city_aul";
+                    p.basis = ws.basis;
+                    add_lack(p.lacks, missing_text(ws));
+                    p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd) + cite("city_district.min_population");
+                }
             }
         }
-    }
+    });
     // Abolished auls merge into the nearest settlement that is not abolished itself.
     {
         std::vector<double> lon, lat;
@@ -254,26 +256,29 @@ std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, co
         }
         PointIndex staying;
         staying.build(std::move(lon), std::move(lat), std::move(ids));
-        for (std::size_t i = 0; i < settlements.size(); ++i) {
-            Proposal& p = out[i];
-            if (p.proposal != "abolish" || !settlements[i].lon) continue;
-            if (auto n = staying.nearest(*settlements[i].lon, *settlements[i].lat)) {
-                p.target = settlements[n->first].kato;
-                p.target_name = settlements[n->first].name;
-                p.reasons += "; merge into the nearest settlement that stays, " +
-                             fmt(std::round(n->second * 10) / 10) + " km";
-            } else {
-                add_lack(p.lacks, "a settlement to merge into");
-            }
-        }
-    }
-    for (auto& p : out)
-        if (!p.target.empty() && p.target_name.empty())
-            for (const auto& s : settlements)
-                if (s.kato == p.target) {
-                    p.target_name = s.name;
-                    break;
+        parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+            for (std::size_t i = from; i < to; ++i) {
+                Proposal& p = out[i];
+                if (p.proposal != "abolish" || !settlements[i].lon) continue;
+                if (auto n = staying.nearest(*settlements[i].lon, *settlements[i].lat)) {
+                    p.target = settlements[n->first].kato;
+                    p.target_name = settlements[n->first].name;
+                    p.reasons += "; merge into the nearest settlement that stays, " +
+                                 fmt(std::round(n->second * 10) / 10) + " km";
+                } else {
+                    add_lack(p.lacks, "a settlement to merge into");
                 }
+            }
+        });
+    }
+    // Targets named by code alone get the name of the first settlement with that code.
+    std::unordered_map<std::string_view, std::size_t> by_kato;
+    for (auto& p : out) {
+        if (p.target.empty() || !p.target_name.empty()) continue;
+        if (by_kato.empty())
+            for (std::size_t i = settlements.size(); i-- > 0;) by_kato[settlements[i].kato] = i;
+        if (auto it = by_kato.find(p.target); it != by_kato.end()) p.target_name = settlements[it->second].name;
+    }
     return out;
 }
 
@@ -290,20 +295,22 @@ std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all,
     // Block scores: demographic (population, growth), infrastructure (C7), economic (employment), geospatial (distance).
     std::vector<std::array<std::optional<double>, 4>> raw(rural.size());
     std::vector<double> pop(rural.size(), -1);
-    for (std::size_t r = 0; r < rural.size(); ++r) {
-        const auto& s = all[rural[r]];
-        Scores sc = scorer.score(s);
-        if (sc.pop) {
-            pop[r] = *sc.pop;
-            raw[r][0] = std::log1p(*sc.pop);
-        } else if (auto it = s.latest.find("pop_osm"); it != s.latest.end()) {
-            pop[r] = it->second;
-            raw[r][0] = std::log1p(it->second);
+    parallel_for(rural.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+        for (std::size_t r = from; r < to; ++r) {
+            const auto& s = all[rural[r]];
+            Scores sc = scorer.score(s);
+            if (sc.pop) {
+                pop[r] = *sc.pop;
+                raw[r][0] = std::log1p(*sc.pop);
+            } else if (auto it = s.latest.find("pop_osm"); it != s.latest.end()) {
+                pop[r] = it->second;
+                raw[r][0] = std::log1p(it->second);
+            }
+            raw[r][1] = sc.infra_index;
+            if (auto it = s.latest.find("emp_total"); it != s.latest.end() && pop[r] > 0) raw[r][2] = it->second / pop[r];
+            if (sc.nearest_city_km) raw[r][3] = -*sc.nearest_city_km;
         }
-        raw[r][1] = sc.infra_index;
-        if (auto it = s.latest.find("emp_total"); it != s.latest.end() && pop[r] > 0) raw[r][2] = it->second / pop[r];
-        if (sc.nearest_city_km) raw[r][3] = -*sc.nearest_city_km;
-    }
+    });
     std::vector<double> score(rural.size(), 0.0);
     std::vector<int> blocks(rural.size(), 0);
     for (int b = 0; b < 4; ++b) {
@@ -352,16 +359,21 @@ std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all,
         supports.build(std::move(lon), std::move(lat), std::move(ids));
     }
     double radius = st.get("support.satellite_radius_km");
-    for (std::size_t r = 0; r < rural.size(); ++r) {
-        const auto& s = all[rural[r]];
-        SupportInfo& si = info[rural[r]];
-        if (cls[r] != 0 && s.lon) {
-            if (auto n = supports.nearest(*s.lon, *s.lat); n && n->second <= radius) {
-                cls[r] = 1;
-                si.support = static_cast<std::int32_t>(n->first);
-                si.km = static_cast<float>(n->second);
+    parallel_for(rural.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+        for (std::size_t r = from; r < to; ++r) {
+            const auto& s = all[rural[r]];
+            SupportInfo& si = info[rural[r]];
+            if (cls[r] != 0 && s.lon) {
+                if (auto n = supports.nearest(*s.lon, *s.lat); n && n->second <= radius) {
+                    cls[r] = 1;
+                    si.support = static_cast<std::int32_t>(n->first);
+                    si.km = static_cast<float>(n->second);
+                }
             }
         }
+    });
+    for (std::size_t r = 0; r < rural.size(); ++r) {
+        SupportInfo& si = info[rural[r]];
         si.cls = static_cast<std::int8_t>(cls[r]);
         if (blocks[r]) si.score = static_cast<float>(score[r]);
         (cls[r] == 0 ? sum.support : cls[r] == 1 ? sum.satellite : sum.other)++;

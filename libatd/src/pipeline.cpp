@@ -1,5 +1,6 @@
 #include <atd/pipeline.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
@@ -15,6 +16,29 @@ std::size_t default_threads() {
     }
     unsigned hw = std::thread::hardware_concurrency();
     return hw ? hw : 1;
+}
+
+void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t, std::size_t)>& fn) {
+    constexpr std::size_t kMinRange = 256;  // below this a thread costs more than it saves
+    std::size_t parts = std::min(threads, (n + kMinRange - 1) / kMinRange);
+    if (parts <= 1) {
+        if (n) fn(0, n);
+        return;
+    }
+    std::vector<std::exception_ptr> errors(parts);
+    std::vector<std::thread> pool;
+    auto range = [&](std::size_t k) {
+        try {
+            fn(n * k / parts, n * (k + 1) / parts);
+        } catch (...) {
+            errors[k] = std::current_exception();
+        }
+    };
+    for (std::size_t k = 1; k < parts; ++k) pool.emplace_back(range, k);
+    range(0);
+    for (auto& t : pool) t.join();
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
 }
 
 }  // namespace atd

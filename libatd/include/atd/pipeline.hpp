@@ -16,6 +16,10 @@ namespace atd {
 // calling thread), else the machine's hardware threads.
 std::size_t default_threads();
 
+// Runs fn(begin, end) over [0, n) cut into contiguous ranges, on up to
+// `threads` threads. The first range's error (in index order) is rethrown.
+void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t, std::size_t)>& fn);
+
 template <class Batch>
 struct PipelineStages {
     std::function<bool(Batch&)> produce;  // fills a batch; false at the end (the batch is then unused)
