@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -103,4 +104,24 @@ TEST_CASE("ATD_THREADS sets the default number of threads") {
     CHECK(default_threads() >= 1);
     ::unsetenv("ATD_THREADS");
     CHECK(default_threads() >= 1);
+}
+
+TEST_CASE("parallel_for covers every index once and rethrows the first range's error") {
+    for (std::size_t threads : {1u, 2u, 5u}) {
+        for (std::size_t n : {0u, 1u, 255u, 256u, 1000u, 4099u}) {
+            CAPTURE(threads);
+            CAPTURE(n);
+            std::vector<int> hits(n, 0);
+            parallel_for(n, threads, [&](std::size_t from, std::size_t to) {
+                for (std::size_t i = from; i < to; ++i) ++hits[i];
+            });
+            CHECK(std::count(hits.begin(), hits.end(), 1) == static_cast<long>(n));
+        }
+        CHECK_THROWS_WITH(parallel_for(2000, threads,
+                                       [](std::size_t from, std::size_t to) {
+                                           if (from <= 1500 && 1500 < to) throw DataError("at 1500");
+                                           if (from <= 10 && 10 < to) throw DataError("at 10");
+                                       }),
+                          "at 10");
+    }
 }
