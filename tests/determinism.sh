@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The same input and options give byte-identical outputs, run after run.
+# The same input and options give byte-identical outputs, run after run, and
+# on one thread as on two (ATD_THREADS).
 set -euo pipefail
 bin=$1 root=$2
 work=$(mktemp -d)
@@ -24,19 +25,27 @@ run() {
     --fallback geodesic -q -o "$out/district-access.geojsons"
   "$bin/atd-areas" "$out/kz.geojsons" -q -o "$out/areas.geojsons"
   "$bin/atd-merge" "$out/areas.geojsons" --settlements "$out/kz.geojsons" --variants 5 -q -o "$out/merge.geojsons"
-  "$bin/atd-synth" -n 3000 --seed 5 -q -o "$out-synth"
+  "$bin/atd-synth" -n 5000 --seed 5 -q -o "$out-synth"
+  # Several batches of features through the threads, from a file and from a pipe.
+  "$bin/atd-score" "$out-synth/settlements.geojsons" -q -o "$out/synth-scored.geojsons"
+  "$bin/atd-score" <"$out-synth/settlements.geojsons" -q -o "$out/synth-scored-stdin.geojsons"
+  "$bin/atd-classify" "$out/synth-scored.geojsons" -q -o "$out/synth-classified.geojsons"
 }
-mkdir -p "$work/a" "$work/b"
-run "$work/a"
-run "$work/b"
+mkdir -p "$work/a" "$work/b" "$work/c"
+ATD_THREADS=2 run "$work/a"
+ATD_THREADS=2 run "$work/b"
+ATD_THREADS=1 run "$work/c"
 for f in "$work"/a/*; do
   cmp -s "$f" "$work/b/$(basename "$f")" || { echo "FAIL: $(basename "$f") differs between two runs"; exit 1; }
+  cmp -s "$f" "$work/c/$(basename "$f")" || { echo "FAIL: $(basename "$f") differs on one thread"; exit 1; }
 done
 for f in "$work"/a-synth/*; do
   cmp -s "$f" "$work/b-synth/$(basename "$f")" || { echo "FAIL: atd-synth's $(basename "$f") differs between two runs"; exit 1; }
 done
+cmp -s "$work/a/synth-scored.geojsons" "$work/a/synth-scored-stdin.geojsons" ||
+  { echo "FAIL: atd-score writes otherwise from a pipe than from a file"; exit 1; }
 # Districts solved one at a time give what districts in parallel give.
 "$bin/atd-merge" "$work/a/areas.geojsons" --settlements "$work/a/kz.geojsons" --variants 5 --threads 1 -q \
   -o "$work/merge-serial.geojsons"
 cmp -s "$work/a/merge.geojsons" "$work/merge-serial.geojsons" || { echo "FAIL: atd-merge differs with --threads 1"; exit 1; }
-echo "ok: $(find "$work/a" "$work/a-synth" -type f | wc -l) outputs byte-identical, and atd-merge serial as in parallel"
+echo "ok: $(find "$work/a" "$work/a-synth" -type f | wc -l) outputs byte-identical in two runs and on one thread, and atd-merge serial as in parallel"

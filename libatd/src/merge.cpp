@@ -4,6 +4,7 @@
 #include <atd/flows.hpp>
 #include <atd/geo.hpp>
 #include <atd/merge.hpp>
+#include <atd/pipeline.hpp>
 #include <atd/model.hpp>
 #include <atd/polygons.hpp>
 
@@ -803,7 +804,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             }
         }
     };
-    unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+    auto threads = static_cast<unsigned>(opts.threads ? opts.threads : default_threads());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, region_order.size()));
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
