@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace atd {
@@ -83,6 +84,10 @@ struct WriteOptions {
     std::string path;  // empty or "-" for stdout; a PG: connection string for Format::Pg
     bool overwrite = false;
     std::string table;  // the one GeoPackage layer or PostgreSQL table; empty: one per feature type
+
+    WriteOptions() = default;
+    WriteOptions(Format f, std::string p, bool replace, std::string one_table = {})
+        : format(f), path(std::move(p)), overwrite(replace), table(std::move(one_table)) {}
 };
 
 // Where features go. finish() completes the output (renames the temporary
