@@ -125,6 +125,16 @@ std::string gdal_message() {
     return line.empty() ? "unknown GDAL error" : line;
 }
 
+// Why GDAL could not open a dataset, as one line without the PostgreSQL
+// driver's "PQconnectdb failed." preamble; empty when GDAL said nothing.
+std::string open_failure() {
+    if (CPLGetLastErrorMsg()[0] == '\0') return {};
+    std::string m = gdal_message();
+    const std::string preamble = "PQconnectdb failed. ";
+    if (m.rfind(preamble, 0) == 0) m.erase(0, preamble.size());
+    return m;
+}
+
 bool is_connection_string(const std::string& path) {
     auto colon = path.find(':');
     if (colon == std::string::npos || colon < 2) return false;  // "C:" style or plain paths
@@ -281,8 +291,7 @@ public:
         gdal_init();
         ds_.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
         if (!ds_) {
-            std::string msg = CPLGetLastErrorMsg();
-            CPLErrorReset();
+            std::string msg = open_failure();
             if (msg.empty())
                 msg = path == "/vsistdin/" ? "not GeoJSON, and no GDAL driver reads it from stdin (give a file)"
                                            : "not a format GDAL recognises";
@@ -395,7 +404,7 @@ std::unique_ptr<FeatureSource> FeatureSource::open(const std::string& path, cons
         if (c == '{' || c == 0x1e) return std::make_unique<GeoJsonSource>(stdin, false, "<stdin>", opts, log);
         return std::make_unique<GdalSource>("/vsistdin/", "<stdin>", opts, log);
     }
-    if (is_connection_string(path)) return std::make_unique<GdalSource>(path, path, opts, log);
+    if (is_connection_string(path)) return std::make_unique<GdalSource>(path, redact_connection(path), opts, log);
     std::error_code ec;
     if (!fs::exists(path, ec)) throw DataError(path + ": no such file");
     if (fs::is_regular_file(path, ec)) {
@@ -761,10 +770,11 @@ public:
         if (!o.table.empty()) check_table_name(o.table);
         gdal_init();
         const char* drivers[] = {"PostgreSQL", nullptr};
+        CPLErrorReset();
         ds_.reset(GDALDataset::Open(o.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers));
         if (!ds_) {
-            std::string why = gdal_message();
-            if (why.rfind("PQconnectdb failed. ", 0) == 0) why.erase(0, 20);
+            std::string why = open_failure();
+            if (why.empty()) why = "GDAL's PostgreSQL driver did not open it";
             throw DataError(display_ + ": cannot connect: " + why);
         }
         if (!o.table.empty() && !o.overwrite && table_exists(o.table)) throw exists(o.table);

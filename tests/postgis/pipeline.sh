@@ -5,7 +5,7 @@
 # written back as a table; then a table replaced by a big write that is killed
 # (SIGKILL) while its transaction runs must be left intact, and a database
 # that does not exist is a one-line error. Fails when PostgreSQL or PostGIS is
-# not installed (scripts/setup.sh installs them).
+# not installed (scripts/setup.sh installs them). KEEP=1 keeps the temporary directory.
 # Usage: pipeline.sh TOOL_DIR SOURCE_DIR [BIG_N]
 set -euo pipefail
 tools=$1 src=$2 big_n=${3:-100000}
@@ -48,7 +48,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 (cd "$work/pg" && "${as_server[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
   -o "-h 127.0.0.1 -p $port -k $work/pg -F" start >/dev/null) || { cat "$work/pg/log"; fail "the server did not start"; }
 
-sql() { psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U atd -d atd -c "$1"; }
+sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U atd -d atd -c "$1"; }
 psql -X -q -h 127.0.0.1 -p "$port" -U atd -d postgres -c "CREATE DATABASE atd" >/dev/null
 sql "CREATE EXTENSION postgis"
 conn="host=127.0.0.1 port=$port user=atd dbname=atd"
@@ -113,6 +113,17 @@ grep -q "cannot replace table proposals: .*view kent_proposals depends on table 
 [ "$(checksum proposals)" = "$before" ] || fail "the failed replacement changed the proposals table"
 sql "DROP VIEW kent_proposals"
 
+# A run that fails after writing one table (units come first; the index name
+# the settlements table needs is taken) leaves neither.
+head -1 "$work/kz.geojsons" | grep -q '"feature_type":"unit"' || fail "kz.geojsons does not start with units"
+sql "CREATE SCHEMA trial; CREATE TABLE trial.taken (g int); CREATE INDEX settlements_geom_geom_idx ON trial.taken (g)"
+must_fail 1 atd-ingest "$work/kz.geojsons" -q -o "$pg active_schema=trial"
+grep -q "settlements" "$work/err" || fail "the error does not name the settlements table: $(cat "$work/err")"
+left=$(sql "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'trial'")
+[ "$left" = "settlements_geom_geom_idx,taken" ] || fail "a failed run left in its schema: $left"
+sql "DROP SCHEMA trial CASCADE"
+
 # --- Killed mid-write: the old table stays as it was.
 python3 "$src/bench/make-settlements.py" "$big_n" >"$work/big.geojsons"
 old_oid=$(sql "SELECT 'proposals'::regclass::oid")
@@ -159,10 +170,13 @@ must_fail 1 atd-ingest "$work/kz.geojsons" -q -o "PG:host=127.0.0.1 port=$port u
 [ "$(wc -l <"$work/err")" = 1 ] || fail "not one line: $(cat "$work/err")"
 grep -q "^atd-ingest: error: PG:.*dbname=no_such_db password=\*\*\*: cannot connect: .*database \"no_such_db\" does not exist$" \
   "$work/err" || fail "message: $(cat "$work/err")"
-must_fail 1 atd-validate "PG:host=127.0.0.1 port=$port user=atd dbname=no_such_db" -q
-grep -q 'database "no_such_db" does not exist' "$work/err" || fail "message: $(cat "$work/err")"
+must_fail 1 atd-validate "PG:host=127.0.0.1 port=$port user=atd dbname=no_such_db password=secret" -q
+[ "$(wc -l <"$work/err")" = 1 ] || fail "not one line: $(cat "$work/err")"
+grep -q "^atd-validate: error: PG:.*dbname=no_such_db password=\*\*\*: cannot read: .*database \"no_such_db\" does not exist$" \
+  "$work/err" || fail "message: $(cat "$work/err")"
 
 echo "ok: $n_settlements settlements and $n_units units in PostGIS, validated and classified from PG: ($n_kents kents" \
   "all changed, $n_changes proposals change something, same as from the file), written back as table proposals;" \
-  "a $big_n-row replacement killed mid-COPY left it intact; a missing database is one line, exit 1;" \
+  "a $big_n-row replacement killed mid-COPY left it intact, failed runs left nothing; a missing database is one line," \
+  "exit 1;" \
   "$((SECONDS - started)) s"
