@@ -33,7 +33,7 @@ void Tool::add_inputs(const std::string& help) {
 
 void Tool::add_output(std::vector<std::string> formats) {
     formats_ = std::move(formats);
-    bool features = std::find(formats_.begin(), formats_.end(), "gpkg") != formats_.end();
+    bool features = writes_features();
     app_.add_option("-o,--output", output_,
                     features ? "output file (default: stdout), or PG:CONNECTION for PostgreSQL tables; written "
                                "whole or not at all"
@@ -79,9 +79,13 @@ ReadOptions Tool::read_options() const {
     return r;
 }
 
+bool Tool::writes_features() const {
+    return std::find(formats_.begin(), formats_.end(), "gpkg") != formats_.end();
+}
+
 std::string Tool::format() const {
     if (is_pg_connection(output_)) {
-        if (std::find(formats_.begin(), formats_.end(), "gpkg") == formats_.end())
+        if (!writes_features())
             throw UsageError("a PG: output takes features; " + name_ + " writes a " + formats_.front() + " report");
         if (!format_.empty()) throw UsageError("-f does not apply to a PG: output, which is written as tables");
         return "pg";

@@ -46,6 +46,8 @@ public:
     const std::string& name() const { return name_; }
 
 private:
+    bool writes_features() const;  // its output formats are feature formats
+
     std::string name_;
     CLI::App app_;
     std::vector<std::string> inputs_, option_inputs_, positional_inputs_, formats_;
