@@ -2,6 +2,7 @@
 #include <atd/error.hpp>
 #include <atd/version.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -32,8 +33,17 @@ void Tool::add_inputs(const std::string& help) {
 
 void Tool::add_output(std::vector<std::string> formats) {
     formats_ = std::move(formats);
-    app_.add_option("-o,--output", output_, "output file (default: stdout); written whole or not at all");
-    app_.add_flag("--overwrite", overwrite_, "replace an existing output file");
+    bool features = writes_features();
+    app_.add_option("-o,--output", output_,
+                    features ? "output file (default: stdout), or PG:CONNECTION for PostgreSQL tables; written "
+                               "whole or not at all"
+                             : "output file (default: stdout); written whole or not at all");
+    app_.add_flag("--overwrite", overwrite_, features ? "replace an existing output file or table"
+                                                      : "replace an existing output file");
+    if (features)
+        app_.add_option("--table", table_,
+                        "write every feature to this one GeoPackage layer or PostgreSQL table, [schema.]name "
+                        "(default: one per feature type: settlements, units, ...)");
     std::string list;
     for (const auto& f : formats_) list += (list.empty() ? "" : "|") + f;
     app_.add_option("-f,--format", format_, "output format: " + list + " (default: from -o's extension, else " +
@@ -69,7 +79,17 @@ ReadOptions Tool::read_options() const {
     return r;
 }
 
+bool Tool::writes_features() const {
+    return std::find(formats_.begin(), formats_.end(), "gpkg") != formats_.end();
+}
+
 std::string Tool::format() const {
+    if (is_pg_connection(output_)) {
+        if (!writes_features())
+            throw UsageError("a PG: output takes features; " + name_ + " writes a " + formats_.front() + " report");
+        if (!format_.empty()) throw UsageError("-f does not apply to a PG: output, which is written as tables");
+        return "pg";
+    }
     if (!format_.empty()) return format_;
     if (!output_.empty() && output_ != "-") {
         // Report formats (text, json) follow the extension too.
@@ -94,6 +114,12 @@ WriteOptions Tool::write_options() const {
     w.format = *f;
     w.path = output_;
     w.overwrite = overwrite_;
+    if (!table_.empty()) {
+        if (w.format != Format::Gpkg && w.format != Format::Pg)
+            throw UsageError("--table applies to gpkg and PG: outputs, not " + std::string(format_name(w.format)));
+        check_table_name(table_);
+        w.table = table_;
+    }
     return w;
 }
 

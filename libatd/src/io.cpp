@@ -27,6 +27,7 @@ std::optional<Format> format_from_name(std::string_view name) {
     if (name == "geojson") return Format::GeoJson;
     if (name == "csv") return Format::Csv;
     if (name == "gpkg") return Format::Gpkg;
+    if (name == "pg") return Format::Pg;
     return std::nullopt;
 }
 
@@ -36,11 +37,13 @@ std::string_view format_name(Format f) {
         case Format::GeoJson: return "geojson";
         case Format::Csv: return "csv";
         case Format::Gpkg: return "gpkg";
+        case Format::Pg: return "pg";
     }
     return "geojsonseq";
 }
 
 std::optional<Format> format_from_path(std::string_view path) {
+    if (is_pg_connection(path)) return Format::Pg;
     auto ext = fs::path(path).extension().string();
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (ext == ".geojsons" || ext == ".geojsonl" || ext == ".geojsonseq" || ext == ".jsonl" || ext == ".ndjson")
@@ -49,6 +52,54 @@ std::optional<Format> format_from_path(std::string_view path) {
     if (ext == ".csv") return Format::Csv;
     if (ext == ".gpkg") return Format::Gpkg;
     return std::nullopt;
+}
+
+bool is_pg_connection(std::string_view path) {
+    return path.size() >= 3 && (path[0] == 'P' || path[0] == 'p') && (path[1] == 'G' || path[1] == 'g') &&
+           path[2] == ':';
+}
+
+std::string redact_connection(std::string_view conn) {
+    std::string out(conn);
+    const std::string key = "password=";
+    for (std::size_t at = 0; (at = out.find(key, at)) != std::string::npos;) {
+        std::size_t from = at + key.size();
+        std::size_t to = from;
+        if (to < out.size() && out[to] == '\'') {  // a quoted value, with \' and \\ escapes
+            for (++to; to < out.size() && out[to] != '\''; ++to)
+                if (out[to] == '\\') ++to;
+            to = std::min(to + 1, out.size());
+        } else {
+            while (to < out.size() && out[to] != ' ') ++to;
+        }
+        out.replace(from, to - from, "***");
+        at = from + 3;
+    }
+    // A URI: postgresql://user:password@host/db
+    if (auto scheme = out.find("://"); scheme != std::string::npos) {
+        std::size_t user = scheme + 3;
+        std::size_t at = out.find('@', user);
+        std::size_t colon = out.find(':', user);
+        if (at != std::string::npos && colon < at && out.find('/', user) > at)
+            out.replace(colon + 1, at - colon - 1, "***");
+    }
+    return out;
+}
+
+void check_table_name(const std::string& name) {
+    auto part_ok = [](std::string_view p) {
+        if (p.empty() || p.size() > 63 || (p[0] >= '0' && p[0] <= '9')) return false;
+        for (char c : p)
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+        return true;
+    };
+    auto dot = name.find('.');
+    bool ok = dot == std::string::npos ? part_ok(name)
+                                       : part_ok(std::string_view(name).substr(0, dot)) &&
+                                             part_ok(std::string_view(name).substr(dot + 1));
+    if (!ok)
+        throw UsageError("table name '" + name +
+                         "' is not [schema.]table of lower-case letters, digits and _ (at most 63 each)");
 }
 
 namespace {
@@ -64,10 +115,25 @@ void gdal_init() {
 std::string gdal_message() {
     std::string m = CPLGetLastErrorMsg();
     CPLErrorReset();
-    while (!m.empty() && (m.back() == '\n' || m.back() == '.')) m.pop_back();
-    for (auto& c : m)
-        if (c == '\n') c = ' ';
-    return m.empty() ? "unknown GDAL error" : m;
+    // One line: runs of blanks (PostgreSQL's messages hold line feeds, tabs and double spaces) become one space.
+    std::string line;
+    for (char c : m) {
+        bool blank = c == '\n' || c == '\t' || c == '\r' || c == ' ';
+        if (!blank) line.push_back(c);
+        else if (!line.empty() && line.back() != ' ') line.push_back(' ');
+    }
+    while (!line.empty() && (line.back() == ' ' || line.back() == '.')) line.pop_back();
+    return line.empty() ? "unknown GDAL error" : line;
+}
+
+// Why GDAL could not open a dataset, as one line without the PostgreSQL
+// driver's "PQconnectdb failed." preamble; empty when GDAL said nothing.
+std::string open_failure() {
+    if (CPLGetLastErrorMsg()[0] == '\0') return {};
+    std::string m = gdal_message();
+    const std::string preamble = "PQconnectdb failed. ";
+    if (m.rfind(preamble, 0) == 0) m.erase(0, preamble.size());
+    return m;
 }
 
 bool is_connection_string(const std::string& path) {
@@ -252,8 +318,7 @@ public:
         gdal_init();
         ds_.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
         if (!ds_) {
-            std::string msg = CPLGetLastErrorMsg();
-            CPLErrorReset();
+            std::string msg = open_failure();
             if (msg.empty())
                 msg = path == "/vsistdin/" ? "not GeoJSON, and no GDAL driver reads it from stdin (give a file)"
                                            : "not a format GDAL recognises";
@@ -366,7 +431,7 @@ std::unique_ptr<FeatureSource> FeatureSource::open(const std::string& path, cons
         if (c == '{' || c == 0x1e) return std::make_unique<GeoJsonSource>(stdin, false, "<stdin>", opts, log);
         return std::make_unique<GdalSource>("/vsistdin/", "<stdin>", opts, log);
     }
-    if (is_connection_string(path)) return std::make_unique<GdalSource>(path, path, opts, log);
+    if (is_connection_string(path)) return std::make_unique<GdalSource>(path, redact_connection(path), opts, log);
     std::error_code ec;
     if (!fs::exists(path, ec)) throw DataError(path + ": no such file");
     if (fs::is_regular_file(path, ec)) {
@@ -612,17 +677,55 @@ std::unique_ptr<OGRGeometry> to_ogr(const Geometry& g, OGRwkbGeometryType layer_
     return out;
 }
 
-// GeoPackage and CSV through GDAL. The schema is the union of all features'
-// fields, so features are held until finish().
-class GdalSink final : public FeatureSink {
-public:
-    explicit GdalSink(const WriteOptions& o) : opts_(o), out_(o.path, o.overwrite) {
-        if (o.format == Format::Gpkg && out_.is_stdout())
-            throw UsageError("GeoPackage output needs a file: give -o FILE.gpkg");
-        out_.release_stream();
+// A layer's schema: fields in order of first appearance, each with the widest
+// type seen (int < real < string; booleans stay booleans), and one geometry type.
+struct LayerSchema {
+    std::vector<std::string> names;
+    std::map<std::string, OGRFieldType> types;
+    std::map<std::string, bool> is_bool;
+    OGRwkbGeometryType gtype = wkbNone;
+};
+
+LayerSchema schema_of(const std::vector<Feature>& features) {
+    LayerSchema s;
+    std::set<GeomType> gtypes;
+    for (const auto& f : features) {
+        if (!f.geom.empty()) gtypes.insert(f.geom.type);
+        for (const auto& [k, v] : f.props.entries()) {
+            auto [it, fresh] = s.types.emplace(k, OFTMaxType);  // unknown until a non-null value
+            if (fresh) {
+                s.names.push_back(k);
+                s.is_bool[k] = true;
+            }
+            if (is_null(v)) continue;
+            OGRFieldType t = std::holds_alternative<bool>(v)           ? OFTInteger
+                             : std::holds_alternative<std::int64_t>(v) ? OFTInteger64
+                             : std::holds_alternative<double>(v)       ? OFTReal
+                                                                       : OFTString;
+            if (!std::holds_alternative<bool>(v)) s.is_bool[k] = false;
+            OGRFieldType& cur = it->second;
+            if (cur == OFTMaxType) cur = t;
+            else if (cur != t) {
+                bool numeric = (cur == OFTInteger || cur == OFTInteger64 || cur == OFTReal) &&
+                               (t == OFTInteger || t == OFTInteger64 || t == OFTReal);
+                cur = !numeric ? OFTString : (cur == OFTReal || t == OFTReal) ? OFTReal : OFTInteger64;
+            }
+        }
     }
+    if (gtypes.size() == 1) s.gtype = ogr_type(*gtypes.begin());
+    else if (gtypes == std::set<GeomType>{GeomType::Polygon, GeomType::MultiPolygon}) s.gtype = wkbMultiPolygon;
+    else if (!gtypes.empty()) s.gtype = wkbUnknown;
+    return s;
+}
+
+// Features grouped into layers until finish(): a layer's schema is the union
+// of its features' fields. The GDAL writers (GeoPackage, CSV, PostgreSQL) share it.
+class LayeredSink : public FeatureSink {
+public:
     void write(const Feature& f) override {
-        std::string layer = opts_.format == Format::Csv ? std::string("features") : layer_name_for(f);
+        std::string layer = !opts_.table.empty()          ? opts_.table
+                            : opts_.format == Format::Csv ? std::string("features")
+                                                          : layer_name_for(f);
         auto it = index_.find(layer);
         if (it == index_.end()) {
             it = index_.emplace(layer, layers_.size()).first;
@@ -630,85 +733,34 @@ public:
         }
         layers_[it->second].features.push_back(f);
     }
-    void finish() override {
-        gdal_init();
-        const char* driver_name = opts_.format == Format::Gpkg ? "GPKG" : "CSV";
-        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
-        if (!drv) throw DataError(std::string("GDAL has no ") + driver_name + " driver");
-        std::string target = out_.is_stdout() ? std::string("/vsistdout/") : out_.temp_path();
-        GDALDataset* ds = drv->Create(target.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-        if (!ds) throw DataError(out_.display_name() + ": cannot create: " + gdal_message());
-        try {
-            for (const auto& l : layers_) write_layer(*ds, l);
-        } catch (...) {
-            GDALClose(ds);
-            throw;
-        }
-        GDALClose(ds);
-        if (CPLGetLastErrorType() == CE_Failure) throw DataError(out_.display_name() + ": " + gdal_message());
-        out_.commit();
-    }
 
-private:
+protected:
     struct Layer {
         std::string name;
         std::vector<Feature> features;
     };
 
-    void write_layer(GDALDataset& ds, const Layer& l) {
-        // Field types: the widest seen (int < real < string).
-        std::vector<std::string> names;
-        std::map<std::string, OGRFieldType> types;
-        std::map<std::string, bool> is_bool;
-        std::set<GeomType> gtypes;
-        for (const auto& f : l.features) {
-            if (!f.geom.empty()) gtypes.insert(f.geom.type);
-            for (const auto& [k, v] : f.props.entries()) {
-                auto [it, fresh] = types.emplace(k, OFTInteger64);
-                if (fresh) {
-                    names.push_back(k);
-                    is_bool[k] = true;
-                    it->second = OFTMaxType;  // unknown until a non-null value
-                }
-                if (is_null(v)) continue;
-                OGRFieldType t = std::holds_alternative<bool>(v)           ? OFTInteger
-                                 : std::holds_alternative<std::int64_t>(v) ? OFTInteger64
-                                 : std::holds_alternative<double>(v)       ? OFTReal
-                                                                           : OFTString;
-                if (!std::holds_alternative<bool>(v)) is_bool[k] = false;
-                OGRFieldType& cur = it->second;
-                if (cur == OFTMaxType) cur = t;
-                else if (cur != t) {
-                    bool numeric = (cur == OFTInteger || cur == OFTInteger64 || cur == OFTReal) &&
-                                   (t == OFTInteger || t == OFTInteger64 || t == OFTReal);
-                    cur = !numeric ? OFTString : (cur == OFTReal || t == OFTReal) ? OFTReal : OFTInteger64;
-                }
-            }
-        }
-        OGRwkbGeometryType gtype = wkbNone;
-        if (gtypes.size() == 1) gtype = ogr_type(*gtypes.begin());
-        else if (gtypes == std::set<GeomType>{GeomType::Polygon, GeomType::MultiPolygon}) gtype = wkbMultiPolygon;
-        else if (!gtypes.empty()) gtype = wkbUnknown;
+    LayeredSink(const WriteOptions& o, std::string display) : opts_(o), display_(std::move(display)) {}
+
+    // Creates the layer with its fields and writes its features; lco: layer creation options.
+    OGRLayer* write_layer(GDALDataset& ds, const Layer& l, char** lco, bool layer_transaction) {
+        LayerSchema schema = schema_of(l.features);
         OGRSpatialReference wgs84;
         wgs84.SetWellKnownGeogCS("WGS84");
         wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        char** lco = nullptr;
-        if (opts_.format == Format::Csv) {
-            if (gtype != wkbNone) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
-        } else {
-            lco = CSLSetNameValue(lco, "FID", "fid");
-        }
-        OGRLayer* layer = ds.CreateLayer(l.name.c_str(), gtype == wkbNone ? nullptr : &wgs84, gtype, lco);
+        if (opts_.format == Format::Csv && schema.gtype != wkbNone) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
+        OGRLayer* layer =
+            ds.CreateLayer(l.name.c_str(), schema.gtype == wkbNone ? nullptr : &wgs84, schema.gtype, lco);
         CSLDestroy(lco);
-        if (!layer) throw DataError(out_.display_name() + ": cannot create layer " + l.name + ": " + gdal_message());
-        for (const auto& n : names) {
-            OGRFieldType t = types[n] == OFTMaxType ? OFTString : types[n];
+        if (!layer) throw DataError(display_ + ": cannot create layer " + l.name + ": " + gdal_message());
+        for (const auto& n : schema.names) {
+            OGRFieldType t = schema.types[n] == OFTMaxType ? OFTString : schema.types[n];
             OGRFieldDefn fd(n.c_str(), t);
-            if (t == OFTInteger && is_bool[n]) fd.SetSubType(OFSTBoolean);
+            if (t == OFTInteger && schema.is_bool[n]) fd.SetSubType(OFSTBoolean);
             if (layer->CreateField(&fd) != OGRERR_NONE)
-                throw DataError(out_.display_name() + ": cannot create field " + n + ": " + gdal_message());
+                throw DataError(display_ + ": cannot create field " + n + " in " + l.name + ": " + gdal_message());
         }
-        bool tx = layer->StartTransaction() == OGRERR_NONE;
+        bool tx = layer_transaction && layer->StartTransaction() == OGRERR_NONE;
         OGRFeatureDefn* defn = layer->GetLayerDefn();
         for (const auto& f : l.features) {
             OGRFeature feat(defn);
@@ -720,18 +772,142 @@ private:
                 else if (const auto* d = std::get_if<double>(&v)) feat.SetField(idx, *d);
                 else feat.SetField(idx, as_text(v).c_str());
             }
-            if (gtype != wkbNone && !f.geom.empty()) feat.SetGeometryDirectly(to_ogr(f.geom, gtype).release());
+            if (schema.gtype != wkbNone && !f.geom.empty())
+                feat.SetGeometryDirectly(to_ogr(f.geom, schema.gtype).release());
             if (layer->CreateFeature(&feat) != OGRERR_NONE)
-                throw DataError(out_.display_name() + ": cannot write a feature to " + l.name + ": " + gdal_message());
+                throw DataError(display_ + ": cannot write a feature to " + l.name + ": " + gdal_message());
         }
-        if (tx && layer->CommitTransaction() != OGRERR_NONE)
-            throw DataError(out_.display_name() + ": " + gdal_message());
+        if (tx && layer->CommitTransaction() != OGRERR_NONE) throw DataError(display_ + ": " + gdal_message());
+        return layer;
     }
 
     WriteOptions opts_;
-    OutputFile out_;
+    std::string display_;  // the output's name in messages
     std::vector<Layer> layers_;
     std::map<std::string, std::size_t> index_;
+};
+
+// GeoPackage and CSV files.
+class GdalFileSink final : public LayeredSink {
+public:
+    explicit GdalFileSink(const WriteOptions& o) : LayeredSink(o, ""), out_(o.path, o.overwrite) {
+        display_ = out_.display_name();
+        if (o.format == Format::Gpkg && out_.is_stdout())
+            throw UsageError("GeoPackage output needs a file: give -o FILE.gpkg");
+        out_.release_stream();
+    }
+    void finish() override {
+        gdal_init();
+        const char* driver_name = opts_.format == Format::Gpkg ? "GPKG" : "CSV";
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
+        if (!drv) throw DataError(std::string("GDAL has no ") + driver_name + " driver");
+        std::string target = out_.is_stdout() ? std::string("/vsistdout/") : out_.temp_path();
+        GDALDataset* ds = drv->Create(target.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+        if (!ds) throw DataError(display_ + ": cannot create: " + gdal_message());
+        try {
+            for (const auto& l : layers_) {
+                char** lco = opts_.format == Format::Gpkg ? CSLSetNameValue(nullptr, "FID", "fid") : nullptr;
+                write_layer(*ds, l, lco, true);
+            }
+        } catch (...) {
+            GDALClose(ds);
+            throw;
+        }
+        GDALClose(ds);
+        if (CPLGetLastErrorType() == CE_Failure) throw DataError(display_ + ": " + gdal_message());
+        out_.commit();
+    }
+
+private:
+    OutputFile out_;
+};
+
+// PostgreSQL/PostGIS tables, all written in one transaction: an existing table
+// (with --overwrite) is dropped and its successor filled inside it, so other
+// sessions see the old table until the commit, and a run that fails or is
+// killed leaves the database as it was (PostgreSQL rolls back an open
+// transaction when its connection drops).
+class PgSink final : public LayeredSink {
+public:
+    explicit PgSink(const WriteOptions& o) : LayeredSink(o, redact_connection(o.path)) {
+        if (!o.table.empty()) check_table_name(o.table);
+        gdal_init();
+        const char* drivers[] = {"PostgreSQL", nullptr};
+        CPLErrorReset();
+        ds_.reset(GDALDataset::Open(o.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers));
+        if (!ds_) {
+            std::string why = open_failure();
+            if (why.empty()) why = "GDAL's PostgreSQL driver did not open it";
+            throw DataError(display_ + ": cannot connect: " + why);
+        }
+        if (!o.table.empty() && !o.overwrite && table_exists(o.table)) throw exists(o.table);
+    }
+    ~PgSink() override {
+        if (in_transaction_) ds_->RollbackTransaction();
+    }
+    void finish() override {
+        for (const auto& l : layers_) {
+            try {
+                check_table_name(l.name);
+            } catch (const UsageError& e) {
+                throw DataError(display_ + ": " + e.what());
+            }
+        }
+        if (ds_->StartTransaction(TRUE) != OGRERR_NONE)
+            throw DataError(display_ + ": cannot start a transaction: " + gdal_message());
+        in_transaction_ = true;
+        // Every old table is dropped before the first layer is created: GDAL lists
+        // the tables then, and would take a dropped one for an existing layer.
+        for (const auto& l : layers_) {
+            if (!table_exists(l.name)) continue;
+            if (!opts_.overwrite) throw exists(l.name);
+            // No CASCADE: a view that depends on the table stops the run.
+            execute("DROP TABLE " + l.name, "cannot replace table " + l.name);
+        }
+        for (const auto& l : layers_) {
+            char** lco = CSLSetNameValue(nullptr, "FID", "fid");
+            lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
+            lco = CSLSetNameValue(lco, "LAUNDER", "NO");  // columns keep the property names
+            OGRLayer* layer = write_layer(*ds_, l, lco, false);
+            if (layer->SyncToDisk() != OGRERR_NONE)
+                throw DataError(display_ + ": cannot write " + l.name + ": " + gdal_message());
+        }
+        in_transaction_ = false;
+        if (ds_->CommitTransaction() != OGRERR_NONE)
+            throw DataError(display_ + ": cannot commit: " + gdal_message());
+    }
+
+private:
+    DataError exists(const std::string& table) const {
+        return DataError(display_ + ": table " + table + " already exists; add --overwrite to replace it");
+    }
+    // Names are checked by check_table_name, so they go into SQL as they are.
+    bool table_exists(const std::string& table) {
+        auto dot = table.find('.');
+        std::string schema = dot == std::string::npos ? "current_schema()" : "'" + table.substr(0, dot) + "'";
+        std::string name = dot == std::string::npos ? table : table.substr(dot + 1);
+        std::string sql = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                          "WHERE n.nspname = " + schema + " AND c.relname = '" + name + "'";
+        CPLErrorReset();
+        OGRLayer* result = ds_->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+        if (!result) throw DataError(display_ + ": cannot look up table " + table + ": " + gdal_message());
+        std::unique_ptr<OGRFeature> row(result->GetNextFeature());
+        bool found = row && row->GetFieldAsInteger64(0) > 0;
+        ds_->ReleaseResultSet(result);
+        return found;
+    }
+    void execute(const std::string& sql, const std::string& what) {
+        CPLErrorReset();
+        OGRLayer* result = ds_->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+        if (result) ds_->ReleaseResultSet(result);
+        if (CPLGetLastErrorType() == CE_Failure) throw DataError(display_ + ": " + what + ": " + gdal_message());
+    }
+
+    struct Closer {
+        void operator()(GDALDataset* d) const { GDALClose(d); }
+    };
+    std::unique_ptr<GDALDataset, Closer> ds_;
+    bool in_transaction_ = false;
 };
 
 }  // namespace
@@ -741,7 +917,8 @@ std::unique_ptr<FeatureSink> FeatureSink::open(const WriteOptions& opts) {
         case Format::GeoJsonSeq: return std::make_unique<JsonSink>(opts, false);
         case Format::GeoJson: return std::make_unique<JsonSink>(opts, true);
         case Format::Csv:
-        case Format::Gpkg: return std::make_unique<GdalSink>(opts);
+        case Format::Gpkg: return std::make_unique<GdalFileSink>(opts);
+        case Format::Pg: return std::make_unique<PgSink>(opts);
     }
     return nullptr;
 }

@@ -43,3 +43,27 @@ TEST_CASE("inputs, output and the format from the extension") {
     CHECK(plain.format() == "geojsonseq");
     CHECK(plain.inputs_or_stdin() == std::vector<std::string>{"-"});
 }
+
+TEST_CASE("a PG: output: tables, not files; --table names the one layer or table") {
+    Tool tool("atd-test", "test tool");
+    CHECK(run({"-o", "PG:dbname=atd", "--table", "reform.proposals", "--overwrite"}, [](Tool&) {}, &tool) == 0);
+    CHECK(tool.format() == "pg");
+    auto w = tool.write_options();
+    CHECK(w.format == Format::Pg);
+    CHECK(w.path == "PG:dbname=atd");
+    CHECK(w.table == "reform.proposals");
+    CHECK(w.overwrite);
+    auto write_options = [](Tool& t) { t.write_options(); };
+    CHECK(run({"-o", "out.gpkg", "--table", "proposals"}, write_options) == 0);
+    CHECK(run({"-o", "PG:dbname=atd", "--table", "Proposals"}, write_options) == 2);
+    CHECK(run({"-o", "out.geojsons", "--table", "proposals"}, write_options) == 2);
+    CHECK(run({"-o", "PG:dbname=atd", "-f", "gpkg"}, write_options) == 2);
+
+    Tool report("atd-test", "test tool");
+    report.add_output({"text", "json"});
+    std::vector<std::string> args = {"atd-test", "-o", "PG:dbname=atd"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    CHECK(report.run(static_cast<int>(argv.size()), argv.data(), [&] { report.format(); }) == 2);
+    CHECK(report.app().get_option_no_throw("--table") == nullptr);
+}

@@ -39,6 +39,42 @@ TEST_CASE("format names and extensions") {
     CHECK_FALSE(format_from_path("x.txt"));
 }
 
+TEST_CASE("PostgreSQL destinations: PG: strings, passwords kept out of messages, table names") {
+    CHECK(format_from_path("PG:dbname=atd") == Format::Pg);
+    CHECK(format_from_path("pg:dbname=atd host=x.gpkg") == Format::Pg);
+    CHECK(format_from_name("pg") == Format::Pg);
+    CHECK(format_name(Format::Pg) == "pg");
+    CHECK(is_pg_connection("Pg:service=atd"));
+    CHECK_FALSE(is_pg_connection("PG"));
+    CHECK_FALSE(is_pg_connection("PGdata/x.gpkg"));
+
+    CHECK(redact_connection("PG:dbname=atd password=s3cret user=me") == "PG:dbname=atd password=*** user=me");
+    CHECK(redact_connection("PG:password='a b\\' c' dbname=atd") == "PG:password=*** dbname=atd");
+    CHECK(redact_connection("PG:dbname=atd password=x") == "PG:dbname=atd password=***");
+    CHECK(redact_connection("PG:postgresql://me:s3cret@db.example/atd") == "PG:postgresql://me:***@db.example/atd");
+    CHECK(redact_connection("PG:postgresql://db.example/atd") == "PG:postgresql://db.example/atd");
+    CHECK(redact_connection("PG:dbname=atd") == "PG:dbname=atd");
+
+    CHECK_NOTHROW(check_table_name("proposals"));
+    CHECK_NOTHROW(check_table_name("reform_2024.proposals_v2"));
+    CHECK_NOTHROW(check_table_name("_x"));
+    for (const char* bad : {"", "Proposals", "2024_proposals", "a.b.c", "a.", ".a", "a-b", "a b", "a;drop table x",
+                            "a'b"})
+        CHECK_THROWS_AS(check_table_name(bad), UsageError);
+    CHECK_NOTHROW(check_table_name(std::string(63, 'a')));
+    CHECK_THROWS_AS(check_table_name(std::string(64, 'a')), UsageError);
+}
+
+TEST_CASE("a PG: output that cannot connect is a data error naming the connection, never its password") {
+    // Port 1 on the loopback: nothing listens, so the connection is refused at once.
+    std::string conn = "PG:host=127.0.0.1 port=1 dbname=atd password=s3cret connect_timeout=2";
+    CHECK_THROWS_WITH_AS(FeatureSink::open({Format::Pg, conn, false}),
+                         doctest::Contains("PG:host=127.0.0.1 port=1 dbname=atd password=*** connect_timeout=2: "
+                                           "cannot connect: "),
+                         DataError);
+    CHECK_THROWS_AS(FeatureSink::open({Format::Pg, conn, false, "Bad-Name"}), UsageError);
+}
+
 TEST_CASE("an output is written whole or not at all, and not over an existing file") {
     auto dir = temp_dir();
     std::string path = dir + "/out.geojsons";

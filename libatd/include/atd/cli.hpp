@@ -21,7 +21,7 @@ public:
     CLI::App& app() { return app_; }
     // -i/--input (repeatable) and positional inputs (-i ones first); "-" is stdin.
     void add_inputs(const std::string& help = "input features: a file, - for stdin, or a GDAL connection string");
-    // -o/--output, --overwrite, -f/--format among the given formats.
+    // -o/--output, --overwrite, -f/--format among the given formats; --table for feature formats.
     void add_output(std::vector<std::string> formats = {"geojsonseq", "geojson", "csv", "gpkg"});
     // --src-crs.
     void add_src_crs();
@@ -46,10 +46,12 @@ public:
     const std::string& name() const { return name_; }
 
 private:
+    bool writes_features() const;  // its output formats are feature formats
+
     std::string name_;
     CLI::App app_;
     std::vector<std::string> inputs_, option_inputs_, positional_inputs_, formats_;
-    std::string output_, format_, src_crs_, standards_path_;
+    std::string output_, format_, table_, src_crs_, standards_path_;
     std::vector<std::string> standards_sets_;
     bool overwrite_ = false, quiet_ = false, verbose_ = false;
     std::optional<bool> progress_;

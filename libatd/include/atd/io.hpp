@@ -9,16 +9,25 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace atd {
 
-enum class Format { GeoJsonSeq, GeoJson, Csv, Gpkg };
+enum class Format { GeoJsonSeq, GeoJson, Csv, Gpkg, Pg };
 
 std::optional<Format> format_from_name(std::string_view name);
 std::string_view format_name(Format f);
-// The format an output path's extension implies, if any.
+// The format an output path's extension implies, if any (Pg for a PG: connection string).
 std::optional<Format> format_from_path(std::string_view path);
+
+// A PostgreSQL connection string for GDAL: "PG:..." (any case).
+bool is_pg_connection(std::string_view path);
+// The connection string with any password=VALUE replaced by password=***, for messages.
+std::string redact_connection(std::string_view conn);
+// Throws UsageError unless name is a table name written as is: [schema.]table,
+// each lower-case letters, digits and _, not starting with a digit, at most 63 bytes.
+void check_table_name(const std::string& name);
 
 struct ReadOptions {
     std::string src_crs;  // CRS of the input when it does not declare one
@@ -94,12 +103,19 @@ private:
 
 struct WriteOptions {
     Format format = Format::GeoJsonSeq;
-    std::string path;  // empty or "-" for stdout
+    std::string path;  // empty or "-" for stdout; a PG: connection string for Format::Pg
     bool overwrite = false;
+    std::string table;  // the one GeoPackage layer or PostgreSQL table; empty: one per feature type
+
+    WriteOptions() = default;
+    WriteOptions(Format f, std::string p, bool replace, std::string one_table = {})
+        : format(f), path(std::move(p)), overwrite(replace), table(std::move(one_table)) {}
 };
 
 // Where features go. finish() completes the output (renames the temporary
-// file); destroying a sink without finish() leaves no output file behind.
+// file, or commits the one transaction that writes PostgreSQL tables);
+// destroying a sink without finish() leaves no output behind, and an
+// existing table is replaced only at that commit.
 class FeatureSink {
 public:
     static std::unique_ptr<FeatureSink> open(const WriteOptions& opts);
@@ -112,7 +128,7 @@ public:
     virtual void finish() = 0;
 };
 
-// The GeoPackage/CSV layer name for a feature: its feature_type, pluralised.
+// The GeoPackage layer or PostgreSQL table name for a feature: its feature_type, pluralised.
 std::string layer_name_for(const Feature& f);
 
 }  // namespace atd
