@@ -815,6 +815,12 @@ public:
         }
         GDALClose(ds);
         if (CPLGetLastErrorType() == CE_Failure) throw DataError(display_ + ": " + gdal_message());
+        // GDAL writes a CSV file only for a layer: no features make an empty file.
+        if (layers_.empty() && opts_.format == Format::Csv && !out_.is_stdout()) {
+            std::FILE* fp = std::fopen(out_.temp_path().c_str(), "wb");
+            if (!fp || std::fclose(fp) != 0)
+                throw DataError(display_ + ": cannot create: " + std::strerror(errno));
+        }
         out_.commit();
     }
 
