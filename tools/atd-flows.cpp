@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
     app.add_option("--target-sc", target_sc, "ttwa: self-containment required at the minimum size "
                                              "(default: c6.ttwa_target_self_containment)");
     app.add_option("--cz-cut", cz_cut, "cz: height at which the 1 - PF tree is cut (default: c6.cz_cut_height)");
-    app.add_flag("--strict", o.strict, "unknown codes, self-flows, repeated pairs and negative counts are errors");
+    app.add_flag("--strict", o.strict, "unknown codes, repeated pairs and negative counts are errors");
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();

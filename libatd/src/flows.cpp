@@ -177,10 +177,7 @@ std::vector<FlowRow> read_od_table(CsvReader& csv, const SettlementIds& ids, con
             problem(report.negative, "negative", "negative count " + std::string(trim(row[*cp])));
             continue;
         }
-        if (*io == *id) {
-            ++report.self;
-            if (opts.strict) throw DataError(csv.where() + ": a self-flow (" + std::string(o) + " to itself)");
-        }
+        if (*io == *id) ++report.self;  // data (C_ii), not a problem, even with strict
         std::uint64_t key = (static_cast<std::uint64_t>(*io) << 32) | *id;
         if (!first_time(key)) {
             problem(report.duplicates, "duplicate",

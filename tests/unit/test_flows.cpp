@@ -83,6 +83,11 @@ TEST_CASE("OD table problems are counted, or errors with strict") {
     FlowReport r2;
     CHECK_THROWS_WITH_AS(read_od_table(od.path(), ids, o, r2, log), doctest::Contains("line 3: code zz matches no settlement"),
                          DataError);
+    // Self-flows are the within-settlement figure, not a problem.
+    TempFile self("origin,destination,persons\na,a,4\na,b,1\n", ".csv");
+    FlowReport r4;
+    CHECK(read_od_table(self.path(), ids, o, r4, log).size() == 2);
+    CHECK(r4.self == 1);
     TempFile nan("origin,destination,persons\na,b,nan\n", ".csv");
     FlowReport r3;
     o.strict = false;
