@@ -554,37 +554,40 @@ bool rereadable(const std::vector<std::string>& inputs) {
     return true;
 }
 
-// A temporary GeoJSON Sequence the features wait in, removed when done.
+// A temporary GeoJSON Sequence the features wait in. Its name is removed at
+// once, so that nothing is left behind even if the tool is killed; it is read
+// back through the descriptor that keeps it.
 class SpillFile {
 public:
     SpillFile() {
         const char* dir = std::getenv("TMPDIR");
-        path_ = std::string(dir && *dir ? dir : "/tmp") + "/atd-spill-XXXXXX";
-        int fd = ::mkstemp(path_.data());
-        if (fd < 0) throw DataError("cannot create a temporary file in " + path_ + ": " + std::strerror(errno));
+        std::string path = std::string(dir && *dir ? dir : "/tmp") + "/atd-spill-XXXXXX";
+        int fd = ::mkstemp(path.data());
+        if (fd < 0) throw DataError("cannot create a temporary file in " + path + ": " + std::strerror(errno));
+        ::unlink(path.c_str());
         fp_ = ::fdopen(fd, "wb");
+        if (!fp_) {
+            ::close(fd);
+            throw DataError("cannot open a temporary file: " + std::string(std::strerror(errno)));
+        }
+        name_ = "/proc/self/fd/" + std::to_string(fd);
     }
-    ~SpillFile() {
-        if (fp_) std::fclose(fp_);
-        std::remove(path_.c_str());
-    }
+    ~SpillFile() { std::fclose(fp_); }
     SpillFile(const SpillFile&) = delete;
     SpillFile& operator=(const SpillFile&) = delete;
     void write(const std::string& text) {
         if (std::fwrite(text.data(), 1, text.size(), fp_) != text.size())
-            throw DataError("cannot write the temporary file " + path_ + ": " + std::strerror(errno));
+            throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
     }
-    const std::string& close() {
-        if (std::fclose(fp_) != 0) {
-            fp_ = nullptr;
-            throw DataError("cannot write the temporary file " + path_ + ": " + std::strerror(errno));
-        }
-        fp_ = nullptr;
-        return path_;
+    // The name to read it back by, once everything is written.
+    const std::string& finish() {
+        if (std::fflush(fp_) != 0)
+            throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
+        return name_;
     }
 
 private:
-    std::string path_;
+    std::string name_;
     std::FILE* fp_ = nullptr;
 };
 
@@ -670,7 +673,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     const bool as_json = sink.takes_json();
     const bool only_changes = opts.classify && opts.classify_opts.only_changes;
     // The temporary file is in lon/lat already.
-    BatchReader reader(spill ? std::vector<std::string>{spill->close()} : inputs, spill ? ReadOptions{} : read, log);
+    BatchReader reader(spill ? std::vector<std::string>{spill->finish()} : inputs, spill ? ReadOptions{} : read, log);
     PipelineStages<StreamBatch> stages;
     stages.produce = [&](StreamBatch& b) {
         if (!reader(b)) return false;
