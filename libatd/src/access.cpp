@@ -160,7 +160,7 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
                             }
                             if (roads) fallback += (fallback.empty() ? "" : ";") + key;
                         }
-                        count = static_cast<std::int64_t>(k.index.within(x, y, opts.radius_km).size());
+                        count = static_cast<std::int64_t>(k.index.count_within(x, y, opts.radius_km));
                     }
                     out.emplace_back("dist_" + key + "_km", std::move(dist));
                     if (roads) out.emplace_back("time_" + key + "_min", std::move(time));

@@ -521,6 +521,23 @@ std::vector<std::pair<std::size_t, double>> PointIndex::within(double lon, doubl
     return out;
 }
 
+std::size_t PointIndex::count_within(double lon, double lat, double km) const {
+    if (nodes_.empty()) return 0;
+    double q[3];
+    unit_vector(lon, lat, q);
+    double chord = 2.0 * std::sin(std::min(3.14159, km * 1.01 / kEarthKm) / 2.0);
+    thread_local std::vector<std::size_t> hits;
+    hits.clear();
+    search_radius(0, nodes_.size(), 0, q, chord * chord, hits);
+    std::size_t n = 0;
+    for (std::size_t h : hits) {
+        // The sphere is within 1 % of the ellipsoid: only points near the edge need the geodesic.
+        double sphere_km = 2.0 * kEarthKm * std::asin(std::min(1.0, std::sqrt(d2(nodes_[h].p, q)) / 2.0));
+        if (sphere_km * 1.01 <= km || geodesic_km(lon, lat, nodes_[h].lon, nodes_[h].lat) <= km) ++n;
+    }
+    return n;
+}
+
 double geodesic_area_km2(const Geometry& g) {
     static const geod_geodesic wgs84 = [] {
         geod_geodesic gg;

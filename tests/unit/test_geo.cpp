@@ -83,3 +83,33 @@ TEST_CASE("dissolving parts: adjacent squares become one polygon, points a Multi
     Geometry none;
     CHECK(dissolve_geometries({&none}).empty());
 }
+
+TEST_CASE("count_within counts what within lists, at the edge too") {
+    std::vector<double> lon, lat;
+    std::vector<std::size_t> ids;
+    std::uint64_t x = 88172645463325252ull;
+    auto next = [&] {  // xorshift: the same points every run
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return static_cast<double>(x % 1000000) / 1e6;
+    };
+    for (std::size_t i = 0; i < 3000; ++i) {
+        lon.push_back(60 + 8 * next());
+        lat.push_back(42 + 10 * next());
+        ids.push_back(i);
+    }
+    PointIndex index;
+    index.build(lon, lat, ids);
+    for (int q = 0; q < 200; ++q) {
+        double qlon = 60 + 8 * next(), qlat = 42 + 10 * next();
+        for (double km : {0.0, 5.0, 20.0, 75.0, 300.0}) CHECK(index.count_within(qlon, qlat, km) == index.within(qlon, qlat, km).size());
+        // Exactly at a point's geodesic distance, and just short of it.
+        auto all = index.within(qlon, qlat, 100);
+        if (all.size() > 3) {
+            double edge = all[3].second;
+            CHECK(index.count_within(qlon, qlat, edge) == index.within(qlon, qlat, edge).size());
+            CHECK(index.count_within(qlon, qlat, edge * (1 - 1e-12)) == index.within(qlon, qlat, edge * (1 - 1e-12)).size());
+        }
+    }
+}

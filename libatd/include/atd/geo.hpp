@@ -109,6 +109,8 @@ public:
     std::optional<std::pair<std::size_t, double>> nearest(double lon, double lat, std::size_t skip = SIZE_MAX) const;
     // Every point within km (geodesic), as (id, km), nearest first.
     std::vector<std::pair<std::size_t, double>> within(double lon, double lat, double km) const;
+    // How many points within km (geodesic): within().size(), without listing them.
+    std::size_t count_within(double lon, double lat, double km) const;
 
 private:
     struct Node {
