@@ -25,6 +25,10 @@ run() {
     --fallback geodesic -q -o "$out/district-access.geojsons"
   "$bin/atd-areas" "$out/kz.geojsons" -q -o "$out/areas.geojsons"
   "$bin/atd-merge" "$out/areas.geojsons" --settlements "$out/kz.geojsons" --variants 5 -q -o "$out/merge.geojsons"
+  "$bin/atd-merge" "$out/areas.geojsons" --settlements "$out/kz.geojsons" --units -q |
+    "$bin/atd-dissolve" --by proposal --sum population --list kato --same district_kato --feature-type okrug -q \
+      -o "$out/merged.geojsons"
+  "$bin/atd-report" "$out/classified.geojsons" "$out/merge.geojsons" "$out/areas.geojsons" -q -o "$out/report.html"
   "$bin/atd-synth" -n 5000 --seed 5 -q -o "$out-synth"
   # Several batches of features through the threads, from a file and from a pipe.
   "$bin/atd-score" "$out-synth/settlements.geojsons" -q -o "$out/synth-scored.geojsons"
