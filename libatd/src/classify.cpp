@@ -497,13 +497,14 @@ namespace {
 // A batch of process_stream: the features, what the first pass read of them,
 // and the text the second pass writes.
 struct StreamBatch {
-    const FeatureSource* source = nullptr;
-    std::size_t first = 0;  // index in the stream of the batch's first feature
+    std::shared_ptr<const FeatureSource> source;  // kept while the batch is in use
+    bool source_ends = false;  // no features: the source's last batch went before
+    std::size_t first = 0;     // index in the stream of the batch's first feature
     FeatureBatch fb;
     std::vector<Taken> taken;              // first pass: what each feature is
     std::vector<SettlementData> read;      // the settlements, in order
     std::vector<std::string> errors;       // per feature: why it is invalid
-    std::vector<std::uint32_t> splice_at;  // per feature: see process_stream
+    std::vector<std::uint32_t> splice_at, record_size;  // per feature: see process_stream
     std::string json;                      // the features as GeoJSON text
     std::vector<std::size_t> json_ends;
     std::vector<char> keep;                // second pass: written or left out
@@ -513,26 +514,30 @@ struct StreamBatch {
 constexpr std::size_t kBatch = 2048;
 constexpr std::uint32_t kNoSplice = UINT32_MAX;
 
-// Feeds the features of several inputs as batches, opening each input in turn.
+// Feeds the features of several inputs as batches, opening each input in
+// turn. After a source's last batch comes one without features that says it
+// ended (its end-of-input warnings are due once that batch is consumed). A
+// batch that carries an error is the last one.
 class BatchReader {
 public:
     BatchReader(std::vector<std::string> inputs, ReadOptions read, Log& log)
         : inputs_(std::move(inputs)), read_(std::move(read)), log_(log) {}
     bool operator()(StreamBatch& b) {
-        while (true) {
-            if (!current_) {
-                if (next_input_ == inputs_.size()) return false;
-                sources_.push_back(FeatureSource::open(inputs_[next_input_++], read_, log_));
-                current_ = sources_.back().get();
-            }
-            if (current_->read_batch(b.fb, kBatch)) {
-                b.source = current_;
-                b.first = count_;
-                count_ += b.fb.size();
-                return true;
-            }
-            current_ = nullptr;
+        if (stopped_) return false;
+        if (!current_) {
+            if (next_input_ == inputs_.size()) return false;
+            current_ = FeatureSource::open(inputs_[next_input_++], read_, log_);
         }
+        b.source = current_;
+        b.first = count_;
+        b.source_ends = !current_->read_batch(b.fb, kBatch);
+        if (b.source_ends) {
+            b.fb.count = 0;
+            current_.reset();
+        }
+        count_ += b.fb.size();
+        stopped_ = static_cast<bool>(b.fb.error);
+        return true;
     }
     std::size_t count() const { return count_; }
 
@@ -540,56 +545,16 @@ private:
     std::vector<std::string> inputs_;
     ReadOptions read_;
     Log& log_;
-    std::vector<std::unique_ptr<FeatureSource>> sources_;  // kept while their batches are parsed
-    FeatureSource* current_ = nullptr;
+    std::shared_ptr<FeatureSource> current_;
     std::size_t next_input_ = 0, count_ = 0;
+    bool stopped_ = false;
 };
 
-// Inputs that can be read a second time instead of being kept in a temporary file.
-bool rereadable(const std::vector<std::string>& inputs) {
-    for (const auto& path : inputs) {
-        std::error_code ec;
-        if (path.empty() || path == "-" || !std::filesystem::is_regular_file(path, ec)) return false;
-    }
-    return true;
+// What every consumer does after a batch's features: the source's end, or the error that cut the batch.
+void finish_batch(StreamBatch& b) {
+    if (b.source_ends) b.source->end_of_input();
+    if (b.fb.error) std::rethrow_exception(b.fb.error);
 }
-
-// A temporary GeoJSON Sequence the features wait in. Its name is removed at
-// once, so that nothing is left behind even if the tool is killed; it is read
-// back through the descriptor that keeps it.
-class SpillFile {
-public:
-    SpillFile() {
-        const char* dir = std::getenv("TMPDIR");
-        std::string path = std::string(dir && *dir ? dir : "/tmp") + "/atd-spill-XXXXXX";
-        int fd = ::mkstemp(path.data());
-        if (fd < 0) throw DataError("cannot create a temporary file in " + path + ": " + std::strerror(errno));
-        ::unlink(path.c_str());
-        fp_ = ::fdopen(fd, "wb");
-        if (!fp_) {
-            ::close(fd);
-            throw DataError("cannot open a temporary file: " + std::string(std::strerror(errno)));
-        }
-        name_ = "/proc/self/fd/" + std::to_string(fd);
-    }
-    ~SpillFile() { std::fclose(fp_); }
-    SpillFile(const SpillFile&) = delete;
-    SpillFile& operator=(const SpillFile&) = delete;
-    void write(const std::string& text) {
-        if (std::fwrite(text.data(), 1, text.size(), fp_) != text.size())
-            throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
-    }
-    // The name to read it back by, once everything is written.
-    const std::string& finish() {
-        if (std::fflush(fp_) != 0)
-            throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
-        return name_;
-    }
-
-private:
-    std::string name_;
-    std::FILE* fp_ = nullptr;
-};
 
 }  // namespace
 
@@ -598,7 +563,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     StreamSummary sum;
     const std::size_t threads = default_threads();
     const bool again = rereadable(inputs);
-    std::optional<SpillFile> spill;
+    std::optional<FeatureSpill> spill;
     if (!again) spill.emplace();
 
     // First pass: the settlements, read and checked on the workers, taken in order.
@@ -608,7 +573,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     // Per feature: where its record's properties close, when the record is
     // exactly what atd writes and has none of the fields to add: the second
     // pass then inserts the fields there instead of parsing it again.
-    std::vector<std::uint32_t> splice_at;
+    std::vector<std::uint32_t> splice_at, record_size;
     const auto adds = [&](std::string_view key) {
         return key == "invalid" || (opts.classify ? annotates_field(key) : Scorer::writes_field(key));
     };
@@ -623,6 +588,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             b.read.clear();
             b.json.clear();
             b.splice_at.assign(b.fb.size(), kNoSplice);
+            b.record_size.assign(b.fb.size(), 0);
             for (std::size_t k = 0; k < b.fb.size(); ++k) {
                 Feature& f = b.fb.features[k];
                 b.taken[k] = read_feature(f, opts.run.skip_invalid, b.read, b.errors[k]);
@@ -634,8 +600,10 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                 if (!spill) {
                     // The record is kept as it is when it reads back as itself.
                     if (b.fb.records.record(k) != std::string_view(b.json).substr(from)) at = kNoSplice;
+                    b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(b.json.size() - from, kNoSplice));
                     b.json.resize(from);
                 } else {
+                    b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(b.json.size() - from, kNoSplice));
                     b.json.push_back('\n');
                 }
                 if (!clash && at < kNoSplice) b.splice_at[k] = static_cast<std::uint32_t>(at);
@@ -656,7 +624,9 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                 }
             }
             splice_at.insert(splice_at.end(), b.splice_at.begin(), b.splice_at.end());
+            record_size.insert(record_size.end(), b.record_size.begin(), b.record_size.end());
             if (spill) spill->write(b.json);
+            finish_batch(b);
         };
         run_pipeline(stages, threads);
         sum.features = reader.count();
@@ -672,8 +642,10 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     // Second pass: the features again, their fields added and written out on the workers.
     const bool as_json = sink.takes_json();
     const bool only_changes = opts.classify && opts.classify_opts.only_changes;
-    // The temporary file is in lon/lat already.
-    BatchReader reader(spill ? std::vector<std::string>{spill->finish()} : inputs, spill ? ReadOptions{} : read, log);
+    // The temporary file is in lon/lat already; warnings were given on the first reading.
+    Log again_log({}, Verbosity::Quiet);
+    BatchReader reader(spill ? std::vector<std::string>{spill->finish()} : inputs, spill ? ReadOptions{} : read,
+                       again_log);
     PipelineStages<StreamBatch> stages;
     stages.produce = [&](StreamBatch& b) {
         if (!reader(b)) return false;
@@ -705,6 +677,8 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                 std::string_view rec = b.fb.records.record(k);
                 std::string_view extra = b.extra;
                 std::size_t close = splice_at[at];
+                if (rec.size() != record_size[at] || rec[close] != '}')
+                    throw DataError(b.source->name() + ": the input changed while it was read");
                 if (rec[close - 1] == '{' && !extra.empty()) extra.remove_prefix(1);
                 b.json.append(rec.substr(0, close));
                 b.json.append(extra);
@@ -738,6 +712,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             }
             ++sum.written;
         }
+        finish_batch(b);
     };
     run_pipeline(stages, threads);
     if (reader.count() != settlement_of.size())

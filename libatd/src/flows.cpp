@@ -356,52 +356,66 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
         throw UsageError("TTWA self-containment: need 0 < minimum <= target <= 1");
     FlowSummary sum;
     sum.modelled = !opts.model.empty();
-    std::vector<Feature> features;
-    // Settlement ids are checked as they are read, so that an error names its file and feature.
+    // First reading: the settlements, compactly (the features are read again
+    // to be written, or kept in a temporary file when the input is a pipe).
+    // Ids are checked as they are read, so that an error names its file and feature.
+    const bool zone_features = !opts.zones_output.path.empty();
+    std::optional<FeatureSpill> spill;
+    if (!opts.lines && !rereadable(opts.inputs)) spill.emplace();
+    const auto is_settlement = [](const Feature& f) {
+        return f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) == kSettlement;
+    };
+    SettlementIds ids;
+    std::vector<std::string> id_text;
+    std::vector<std::optional<std::string>> centre_names;
+    std::vector<double> lon, lat, pop;
+    std::vector<std::optional<double>> employed, jobs;
+    std::vector<char> placed;
+    std::vector<Geometry> shapes;  // with --zones-output: the settlements' geometries
+    std::size_t feature_count = 0;
     {
-        SettlementIds seen;
+        Feature f;
+        std::string text;
         for (const auto& path : opts.inputs) {
             auto src = FeatureSource::open(path, opts.read, log);
-            Feature f;
             while (src->next(f)) {
-                const auto& p = f.props;
-                if (p.get_string(field::feature_type).value_or(std::string(kSettlement)) == kSettlement) {
-                    auto id = p.get_string(opts.id_field);
-                    if (!id || id->empty())
-                        throw DataError(src->where() + ": no '" + opts.id_field +
-                                        "' field to match the flows (name it with --id-field)");
-                    if (!seen.insert(*id, features.size()))
-                        throw DataError(src->where() + ": id " + *id + " appears twice");
+                ++feature_count;
+                if (spill) {
+                    text.clear();
+                    append_feature_json(text, f);
+                    text.push_back('\n');
+                    spill->write(text);
                 }
-                features.push_back(std::move(f));
-                f = Feature{};
+                if (!is_settlement(f)) continue;
+                const auto& p = f.props;
+                auto id = p.get_string(opts.id_field);
+                if (!id || id->empty())
+                    throw DataError(src->where() + ": no '" + opts.id_field +
+                                    "' field to match the flows (name it with --id-field)");
+                if (!ids.insert(*id, id_text.size())) throw DataError(src->where() + ": id " + *id + " appears twice");
+                id_text.push_back(*id);
+                double x = 0, y = 0;
+                if (!f.geom.empty()) std::tie(x, y) = representative_point(f.geom);
+                lon.push_back(x);
+                lat.push_back(y);
+                placed.push_back(!f.geom.empty());
+                auto population = latest_value(p, "pop", opts.population_field);
+                if (!population && opts.population_field.empty()) population = p.get_number("pop_osm");
+                pop.push_back(population.value_or(0.0));
+                employed.push_back(latest_value(p, "emp_total", opts.employed_field));
+                jobs.push_back(latest_value(p, "jobs", opts.jobs_field));
+                if (zone_features) {
+                    shapes.push_back(f.geom);
+                    std::optional<std::string> name;
+                    for (const std::string& fld : opts.name_field.empty() ? std::vector<std::string>{"name", "name_ru", "name_kk"}
+                                                                          : std::vector<std::string>{opts.name_field})
+                        if (!name) name = p.get_string(fld);
+                    centre_names.push_back(std::move(name));
+                }
             }
         }
     }
-    // Settlements, by the id the flows use.
-    std::vector<std::size_t> feature_of;
-    SettlementIds ids;
-    std::vector<std::string> id_text;
-    std::vector<double> lon, lat, pop;
-    std::vector<std::optional<double>> employed, jobs;
-    for (std::size_t k = 0; k < features.size(); ++k) {
-        const auto& p = features[k].props;
-        if (p.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) continue;
-        auto id = p.get_string(opts.id_field);  // present and unique: checked while reading
-        id_text.push_back(*id);
-        ids.insert(*id, feature_of.size());
-        feature_of.push_back(k);
-        double x = 0, y = 0;
-        if (!features[k].geom.empty()) std::tie(x, y) = representative_point(features[k].geom);
-        lon.push_back(x);
-        lat.push_back(y);
-        auto population = latest_value(p, "pop", opts.population_field);
-        if (!population && opts.population_field.empty()) population = p.get_number("pop_osm");
-        pop.push_back(population.value_or(0.0));
-        employed.push_back(latest_value(p, "emp_total", opts.employed_field));
-        jobs.push_back(latest_value(p, "jobs", opts.jobs_field));
-    }
-    std::size_t n = feature_of.size();
+    std::size_t n = id_text.size();
     sum.settlements = n;
     std::vector<FlowRow> flows;
     if (!sum.modelled) {
@@ -414,7 +428,7 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
         std::vector<double> commuters(n), emp(n);
         std::size_t unplaced = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            if (features[feature_of[i]].geom.empty()) {
+            if (!placed[i]) {
                 ++unplaced;
                 continue;
             }
@@ -424,7 +438,7 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
         if (unplaced) log.warn("flows-unplaced", std::to_string(unplaced) + " settlements without a position take no part in the model");
         std::vector<double> pop_placed = pop;
         for (std::size_t i = 0; i < n; ++i)
-            if (features[feature_of[i]].geom.empty()) pop_placed[i] = 0;
+            if (!placed[i]) pop_placed[i] = 0;
         flows = opts.model == "radiation" ? radiation_flows(lon, lat, pop_placed, commuters, opts.max_km)
                                           : gravity_flows(lon, lat, pop_placed, commuters, opts.beta, opts.max_km);
         // The employed who are not modelled as commuting out work where they live.
@@ -442,11 +456,9 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     if (opts.lines) {
         for (const auto& f : flows) {
             if (f.origin == f.destination || f.persons < opts.min_persons) continue;
-            const Feature& a = features[feature_of[f.origin]];
-            const Feature& b = features[feature_of[f.destination]];
-            if (a.geom.empty() || b.geom.empty()) continue;
+            if (!placed[f.origin] || !placed[f.destination]) continue;
             Feature line;
-            auto id_of = [&](std::size_t i) { return *features[feature_of[i]].props.get_string(opts.id_field); };
+            auto id_of = [&](std::size_t i) { return id_text[i]; };
             line.props.append("feature_type", std::string("flow"));
             line.props.append("origin", id_of(f.origin));
             line.props.append("destination", id_of(f.destination));
@@ -467,8 +479,6 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     auto ind = flow_indicators(n, flows, employed, jobs);
     auto ratio = [](double a, double b) { return b > 0 ? Value{std::round(a / b * 1e4) / 1e4} : Value{}; };
     auto count = [](double v) { return Value{std::round(v * 1000) / 1000}; };
-    std::vector<std::size_t> settlement_of(features.size(), SIZE_MAX);
-    for (std::size_t i = 0; i < n; ++i) settlement_of[feature_of[i]] = i;
     auto id_of = [&](std::size_t j) -> const std::string& { return id_text[j]; };
     Zoning zoning;
     std::unique_ptr<FeatureSink> zone_sink;
@@ -495,58 +505,64 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
                      " merges (cut at " + round_text(opts.cz_cut, 1000) + ")");
         if (!opts.zones_output.path.empty()) zone_sink = FeatureSink::open(opts.zones_output);
     }
-    for (std::size_t k = 0; k < features.size(); ++k) {
-        Feature& f = features[k];
-        std::size_t i = settlement_of[k];
-        if (i != SIZE_MAX) {
-            const auto& x = ind[i];
-            std::string partners;
-            for (const auto& [j, pf] : x.partners)
-                partners += (partners.empty() ? "" : ";") + id_of(j) + ":" + round_text(pf, 1e4);
-            std::vector<Properties::Entry> out;
-            out.emplace_back("employed", count(x.employed));
-            out.emplace_back("employed_source", std::string(x.employed_given ? "given" : sum.modelled ? "modelled" : "flows"));
-            out.emplace_back("jobs", count(x.jobs));
-            out.emplace_back("jobs_source", std::string(x.jobs_given ? "given" : "flows"));
-            out.emplace_back("commuters_out", count(x.out));
-            out.emplace_back("commuters_in", count(x.in));
-            out.emplace_back("sc_supply", ratio(x.self, x.employed));
-            out.emplace_back("sc_demand", ratio(x.self, x.jobs));
-            out.emplace_back("jobs_ratio", ratio(x.jobs, x.employed));
-            out.emplace_back("dominant_destination", x.dominant != SIZE_MAX ? Value{id_of(x.dominant)} : Value{});
-            out.emplace_back("dominant_share", x.dominant != SIZE_MAX ? ratio(x.dominant_persons, x.employed) : Value{});
-            out.emplace_back("vehicles_out", x.vehicles_out >= 0 ? count(x.vehicles_out) : Value{});
-            out.emplace_back("vehicles_in", x.vehicles_in >= 0 ? count(x.vehicles_in) : Value{});
-            out.emplace_back("pf_partners", partners.empty() ? Value{} : Value{partners});
-            out.emplace_back("flow_source", source);
-            if (!opts.zones.empty()) {
-                std::size_t z = zoning.zone_of[i];
-                out.emplace_back("zone", z != SIZE_MAX ? Value{static_cast<std::int64_t>(z + 1)} : Value{});
-                out.emplace_back("zone_centre", z != SIZE_MAX ? Value{id_of(zoning.zones[z].centre)} : Value{});
-                out.emplace_back("zone_method", opts.zones);
+    // Second reading: each feature written with its fields.
+    std::size_t read_again = 0, i = 0;
+    Feature f;
+    Log again_log({}, Verbosity::Quiet);  // warnings were given on the first reading
+    for (const auto& path : spill ? std::vector<std::string>{spill->finish()} : opts.inputs) {
+        auto src = FeatureSource::open(path, spill ? ReadOptions{} : opts.read, again_log);
+        while (src->next(f)) {
+            if (++read_again > feature_count) break;
+            if (is_settlement(f)) {
+                if (i == n) break;
+                const auto& x = ind[i];
+                std::string partners;
+                for (const auto& [j, pf] : x.partners)
+                    partners += (partners.empty() ? "" : ";") + id_of(j) + ":" + round_text(pf, 1e4);
+                std::vector<Properties::Entry> out;
+                out.emplace_back("employed", count(x.employed));
+                out.emplace_back("employed_source", std::string(x.employed_given ? "given" : sum.modelled ? "modelled" : "flows"));
+                out.emplace_back("jobs", count(x.jobs));
+                out.emplace_back("jobs_source", std::string(x.jobs_given ? "given" : "flows"));
+                out.emplace_back("commuters_out", count(x.out));
+                out.emplace_back("commuters_in", count(x.in));
+                out.emplace_back("sc_supply", ratio(x.self, x.employed));
+                out.emplace_back("sc_demand", ratio(x.self, x.jobs));
+                out.emplace_back("jobs_ratio", ratio(x.jobs, x.employed));
+                out.emplace_back("dominant_destination", x.dominant != SIZE_MAX ? Value{id_of(x.dominant)} : Value{});
+                out.emplace_back("dominant_share", x.dominant != SIZE_MAX ? ratio(x.dominant_persons, x.employed) : Value{});
+                out.emplace_back("vehicles_out", x.vehicles_out >= 0 ? count(x.vehicles_out) : Value{});
+                out.emplace_back("vehicles_in", x.vehicles_in >= 0 ? count(x.vehicles_in) : Value{});
+                out.emplace_back("pf_partners", partners.empty() ? Value{} : Value{partners});
+                out.emplace_back("flow_source", source);
+                if (!opts.zones.empty()) {
+                    std::size_t z = zoning.zone_of[i];
+                    out.emplace_back("zone", z != SIZE_MAX ? Value{static_cast<std::int64_t>(z + 1)} : Value{});
+                    out.emplace_back("zone_centre", z != SIZE_MAX ? Value{id_of(zoning.zones[z].centre)} : Value{});
+                    out.emplace_back("zone_method", opts.zones);
+                }
+                f.props.set_all(std::move(out));
+                ++i;
             }
-            f.props.set_all(std::move(out));
+            sink.write(f);
+            ++sum.written;
         }
-        sink.write(f);
-        ++sum.written;
     }
+    if (read_again != feature_count || i != n)
+        throw DataError(opts.inputs.front() + ": the input changed while it was read");
     if (zone_sink) {
         for (std::size_t k = 0; k < zoning.zones.size(); ++k) {
             const Zone& z = zoning.zones[k];
             Feature out;
             std::vector<const Geometry*> parts;
-            for (std::size_t u : z.units) parts.push_back(&features[feature_of[u]].geom);
+            for (std::size_t u : z.units) parts.push_back(&shapes[u]);
             out.geom = dissolve_geometries(parts);
             auto& p = out.props;
             p.append("feature_type", std::string("zone"));
             p.append("zone", static_cast<std::int64_t>(k + 1));
             p.append("zone_method", opts.zones);
             p.append("centre", id_of(z.centre));
-            const Properties& centre = features[feature_of[z.centre]].props;
-            std::optional<std::string> centre_name;
-            for (const std::string& field : opts.name_field.empty() ? std::vector<std::string>{"name", "name_ru", "name_kk"}
-                                                                      : std::vector<std::string>{opts.name_field})
-                if (!centre_name) centre_name = centre.get_string(field);
+            const auto& centre_name = centre_names[z.centre];
             p.append("centre_name", centre_name ? Value{*centre_name} : Value{});
             p.append("units", static_cast<std::int64_t>(z.units.size()));
             p.append("employed", count(z.employed));

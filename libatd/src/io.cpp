@@ -14,6 +14,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace atd {
@@ -157,7 +158,7 @@ public:
 
     bool next(Feature& f) override {
         if (!reader_.next(f)) {
-            if (reader_.saw_z()) log_.warn("z", name_ + ": third coordinates (Z) were dropped");
+            warn_z();
             return false;
         }
         if (!proj_checked_) setup_projection();
@@ -184,11 +185,18 @@ public:
     bool read_batch(FeatureBatch& b, std::size_t max) override {
         if (reader_.feature_number() == 0) return FeatureSource::read_batch(b, 1);
         if (!reader_.splittable() || reproject_) return FeatureSource::read_batch(b, max);
-        b.deferred = reader_.next_records(b.records, max);
-        b.count = b.records.size();
-        if (!b.deferred && reader_.saw_z()) log_.warn("z", name_ + ": third coordinates (Z) were dropped");
-        return b.deferred;
+        b.error = nullptr;
+        try {
+            b.deferred = reader_.next_records(b.records, max);
+        } catch (...) {
+            b.deferred = false;
+            b.error = std::current_exception();
+        }
+        b.count = b.deferred ? b.records.size() : 0;
+        return b.deferred || b.error;
     }
+
+    void end_of_input() const override { warn_z(); }
 
     void parse(FeatureBatch& b, std::size_t k) const override {
         if (!b.deferred) return;
@@ -205,6 +213,10 @@ public:
     }
 
 private:
+    void warn_z() const {
+        if (reader_.saw_z() && !z_warned_) log_.warn("z", name_ + ": third coordinates (Z) were dropped");
+        z_warned_ = true;
+    }
     void setup_projection() {
         proj_checked_ = true;
         const std::string& declared = reader_.declared_crs();
@@ -226,6 +238,7 @@ private:
     ReadOptions opts_;
     Log& log_;
     bool proj_checked_ = false;
+    mutable bool z_warned_ = false;
     std::unique_ptr<Reprojector> reproject_;
 };
 
@@ -455,20 +468,33 @@ std::unique_ptr<FeatureSource> FeatureSource::open(const std::string& path, cons
 bool FeatureSource::read_batch(FeatureBatch& b, std::size_t max) {
     b.deferred = false;
     b.count = 0;
+    b.error = nullptr;
     b.wheres.clear();
-    while (b.count < max) {
-        if (b.features.size() <= b.count) b.features.emplace_back();
-        if (!next(b.features[b.count])) break;
-        b.wheres.push_back(where());
-        ++b.count;
+    try {
+        while (b.count < max) {
+            if (b.features.size() <= b.count) b.features.emplace_back();
+            if (!next(b.features[b.count])) break;
+            b.wheres.push_back(where());
+            ++b.count;
+        }
+    } catch (...) {
+        b.error = std::current_exception();
     }
-    return b.count > 0;
+    return b.count > 0 || b.error;
 }
 
 void FeatureSource::parse(FeatureBatch& b) const {
     if (!b.deferred) return;
     if (b.features.size() < b.count) b.features.resize(b.count);
-    for (std::size_t k = 0; k < b.count; ++k) parse(b, k);
+    for (std::size_t k = 0; k < b.count; ++k) {
+        try {
+            parse(b, k);
+        } catch (...) {
+            b.count = k;
+            b.error = std::current_exception();
+            return;
+        }
+    }
 }
 
 void FeatureSource::parse(FeatureBatch&, std::size_t) const {}
@@ -478,6 +504,40 @@ void FeatureSink::write_json(std::string_view) {
 }
 
 std::string FeatureSource::where_in(const FeatureBatch& b, std::size_t k) const { return b.wheres.at(k); }
+
+bool rereadable(const std::vector<std::string>& inputs) {
+    for (const auto& path : inputs) {
+        std::error_code ec;
+        if (path.empty() || path == "-" || !fs::is_regular_file(path, ec)) return false;
+    }
+    return true;
+}
+
+FeatureSpill::FeatureSpill() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string path = std::string(dir && *dir ? dir : "/tmp") + "/atd-spill-XXXXXX";
+    int fd = ::mkstemp(path.data());
+    if (fd < 0) throw DataError("cannot create a temporary file in " + path + ": " + std::strerror(errno));
+    ::unlink(path.c_str());
+    fp_ = ::fdopen(fd, "wb");
+    if (!fp_) {
+        ::close(fd);
+        throw DataError("cannot open a temporary file: " + std::string(std::strerror(errno)));
+    }
+    name_ = "/proc/self/fd/" + std::to_string(fd);
+}
+
+FeatureSpill::~FeatureSpill() { std::fclose(fp_); }
+
+void FeatureSpill::write(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), fp_) != text.size())
+        throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
+}
+
+const std::string& FeatureSpill::finish() {
+    if (std::fflush(fp_) != 0) throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
+    return name_;
+}
 
 std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log) {
     auto src = FeatureSource::open(path, opts, log);

@@ -3,6 +3,7 @@
 namespace atd {
 
 void Log::emit(std::string_view line) const {
+    std::lock_guard lock(mutex_);
     if (sink_) sink_(line);
 }
 
@@ -15,19 +16,24 @@ void Log::verbose(std::string_view msg) {
 }
 
 void Log::warn(std::string_view kind, std::string_view msg) {
-    auto it = counts_.find(kind);
-    if (it == counts_.end()) it = counts_.emplace(std::string(kind), 0).first;
-    if (++it->second == 1 || verbosity_ == Verbosity::Verbose) {
-        if (verbosity_ != Verbosity::Quiet) emit(std::string("warning: ").append(msg));
+    bool show = false;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = counts_.find(kind);
+        if (it == counts_.end()) it = counts_.emplace(std::string(kind), 0).first;
+        show = (++it->second == 1 || verbosity_ == Verbosity::Verbose) && verbosity_ != Verbosity::Quiet;
     }
+    if (show) emit(std::string("warning: ").append(msg));
 }
 
 std::size_t Log::warnings(std::string_view kind) const {
+    std::lock_guard lock(mutex_);
     auto it = counts_.find(kind);
     return it == counts_.end() ? 0 : it->second;
 }
 
 std::size_t Log::total_warnings() const {
+    std::lock_guard lock(mutex_);
     std::size_t n = 0;
     for (const auto& [k, c] : counts_) n += c;
     return n;
@@ -35,7 +41,12 @@ std::size_t Log::total_warnings() const {
 
 void Log::summary() {
     if (verbosity_ != Verbosity::Normal) return;
-    for (const auto& [kind, n] : counts_)
+    std::map<std::string, std::size_t, std::less<>> counts;
+    {
+        std::lock_guard lock(mutex_);
+        counts = counts_;
+    }
+    for (const auto& [kind, n] : counts)
         if (n > 1)
             emit("warning: " + kind + ": " + std::to_string(n) + " times in all (-v shows each)");
 }

@@ -12,7 +12,7 @@ std::size_t default_threads() {
         std::string_view s(env);
         std::size_t n = 0;
         auto r = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (r.ec == std::errc() && r.ptr == s.data() + s.size() && n > 0) return n;
+        if (r.ec == std::errc() && r.ptr == s.data() + s.size() && n > 0) return std::min<std::size_t>(n, 256);
     }
     unsigned hw = std::thread::hardware_concurrency();
     return hw ? hw : 1;
@@ -34,7 +34,11 @@ void parallel_for(std::size_t n, std::size_t threads, const std::function<void(s
             errors[k] = std::current_exception();
         }
     };
-    for (std::size_t k = 1; k < parts; ++k) pool.emplace_back(range, k);
+    try {
+        for (std::size_t k = 1; k < parts; ++k) pool.emplace_back(range, k);
+    } catch (...) {  // a thread that could not start: the ranges left run here
+        for (std::size_t k = pool.size() + 1; k < parts; ++k) range(k);
+    }
     range(0);
     for (auto& t : pool) t.join();
     for (auto& e : errors)

@@ -654,3 +654,58 @@ TEST_CASE("the stream path writes what scoring in memory writes, whatever the re
         CHECK(stream_output(text, classify, 2) == expected);
     }
 }
+
+TEST_CASE("the stream path reports the first problem in input order, and each warning once") {
+    std::string text;
+    for (int i = 0; i < 40; ++i) {
+        Feature f = settlement("99102" + std::to_string(1000 + i), "aul", 2021, {900.0, 950.0, i == 20 ? -5.0 : 1000.0}, 70 + 0.01 * i, 52);
+        append_feature_json(text, f);
+        text.push_back('\n');
+        if (i == 30) text += "{\"type\":\"Feature\",\"properties\":{\"a\":1,},\"geometry\":null}\n";
+    }
+    text += R"({"type":"Feature","properties":{"feature_type":"unit"},"geometry":{"type":"Point","coordinates":[70,52,300]}})" "\n";
+    atd::test::TempFile in(text);
+    Standards st = kz();
+    for (std::size_t threads : {1u, 2u}) {
+        ::setenv("ATD_THREADS", std::to_string(threads).c_str(), 1);
+        for (bool skip : {false, true}) {
+            CAPTURE(threads);
+            CAPTURE(skip);
+            std::vector<std::string> lines;
+            Log log([&](std::string_view line) { lines.emplace_back(line); });
+            StreamOptions so;
+            so.run.skip_invalid = skip;
+            auto sink = FeatureSink::open({Format::GeoJsonSeq, "/dev/null", false});
+            std::string error;
+            try {
+                process_stream({in.path()}, ReadOptions{}, st, so, *sink, log);
+            } catch (const DataError& e) {
+                error = e.what();
+            }
+            if (!skip) {
+                CHECK(error.find("feature 21 (line 21)") != std::string::npos);
+                CHECK(error.find("pop_2023 is negative") != std::string::npos);
+            } else {
+                CHECK(error.find("feature 32 (line 32): invalid JSON") != std::string::npos);
+                REQUIRE(lines.size() == 1);
+                CHECK(lines[0].find("feature 21 (line 21)") != std::string::npos);
+            }
+        }
+    }
+    // Without the broken record: the Z warning comes once, on one thread or two.
+    std::string whole = text;
+    const std::string broken = "{\"type\":\"Feature\",\"properties\":{\"a\":1,},\"geometry\":null}\n";
+    whole.erase(whole.find(broken), broken.size());
+    atd::test::TempFile ok(whole);
+    for (std::size_t threads : {1u, 2u}) {
+        ::setenv("ATD_THREADS", std::to_string(threads).c_str(), 1);
+        Log log;
+        StreamOptions so;
+        so.run.skip_invalid = true;
+        auto sink = FeatureSink::open({Format::GeoJsonSeq, "/dev/null", false});
+        process_stream({ok.path()}, ReadOptions{}, st, so, *sink, log);
+        CHECK(log.warnings("z") == 1);
+        CHECK(log.warnings("invalid") == 1);
+    }
+    ::unsetenv("ATD_THREADS");
+}

@@ -5,6 +5,7 @@
 #include <atd/log.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ struct FeatureBatch {
     GeoJsonRecords records;
     bool deferred = false;  // records wait to be parsed
     std::size_t count = 0;
+    // The error that cut the batch short: features [0, size()) came before it.
+    std::exception_ptr error;
     std::size_t size() const { return count; }
 };
 
@@ -57,12 +60,17 @@ public:
     // "FILE: feature N" (with line or layer when known), for messages.
     virtual std::string where() const = 0;
     // Reads up to max features into b (parsing them or leaving records for
-    // parse); false at the end.
+    // parse); false at the end. An error while reading ends the batch (b.error).
     virtual bool read_batch(FeatureBatch& b, std::size_t max);
-    // Parses the batch's records into its features (nothing when it has none),
-    // or record k alone. Safe on several threads for different batches. Throws DataError.
+    // Parses the batch's records into its features (nothing when it has none);
+    // an error cuts the batch before the record (b.error). Safe on several
+    // threads for different batches.
     void parse(FeatureBatch& b) const;
+    // Parses record k alone; throws DataError.
     virtual void parse(FeatureBatch& b, std::size_t k) const;
+    // The warnings due at the end of the input (third coordinates dropped),
+    // once every batch read from it has been parsed.
+    virtual void end_of_input() const {}
     // The "where" of feature k of a batch read from this source.
     virtual std::string where_in(const FeatureBatch& b, std::size_t k) const;
     const std::string& name() const { return name_; }
@@ -70,6 +78,29 @@ public:
 protected:
     explicit FeatureSource(std::string name) : name_(std::move(name)) {}
     std::string name_;
+};
+
+// Whether every input can be read a second time (regular files; not
+// standard input, pipes or database connections).
+bool rereadable(const std::vector<std::string>& inputs);
+
+// Features kept for a second reading, when the input cannot be read again:
+// an unlinked temporary GeoJSON Sequence in TMPDIR (else /tmp), so that
+// nothing is left behind even if the tool is killed.
+class FeatureSpill {
+public:
+    FeatureSpill();
+    ~FeatureSpill();
+    FeatureSpill(const FeatureSpill&) = delete;
+    FeatureSpill& operator=(const FeatureSpill&) = delete;
+    // Appends text: features as append_feature_json writes them, a line each.
+    void write(const std::string& text);
+    // The path to read the features back from (FeatureSource::open), once all are written.
+    const std::string& finish();
+
+private:
+    std::string name_;
+    std::FILE* fp_ = nullptr;
 };
 
 // Reads every feature of a source.

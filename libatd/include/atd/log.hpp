@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,7 @@ public:
     void info(std::string_view msg);     // shown unless quiet
     void verbose(std::string_view msg);  // shown only when verbose
     // kind groups repeats: the first message of a kind is shown, later ones counted.
+    // Safe from several threads.
     void warn(std::string_view kind, std::string_view msg);
     std::size_t warnings(std::string_view kind) const;
     std::size_t total_warnings() const;
@@ -32,6 +34,7 @@ private:
     Sink sink_;
     Verbosity verbosity_;
     std::map<std::string, std::size_t, std::less<>> counts_;
+    mutable std::mutex mutex_;  // messages may come from reader and worker threads
 };
 
 // Progress on stderr: the tool decides whether it is shown.

@@ -13,7 +13,7 @@
 namespace atd {
 
 // The worker threads to use: ATD_THREADS when set (1 runs everything on the
-// calling thread), else the machine's hardware threads.
+// calling thread; at most 256), else the machine's hardware threads.
 std::size_t default_threads();
 
 // Runs fn(begin, end) over [0, n) cut into contiguous ranges, on up to
@@ -118,8 +118,13 @@ void run_pipeline(const PipelineStages<Batch>& s, std::size_t threads) {
         for (auto& t : pool) t.join();
         pool.clear();
     };
-    pool.emplace_back(producer);
-    for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker);
+    try {
+        pool.emplace_back(producer);
+        for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker);
+    } catch (...) {  // a thread that could not start
+        shutdown();
+        throw;
+    }
     try {
         for (std::size_t q = 0;; ++q) {
             Slot& slot = slots[q % n_slots];
