@@ -125,7 +125,7 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
         auto src = FeatureSource::open(path, opts.read, log);
         while (src->next(f)) {
             ++sum.features;
-            bool settlement = f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) == kSettlement;
+            bool settlement = is_settlement(f.props);
             if (settlement) {
                 ++sum.settlements;
                 std::vector<Properties::Entry> out;

@@ -6,17 +6,15 @@
 #include <atd/pipeline.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <cstdlib>
-#include <filesystem>
-#include <unordered_map>
-#include <unistd.h>
-#include <array>
-#include <cmath>
+#include <memory>
 #include <numeric>
 #include <sstream>
+#include <unordered_map>
 
 namespace atd {
 
@@ -93,7 +91,7 @@ enum class Taken { Other, Settlement, Invalid };
 // Reads a settlement feature into settlements. An invalid one gets why, and
 // with skip_invalid is marked invalid=<why>.
 Taken read_feature(Feature& f, bool skip_invalid, std::vector<SettlementData>& settlements, std::string& why) {
-    if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) return Taken::Other;
+    if (!is_settlement(f.props)) return Taken::Other;
     try {
         settlements.push_back(read_settlement(f, kGapWindow));
         return Taken::Settlement;

@@ -362,9 +362,6 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     const bool zone_features = !opts.zones_output.path.empty();
     std::optional<FeatureSpill> spill;
     if (!opts.lines && !rereadable(opts.inputs)) spill.emplace();
-    const auto is_settlement = [](const Feature& f) {
-        return f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) == kSettlement;
-    };
     SettlementIds ids;
     std::vector<std::string> id_text;
     std::vector<std::optional<std::string>> centre_names;
@@ -386,7 +383,7 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
                     text.push_back('\n');
                     spill->write(text);
                 }
-                if (!is_settlement(f)) continue;
+                if (!is_settlement(f.props)) continue;
                 const auto& p = f.props;
                 auto id = p.get_string(opts.id_field);
                 if (!id || id->empty())
@@ -513,7 +510,7 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
         auto src = FeatureSource::open(path, spill ? ReadOptions{} : opts.read, again_log);
         while (src->next(f)) {
             if (++read_again > feature_count) break;
-            if (is_settlement(f)) {
+            if (is_settlement(f.props)) {
                 if (i == n) break;
                 const auto& x = ind[i];
                 std::string partners;

@@ -655,7 +655,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         Feature f;
         std::size_t unmatched = 0;
         while (src->next(f)) {
-            if (f.props.get_string(field::feature_type).value_or(std::string(kSettlement)) != kSettlement) continue;
+            if (!is_settlement(f.props)) continue;
             std::string unit = area_unit_of(f.props);
             auto it = unit_of.find(unit);
             if (it == unit_of.end()) {

@@ -125,6 +125,11 @@ std::optional<StatField> parse_stat_field(std::string_view field) {
     return std::nullopt;
 }
 
+bool is_settlement(const Properties& p) {
+    const Value* v = p.find(field::feature_type);
+    return !v || is_null(*v) || as_text(*v) == kSettlement;
+}
+
 std::optional<double> latest_yearly(const Properties& p, std::string_view indicator) {
     std::optional<double> best;
     int best_year = -1;

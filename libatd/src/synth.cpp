@@ -416,6 +416,12 @@ public:
         append_json_number(out_, v);
         return *this;
     }
+    // Every feature atd-synth writes says so.
+    Props& synthetic() {
+        key("synthetic");
+        out_ += "true";
+        return *this;
+    }
     Props& null(std::string_view k) {
         key(k);
         out_ += "null";
@@ -545,8 +551,7 @@ void Writer::oblast(Out& out, std::uint32_t o) {
     p.text("feature_type", "unit").text("kato", code(ob.number, 0, 0, 0));
     auto name = name_for(o_.seed, kUnitData, 3ULL * o) + " oblast";
     p.text("name_ru", name).text("name_kk", name).text("unit_kind", "oblast").integer("unit_level", 1);
-    p.null("parent_kato").key("synthetic");
-    out.buf() += "true";
+    p.null("parent_kato").synthetic();
     p.polygon(c_.ring(ob.block));
     out.line_done();
     ++sum_.oblasts;
@@ -559,8 +564,7 @@ void Writer::district(Out& out, std::uint32_t d) {
     p.text("feature_type", "unit").text("kato", unit_code(d, 0));
     auto name = name_for(o_.seed, kUnitData, 3ULL * d + 1) + " district";
     p.text("name_ru", name).text("name_kk", name).text("unit_kind", "district").integer("unit_level", 2);
-    p.text("parent_kato", oblast).text("oblast_kato", oblast).key("synthetic");
-    out.buf() += "true";
+    p.text("parent_kato", oblast).text("oblast_kato", oblast).synthetic();
     p.polygon(c_.ring(dist.block));
     out.line_done();
     ++sum_.districts;
@@ -588,8 +592,7 @@ void Writer::cell(Out& out, std::uint32_t c) {
         p.integer("budget_total" + keys_.last, whole(total));
         p.integer("budget_own" + keys_.last, whole(total * r.lognormal(0.15, 0.5)));
     }
-    p.key("synthetic");
-    out.buf() += "true";
+    p.synthetic();
     Block b{cell.x, cell.x + 1, cell.y, cell.y + 1};
     p.polygon(c_.ring(b));
     out.line_done();
@@ -603,8 +606,7 @@ void Writer::facility(Out& out, const std::string& kato, const char* kind, std::
     double x = round6(lon + km * std::cos(angle) / (kKmPerDegLon * std::cos(lat * kPi / 180)));
     double y = round6(lat + km * std::sin(angle) / kKmPerDegLon);
     Props p(out.buf());
-    p.text("id", kato + "-" + kind).text("kind", kind).text("kato", kato).integer("objects", objects).key("synthetic");
-    out.buf() += "true";
+    p.text("id", kato + "-" + kind).text("kind", kind).text("kato", kato).integer("objects", objects).synthetic();
     p.point(x, y);
     out.line_done();
     ++sum_.facilities;
@@ -620,8 +622,7 @@ void Writer::settlement(Out& out, Out* facilities, std::uint32_t i) {
     auto name = name_for(o_.seed, kPlace, i);
     Props p(out.buf());
     p.text("feature_type", "settlement").text("kato", kato).text("name_ru", name).text("name_kk", name);
-    p.text("category", category_name(s.category)).text("category_source", "synthetic").key("synthetic");
-    out.buf() += "true";
+    p.text("category", category_name(s.category)).text("category_source", "synthetic").synthetic();
     p.text("parent_kato", okrug).text("okrug_kato", okrug).text("district_kato", district).text("oblast_kato", oblast);
     if (s.centre == kDistrictCentre) p.text("admin_centre", "district");
     if (s.centre == kOkrugCentre) p.text("admin_centre", "okrug");
@@ -730,8 +731,7 @@ void Writer::road(Out& out, const char* highway, std::uint32_t from, std::uint32
     }
     pts.emplace_back(b.lon, b.lat);
     Props p(out.buf());
-    p.text("highway", highway).key("synthetic");
-    out.buf() += "true";
+    p.text("highway", highway).synthetic();
     p.line(pts);
     out.line_done();
     ++sum_.roads;

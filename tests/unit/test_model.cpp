@@ -57,3 +57,16 @@ TEST_CASE("every indicator has a unit and a description, and names are unique") 
     CHECK_FALSE(is_category("town"));
     CHECK(is_unit_kind("rural_okrug"));
 }
+
+TEST_CASE("a feature is a settlement when its feature_type says so or it has none") {
+    Properties p;
+    CHECK(is_settlement(p));
+    p.set("feature_type", Value{});
+    CHECK(is_settlement(p));
+    p.set("feature_type", std::string("settlement"));
+    CHECK(is_settlement(p));
+    p.set("feature_type", std::string("unit"));
+    CHECK_FALSE(is_settlement(p));
+    p.set("feature_type", std::string("Settlement"));
+    CHECK_FALSE(is_settlement(p));
+}

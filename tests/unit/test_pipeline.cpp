@@ -98,12 +98,18 @@ TEST_CASE("an error in consume stops the pipeline and is rethrown") {
 }
 
 TEST_CASE("ATD_THREADS sets the default number of threads") {
+    ::unsetenv("ATD_THREADS");
+    const std::size_t machine = default_threads();
+    CHECK(machine >= 1);
     ::setenv("ATD_THREADS", "3", 1);
     CHECK(default_threads() == 3);
-    ::setenv("ATD_THREADS", "zero", 1);
-    CHECK(default_threads() >= 1);
+    ::setenv("ATD_THREADS", "100000", 1);
+    CHECK(default_threads() == 256);
+    for (const char* bad : {"zero", "0", "-2", "3x", ""}) {
+        ::setenv("ATD_THREADS", bad, 1);
+        CHECK(default_threads() == machine);
+    }
     ::unsetenv("ATD_THREADS");
-    CHECK(default_threads() >= 1);
 }
 
 TEST_CASE("parallel_for covers every index once and rethrows the first range's error") {

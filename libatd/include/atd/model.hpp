@@ -79,6 +79,9 @@ std::optional<StatField> parse_stat_field(std::string_view field);
 // true value ("true", "yes", "1").
 bool is_admin_centre(const std::optional<std::string>& v);
 
+// Whether a feature is a settlement: its feature_type says so, or it has none.
+bool is_settlement(const Properties& p);
+
 // The value of a yearly indicator for its latest year (pop_2023 over pop_2021).
 std::optional<double> latest_yearly(const Properties& p, std::string_view indicator);
 inline constexpr int kMinYear = 1950;
