@@ -494,11 +494,7 @@ namespace {
 
 // A batch of process_stream: the features, what the first pass read of them,
 // and the text the second pass writes.
-struct StreamBatch {
-    std::shared_ptr<const FeatureSource> source;  // kept while the batch is in use
-    bool source_ends = false;  // no features: the source's last batch went before
-    std::size_t first = 0;     // index in the stream of the batch's first feature
-    FeatureBatch fb;
+struct StreamBatch : SourceBatch {
     std::vector<Taken> taken;              // first pass: what each feature is
     std::vector<SettlementData> read;      // the settlements, in order
     std::vector<std::string> errors;       // per feature: why it is invalid
@@ -509,50 +505,7 @@ struct StreamBatch {
     std::string extra;
 };
 
-constexpr std::size_t kBatch = 2048;
 constexpr std::uint32_t kNoSplice = UINT32_MAX;
-
-// Feeds the features of several inputs as batches, opening each input in
-// turn. After a source's last batch comes one without features that says it
-// ended (its end-of-input warnings are due once that batch is consumed). A
-// batch that carries an error is the last one.
-class BatchReader {
-public:
-    BatchReader(std::vector<std::string> inputs, ReadOptions read, Log& log)
-        : inputs_(std::move(inputs)), read_(std::move(read)), log_(log) {}
-    bool operator()(StreamBatch& b) {
-        if (stopped_) return false;
-        if (!current_) {
-            if (next_input_ == inputs_.size()) return false;
-            current_ = FeatureSource::open(inputs_[next_input_++], read_, log_);
-        }
-        b.source = current_;
-        b.first = count_;
-        b.source_ends = !current_->read_batch(b.fb, kBatch);
-        if (b.source_ends) {
-            b.fb.count = 0;
-            current_.reset();
-        }
-        count_ += b.fb.size();
-        stopped_ = static_cast<bool>(b.fb.error);
-        return true;
-    }
-    std::size_t count() const { return count_; }
-
-private:
-    std::vector<std::string> inputs_;
-    ReadOptions read_;
-    Log& log_;
-    std::shared_ptr<FeatureSource> current_;
-    std::size_t next_input_ = 0, count_ = 0;
-    bool stopped_ = false;
-};
-
-// What every consumer does after a batch's features: the source's end, or the error that cut the batch.
-void finish_batch(StreamBatch& b) {
-    if (b.source_ends) b.source->end_of_input();
-    if (b.fb.error) std::rethrow_exception(b.fb.error);
-}
 
 }  // namespace
 
@@ -614,7 +567,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                     settlement_of.push_back(static_cast<std::int32_t>(settlements.size()));
                     settlements.push_back(std::move(b.read[r++]));
                 } else if (b.taken[k] == Taken::Invalid) {
-                    report_invalid(b.source->where_in(b.fb, k), b.errors[k], opts.run, log, sum.invalid);
+                    report_invalid(b.where(k), b.errors[k], opts.run, log, sum.invalid);
                     invalid_reason.emplace(settlement_of.size(), std::move(b.errors[k]));
                     settlement_of.push_back(-2);
                 } else {

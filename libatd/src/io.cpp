@@ -2,6 +2,7 @@
 #include <atd/geo.hpp>
 #include <atd/geojson.hpp>
 #include <atd/io.hpp>
+#include <atd/pipeline.hpp>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -537,6 +538,58 @@ void FeatureSpill::write(const std::string& text) {
 const std::string& FeatureSpill::finish() {
     if (std::fflush(fp_) != 0) throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
     return name_;
+}
+
+BatchReader::BatchReader(std::vector<std::string> inputs, ReadOptions read, Log& log)
+    : inputs_(std::move(inputs)), read_(std::move(read)), log_(log) {}
+
+bool BatchReader::operator()(SourceBatch& b) {
+    if (stopped_) return false;
+    if (!current_) {
+        if (next_input_ == inputs_.size()) return false;
+        current_ = FeatureSource::open(inputs_[next_input_++], read_, log_);
+    }
+    b.source = current_;
+    b.first = count_;
+    b.source_ends = !current_->read_batch(b.fb, kBatch);
+    if (b.source_ends) {
+        b.fb.count = 0;
+        current_.reset();
+    }
+    count_ += b.fb.size();
+    stopped_ = static_cast<bool>(b.fb.error);
+    return true;
+}
+
+void finish_batch(const SourceBatch& b) {
+    if (b.source_ends) b.source->end_of_input();
+    if (b.fb.error) std::rethrow_exception(b.fb.error);
+}
+
+void read_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log,
+                   const std::function<void(Feature&, const FeatureOrigin&)>& take,
+                   const std::function<void(Feature&)>& prepare, std::size_t threads) {
+    BatchReader reader(inputs, read, log);
+    PipelineStages<SourceBatch> stages;
+    stages.produce = std::ref(reader);
+    stages.work = [&](SourceBatch& b) {
+        b.source->parse(b.fb);
+        if (!prepare) return;
+        for (std::size_t k = 0; k < b.fb.size(); ++k) {
+            try {
+                prepare(b.fb.features[k]);
+            } catch (...) {
+                b.fb.error = std::current_exception();  // after the features before it, as for a parse error
+                b.fb.count = k;
+                break;
+            }
+        }
+    };
+    stages.consume = [&](SourceBatch& b) {
+        for (std::size_t k = 0; k < b.fb.size(); ++k) take(b.fb.features[k], FeatureOrigin{b, k, b.first + k});
+        finish_batch(b);
+    };
+    run_pipeline(stages, threads ? threads : default_threads());
 }
 
 std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log) {

@@ -82,7 +82,27 @@ struct Weights {
     double lambda, mu;
 };
 
-Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights w) {
+// Geodesic distances from settlements (or units) to centres, kept while one
+// district is solved: the greedy search evaluates the same pairs many times.
+class DistanceCache {
+public:
+    double km(std::size_t from, std::size_t to, bool units, double x0, double y0, double x1, double y1) {
+        std::uint64_t key = (static_cast<std::uint64_t>(from) << 32) ^ to ^ (units ? 1ull << 63 : 0);
+        auto [it, fresh] = km_.try_emplace(key, 0.0);
+        if (fresh) it->second = geodesic_km(x0, y0, x1, y1);
+        return it->second;
+    }
+
+private:
+    std::unordered_map<std::uint64_t, double> km_;
+};
+
+double distance_km(DistanceCache* cache, std::size_t from, std::size_t to, bool units, double x0, double y0,
+                   double x1, double y1) {
+    return cache ? cache->km(from, to, units, x0, y0, x1, y1) : geodesic_km(x0, y0, x1, y1);
+}
+
+Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights w, DistanceCache* cache = nullptr) {
     Eval e;
     for (std::size_t u : members) {
         const Unit& unit = data.units[u];
@@ -131,7 +151,7 @@ Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights
             for (std::size_t p : data.units[u].places) {
                 const Place& s = data.places[p];
                 if (!s.placed) continue;
-                double d = geodesic_km(s.lon, s.lat, c.lon, c.lat);
+                double d = distance_km(cache, p, e.centre_place, false, s.lon, s.lat, c.lon, c.lat);
                 e.max_km = std::max(e.max_km, d);
                 e.person_km += s.population * d;
             }
@@ -150,7 +170,7 @@ Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights
             for (std::size_t u : members) {
                 const Unit& x = data.units[u];
                 if (!x.placed) continue;
-                double d = geodesic_km(x.lon, x.lat, c.lon, c.lat);
+                double d = distance_km(cache, u, e.centre_unit, true, x.lon, x.lat, c.lon, c.lat);
                 e.max_km = std::max(e.max_km, d);
                 e.person_km += x.population * d;
             }
@@ -226,7 +246,7 @@ public:
             }
         }
         std::vector<Eval> eval(m);
-        for (std::size_t i = 0; i < m; ++i) eval[i] = evaluate(data_, groups[i].members, w_);
+        for (std::size_t i = 0; i < m; ++i) eval[i] = evaluate(data_, groups[i].members, w_, &km_);
         for (;;) {
             std::size_t worst = SIZE_MAX;
             std::tuple<int, double, double, std::size_t> worst_key{};
@@ -253,7 +273,7 @@ public:
                     too_many = true;
                     continue;
                 }
-                Eval em = evaluate(data_, merged, w_);
+                Eval em = evaluate(data_, merged, w_, &km_);
                 if (em.max_km > p_.max_distance_km) {
                     too_far = true;
                     continue;
@@ -354,7 +374,7 @@ public:
             return out;
         };
         for (std::uint32_t mask : queue) {
-            Eval e = evaluate(data_, members_of(mask), w_);
+            Eval e = evaluate(data_, members_of(mask), w_, &km_);
             bool single = __builtin_popcount(mask) == 1;
             if (!single && e.max_km > p_.max_distance_km) continue;
             cost[mask] = e.objective;
@@ -452,6 +472,7 @@ private:
     const MergeParams& p_;
     const std::vector<std::size_t>& units_;
     std::unordered_map<std::size_t, std::size_t> local_;
+    DistanceCache km_;
     std::mt19937_64* rng_;
     Weights w_;
 };
@@ -517,11 +538,11 @@ RegionResult solve_region(const Data& data, const MergeOptions& opts, const std:
     return r;
 }
 
-std::optional<double> number_field(const Properties& p, const std::string& key, const std::string& where) {
+std::optional<double> number_field(const Properties& p, const std::string& key, const FeatureOrigin& at) {
     const Value* v = p.find(key);
     if (!v || is_null(*v)) return std::nullopt;
     auto n = as_number(*v);
-    if (!n || !std::isfinite(*n)) throw DataError(where + ": " + key + " '" + as_text(*v) + "' is not a number");
+    if (!n || !std::isfinite(*n)) throw DataError(at.where() + ": " + key + " '" + as_text(*v) + "' is not a number");
     return n;
 }
 
@@ -567,70 +588,62 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     std::unordered_map<std::string, std::size_t> unit_of;
     std::size_t skipped = 0, other_kinds = 0;
     std::set<std::string> passed_by;  // units of other kinds
-    for (const auto& path : opts.inputs) {
-        auto src = FeatureSource::open(path, opts.read, log);
-        Feature f;
-        while (src->next(f)) {
-            auto type = f.props.get_string(field::feature_type);
-            if (type && (*type == kSettlement || *type == kUnit || *type == kSubLocality)) {
-                ++skipped;
-                continue;
-            }
-            if (auto kind = f.props.get_string("area_kind"); kind && !opts.kinds.empty()) {
-                bool wanted = std::find(opts.kinds.begin(), opts.kinds.end(), *kind) != opts.kinds.end();
-                if (wanted && *kind == "settlement") {
-                    auto category = f.props.get_string(field::category);
-                    wanted = !category || *category == "aul" || *category == "kent";
-                }
-                if (!wanted) {
-                    ++other_kinds;
-                    if (auto id = f.props.get_string(opts.id_field)) passed_by.insert(*id);
-                    continue;
-                }
-            }
-            Unit u;
-            auto id = f.props.get_string(opts.id_field);
-            if (!id || id->empty()) throw DataError(src->where() + ": no '" + opts.id_field + "' to name the unit");
-            u.id = *id;
-            if (opts.region_field != "none") {
-                auto region = f.props.get_string(opts.region_field);
-                if (!region || region->empty())
-                    throw DataError(src->where() + ": no '" + opts.region_field +
-                                    "' (the district it belongs to; --region-field none treats all as one)");
-                u.region = *region;
-            } else {
-                u.region = "all";
-            }
-            for (const char* key : {"name_ru", "name_kk", "name"})
-                if (u.name.empty())
-                    if (auto n = f.props.get_string(key)) u.name = *n;
-            auto population = number_field(f.props, opts.population_field, src->where());
-            u.population = population.value_or(0.0);
-            u.population_known = population.has_value();
-            u.settlements = number_field(f.props, "settlements", src->where()).value_or(1.0);
-            u.budget_total = latest_yearly(f.props, "budget_total");
-            u.budget_own = latest_yearly(f.props, "budget_own");
-            for (const auto& a : opts.attributes) {
-                auto v = number_field(f.props, a, src->where());
-                if (!v) throw DataError(src->where() + ": no value in the attribute '" + a + "'");
-                u.attributes.push_back(*v);
-            }
-            if (!opts.floor_field.empty()) {
-                auto v = number_field(f.props, opts.floor_field, src->where());
-                if (!v) throw DataError(src->where() + ": no value in the floor field '" + opts.floor_field + "'");
-                u.floor_value = *v;
-            }
-            u.geom = std::move(f.geom);
-            if (!u.geom.empty()) {
-                u.placed = true;
-                std::tie(u.lon, u.lat) = interior_point(u.geom);
-            }
-            if (!unit_of.emplace(u.id, data.units.size()).second)
-                throw DataError(src->where() + ": unit " + u.id + " appears twice");
-            data.units.push_back(std::move(u));
-            f = Feature{};
+    read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+        auto type = f.props.get_string(field::feature_type);
+        if (type && (*type == kSettlement || *type == kUnit || *type == kSubLocality)) {
+            ++skipped;
+            return;
         }
-    }
+        if (auto kind = f.props.get_string("area_kind"); kind && !opts.kinds.empty()) {
+            bool wanted = std::find(opts.kinds.begin(), opts.kinds.end(), *kind) != opts.kinds.end();
+            if (wanted && *kind == "settlement") {
+                auto category = f.props.get_string(field::category);
+                wanted = !category || *category == "aul" || *category == "kent";
+            }
+            if (!wanted) {
+                ++other_kinds;
+                if (auto id = f.props.get_string(opts.id_field)) passed_by.insert(*id);
+                return;
+            }
+        }
+        Unit u;
+        auto id = f.props.get_string(opts.id_field);
+        if (!id || id->empty()) throw DataError(at.where() + ": no '" + opts.id_field + "' to name the unit");
+        u.id = *id;
+        if (opts.region_field != "none") {
+            auto region = f.props.get_string(opts.region_field);
+            if (!region || region->empty())
+                throw DataError(at.where() + ": no '" + opts.region_field +
+                                "' (the district it belongs to; --region-field none treats all as one)");
+            u.region = *region;
+        } else {
+            u.region = "all";
+        }
+        for (const char* key : {"name_ru", "name_kk", "name"})
+            if (u.name.empty())
+                if (auto n = f.props.get_string(key)) u.name = *n;
+        auto population = number_field(f.props, opts.population_field, at);
+        u.population = population.value_or(0.0);
+        u.population_known = population.has_value();
+        u.settlements = number_field(f.props, "settlements", at).value_or(1.0);
+        u.budget_total = latest_yearly(f.props, "budget_total");
+        u.budget_own = latest_yearly(f.props, "budget_own");
+        for (const auto& a : opts.attributes) {
+            auto v = number_field(f.props, a, at);
+            if (!v) throw DataError(at.where() + ": no value in the attribute '" + a + "'");
+            u.attributes.push_back(*v);
+        }
+        if (!opts.floor_field.empty()) {
+            auto v = number_field(f.props, opts.floor_field, at);
+            if (!v) throw DataError(at.where() + ": no value in the floor field '" + opts.floor_field + "'");
+            u.floor_value = *v;
+        }
+        u.geom = std::move(f.geom);
+        u.placed = !u.geom.empty();
+        if (!unit_of.emplace(u.id, data.units.size()).second)
+            throw DataError(at.where() + ": unit " + u.id + " appears twice");
+        data.units.push_back(std::move(u));
+    });
     if (skipped)
         log.warn("merge-not-units", std::to_string(skipped) +
                                         " settlement or unit features in the input are not merge units: left out "
@@ -638,6 +651,11 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     if (other_kinds)
         log.info(std::to_string(other_kinds) + " areas of other kinds (cities, towns; see --kinds) take no part");
     if (data.units.empty()) throw DataError("no units to merge in the input");
+    const std::size_t threads = opts.threads ? opts.threads : default_threads();
+    parallel_for(data.units.size(), threads, [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i)
+            if (data.units[i].placed) std::tie(data.units[i].lon, data.units[i].lat) = interior_point(data.units[i].geom);
+    });
     // Skater attributes: z-scores over all units.
     if (!opts.attributes.empty()) {
         std::size_t n = data.units.size(), d = opts.attributes.size();
@@ -651,16 +669,14 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     // Settlements: centres and distances.
     SettlementIds place_ids;
     if (!opts.settlements.empty()) {
-        auto src = FeatureSource::open(opts.settlements, opts.read, log);
-        Feature f;
         std::size_t unmatched = 0;
-        while (src->next(f)) {
-            if (!is_settlement(f.props)) continue;
+        read_features({opts.settlements}, opts.read, log, [&](Feature& f, const FeatureOrigin&) {
+            if (!is_settlement(f.props)) return;
             std::string unit = area_unit_of(f.props);
             auto it = unit_of.find(unit);
             if (it == unit_of.end()) {
                 if (!passed_by.count(unit)) ++unmatched;
-                continue;
+                return;
             }
             Place pl;
             pl.id = f.props.get_string(field::kato).value_or("");
@@ -677,8 +693,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             place_ids.insert(pl.id, data.places.size());
             data.units[it->second].places.push_back(data.places.size());
             data.places.push_back(std::move(pl));
-            f = Feature{};
-        }
+        });
         if (unmatched)
             log.warn("merge-settlement-unmatched", std::to_string(unmatched) +
                                                        " settlements belong to no unit of the input: left out");
@@ -734,11 +749,16 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             link(a->second, b->second);
         }
     } else {
-        for (const auto& region : region_order) {
-            const auto& members = regions[region];
+        std::vector<std::vector<Neighbours>> touching(region_order.size());
+        parallel_each(region_order.size(), threads, [&](std::size_t r) {
+            const auto& members = regions.at(region_order[r]);
             std::vector<const Geometry*> polys;
             for (std::size_t u : members) polys.push_back(&data.units[u].geom);
-            for (const auto& nbr : polygon_neighbours(polys, opts.queen)) link(members[nbr.a], members[nbr.b]);
+            touching[r] = polygon_neighbours(polys, opts.queen);
+        });
+        for (std::size_t r = 0; r < region_order.size(); ++r) {
+            const auto& members = regions[region_order[r]];
+            for (const auto& nbr : touching[r]) link(members[nbr.a], members[nbr.b]);
         }
     }
     for (auto& a : data.adj) {
@@ -791,34 +811,21 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     if (!opts.coassign.path.empty()) coassign = FeatureSink::open(opts.coassign);
     // Districts in parallel; the results are written in input order.
     std::vector<RegionResult> results(region_order.size());
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    auto worker = [&] {
-        for (std::size_t i; (i = next.fetch_add(1)) < region_order.size();) {
-            try {
-                results[i] = solve_region(data, opts, regions[region_order[i]], region_order[i], i);
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(failure_lock);
-                if (!failure) failure = std::current_exception();
-            }
-        }
-    };
-    auto threads = static_cast<unsigned>(opts.threads ? opts.threads : default_threads());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, region_order.size()));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
+    parallel_each(region_order.size(), threads, [&](std::size_t i) {
+        results[i] = solve_region(data, opts, regions.at(region_order[i]), region_order[i], i);
+    });
     Weights base{p.lambda, p.mu};
     double greedy_total = 0;
-    for (std::size_t ri = 0; ri < region_order.size(); ++ri) {
+    // The output of one district, built on any thread.
+    struct RegionOutput {
+        std::vector<Feature> features;
+        MergeSummary counts;            // proposals, merged, below legal or floor, unknown population
+        std::vector<double> objectives;  // per proposal, added up in order as when serial
+    };
+    auto build = [&](std::size_t ri, RegionOutput& o) {
         const auto& region = region_order[ri];
-        RegionResult& r = results[ri];
-        for (const auto& m : r.messages) log.warn("merge-district", m);
-        sum.exact_skipped += r.exact_skipped;
-        greedy_total += r.greedy_objective;
+        const RegionResult& r = results[ri];
+        MergeSummary& counts = o.counts;
         std::size_t number = 0;
         for (const auto& pr : r.proposals) {
             ++number;
@@ -844,12 +851,12 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
                     stability = s / static_cast<double>(pairs * r.variants);
                 }
             }
-            ++sum.proposals;
-            if (pr.members.size() > 1) ++sum.merged_proposals;
-            if (!legal(e, p)) ++sum.below_legal;
-            if (e.population_unknown == 0 && e.population < p.soft_floor) ++sum.below_floor;
-            if (e.population_unknown) ++sum.population_unknown;
-            sum.objective += e.objective;
+            ++counts.proposals;
+            if (pr.members.size() > 1) ++counts.merged_proposals;
+            if (!legal(e, p)) ++counts.below_legal;
+            if (e.population_unknown == 0 && e.population < p.soft_floor) ++counts.below_floor;
+            if (e.population_unknown) ++counts.population_unknown;
+            o.objectives.push_back(e.objective);
             std::string centre_id, centre_name;
             if (e.centre_place != SIZE_MAX) {
                 centre_id = data.places[e.centre_place].id;
@@ -874,7 +881,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
                     q.append("stability", r.variants ? round_to(stability, 1e3) : Value{});
                     q.append("population", data.units[u].population_known ? Value{data.units[u].population} : Value{});
                     row.geom = data.units[u].geom;
-                    sink.write(row);
+                    o.features.push_back(std::move(row));
                 }
                 continue;
             }
@@ -925,18 +932,42 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             q.append("trigger", opt_text(pr.trigger));
             q.append("note", opt_text(pr.note));
             q.append("stability", r.variants ? round_to(stability, 1e3) : Value{});
-            sink.write(out);
+            o.features.push_back(std::move(out));
         }
-        if (coassign) {
-            for (const auto& [pair, n] : r.together) {
-                Feature row;
-                row.props.append("unit_a", data.units[pair.first].id);
-                row.props.append("unit_b", data.units[pair.second].id);
-                row.props.append("region", region);
-                row.props.append("together", std::round(static_cast<double>(n) / static_cast<double>(r.variants) * 1e3) / 1e3);
-                row.props.append("neighbours", std::binary_search(data.adj[pair.first].begin(), data.adj[pair.first].end(),
-                                                                  pair.second));
-                coassign->write(row);
+    };
+    // Districts a window at a time: built in parallel, written in order.
+    constexpr std::size_t kWindow = 256;
+    std::vector<RegionOutput> window;
+    for (std::size_t w0 = 0; w0 < region_order.size(); w0 += kWindow) {
+        std::size_t w1 = std::min(region_order.size(), w0 + kWindow);
+        window.assign(w1 - w0, RegionOutput{});
+        parallel_each(w1 - w0, threads, [&](std::size_t i) { build(w0 + i, window[i]); });
+        for (std::size_t ri = w0; ri < w1; ++ri) {
+            const auto& region = region_order[ri];
+            const RegionResult& r = results[ri];
+            RegionOutput& o = window[ri - w0];
+            for (const auto& m : r.messages) log.warn("merge-district", m);
+            sum.exact_skipped += r.exact_skipped;
+            greedy_total += r.greedy_objective;
+            sum.proposals += o.counts.proposals;
+            sum.merged_proposals += o.counts.merged_proposals;
+            sum.below_legal += o.counts.below_legal;
+            sum.below_floor += o.counts.below_floor;
+            sum.population_unknown += o.counts.population_unknown;
+            for (double j : o.objectives) sum.objective += j;
+            for (const auto& f : o.features) sink.write(f);
+            o.features.clear();
+            if (coassign) {
+                for (const auto& [pair, n] : r.together) {
+                    Feature row;
+                    row.props.append("unit_a", data.units[pair.first].id);
+                    row.props.append("unit_b", data.units[pair.second].id);
+                    row.props.append("region", region);
+                    row.props.append("together", std::round(static_cast<double>(n) / static_cast<double>(r.variants) * 1e3) / 1e3);
+                    row.props.append("neighbours", std::binary_search(data.adj[pair.first].begin(), data.adj[pair.first].end(),
+                                                                      pair.second));
+                    coassign->write(row);
+                }
             }
         }
     }

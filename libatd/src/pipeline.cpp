@@ -1,6 +1,12 @@
 #include <atd/pipeline.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
@@ -43,6 +49,39 @@ void parallel_for(std::size_t n, std::size_t threads, const std::function<void(s
     for (auto& t : pool) t.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
+}
+
+void parallel_each(std::size_t n, std::size_t threads, const std::function<void(std::size_t)>& fn) {
+    threads = std::min(threads, n);
+    if (threads <= 1) {
+        for (std::size_t i = 0; i < n; ++i) fn(i);
+        return;
+    }
+    std::atomic<std::size_t> next{0}, failed_at{SIZE_MAX};
+    std::mutex lock;
+    std::exception_ptr failure;
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+            if (i > failed_at.load()) continue;  // an earlier item failed: its error is the one
+            try {
+                fn(i);
+            } catch (...) {
+                std::lock_guard<std::mutex> guard(lock);
+                if (i < failed_at.load()) {
+                    failed_at = i;
+                    failure = std::current_exception();
+                }
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    try {
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    } catch (...) {  // a thread that could not start: the others take its share
+    }
+    worker();
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace atd

@@ -38,41 +38,20 @@ LocalPlane plane_for(const Geometry& g) {
     return {(x0 + x1) / 2, std::cos((y0 + y1) / 2 * pi / 180)};
 }
 
-// Geodesic length of the lines in g (collections searched).
-double line_km(const GEOSGeometry* g) {
-    int type = GEOSGeomTypeId_r(geos(), g);
-    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(geos(), g);
-        unsigned n = 0;
-        GEOSCoordSeq_getSize_r(geos(), seq, &n);
-        double km = 0, px = 0, py = 0;
-        for (unsigned i = 0; i < n; ++i) {
-            double x = 0, y = 0;
-            GEOSCoordSeq_getXY_r(geos(), seq, i, &x, &y);
-            if (i) km += geodesic_km(px, py, x, y);
-            px = x;
-            py = y;
-        }
-        return km;
-    }
-    if (type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION) {
-        double km = 0;
-        int n = GEOSGetNumGeometries_r(geos(), g);
-        for (int i = 0; i < n; ++i) km += line_km(GEOSGetGeometryN_r(geos(), g, i));
-        return km;
-    }
-    return 0;
+// Whether g holds more than points: a line or an area (collections searched).
+bool beyond_points(const GEOSGeometry* g) {
+    return GEOSisEmpty_r(geos(), g) == 0 && GEOSGeom_getDimensions_r(geos(), g) >= 1;
 }
 
-bool has_area(const GEOSGeometry* g) {
-    int type = GEOSGeomTypeId_r(geos(), g);
-    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) return GEOSisEmpty_r(geos(), g) == 0;
-    if (type == GEOS_GEOMETRYCOLLECTION) {
-        int n = GEOSGetNumGeometries_r(geos(), g);
-        for (int i = 0; i < n; ++i)
-            if (has_area(GEOSGetGeometryN_r(geos(), g, i))) return true;
+// Whether two intersecting polygons share a boundary of positive length or overlap.
+bool share_edge(const GEOSGeometry* a, const GEOSGeometry* b) {
+    if (char* m = GEOSRelate_r(geos(), a, b)) {  // DE-9IM: [0] interiors, [4] boundaries
+        bool edge = m[0] != 'F' || m[4] == '1';
+        GEOSFree_r(geos(), m);
+        return edge;
     }
-    return false;
+    GeosPtr common(GEOSIntersection_r(geos(), a, b));
+    return common && beyond_points(common.get());
 }
 
 bool polygonal(const Geometry& g) { return g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon; }
@@ -230,13 +209,15 @@ std::vector<Neighbours> polygon_neighbours(const std::vector<const Geometry*>& p
                 if (j > query->self) query->hits.push_back(j);
             },
             &q);
+        if (q.hits.empty()) continue;
         std::sort(q.hits.begin(), q.hits.end());
+        std::unique_ptr<const GEOSPreparedGeometry, void (*)(const GEOSPreparedGeometry*)> prepared(
+            GEOSPrepare_r(geos(), geoms[i].get()),
+            [](const GEOSPreparedGeometry* p) { GEOSPreparedGeom_destroy_r(geos(), p); });
+        if (!prepared) throw DataError("GEOS could not prepare a polygon");
         for (std::size_t j : q.hits) {
-            if (GEOSIntersects_r(geos(), geoms[i].get(), geoms[j].get()) != 1) continue;
-            GeosPtr common(GEOSIntersection_r(geos(), geoms[i].get(), geoms[j].get()));
-            double km = common ? line_km(common.get()) : 0;
-            bool overlap = common && has_area(common.get());
-            if (km > 0 || overlap || queen) out.push_back({i, j, km});
+            if (GEOSPreparedIntersects_r(geos(), prepared.get(), geoms[j].get()) != 1) continue;
+            if (queen || share_edge(geoms[i].get(), geoms[j].get())) out.push_back({i, j});
         }
     }
     return out;

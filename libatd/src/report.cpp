@@ -1,6 +1,7 @@
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/model.hpp>
+#include <atd/pipeline.hpp>
 #include <atd/polygons.hpp>
 #include <atd/report.hpp>
 
@@ -12,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace atd {
 
@@ -197,7 +199,41 @@ struct Model {
     bool modelled_flows = false, derived_areas = false;
 };
 
-Model read_model(const ReportOptions& opts, Log& log) {
+// Whether a settlement field is one the report or the comparison shows:
+// details (series, reasons, criteria values) only matter for proposed changes
+// unless `details` asks for them everywhere; criterion results always do.
+bool wanted_field(std::string_view k, bool details) {
+    static const std::unordered_set<std::string_view> always = {
+        field::feature_type, field::kato, field::name_ru, field::name_kk, field::category, field::oblast_kato,
+        field::district_kato, "proposal", "proposal_target_name", "proposal_target", "flow_source", "c1_result",
+        "c2_result", "c3_result", "c4_result", "c5_result", "c6_result", "c7_result", "c8_result"};
+    if (always.count(k)) return true;
+    if (!details) return false;
+    if (k == "proposal_rule" || k == "proposal_reasons" || k == "proposal_lacks") return true;
+    for (const auto& c : kCriteria)
+        if (k == c.value || (c.threshold && k == c.threshold)) return true;
+    auto sf = parse_stat_field(k);
+    return sf && sf->year && sf->indicator->name == "pop";
+}
+
+// Read on the worker threads: a settlement keeps only the fields the report
+// shows and its position as a point.
+void trim_settlement(Feature& f, bool all_details) {
+    auto type = f.props.get_string(field::feature_type);
+    if (type && *type != kSettlement) return;
+    auto proposal = f.props.get_string("proposal");
+    bool details = all_details || (proposal && !proposal->empty() && *proposal != "keep");
+    auto& e = f.props.entries();
+    e.erase(std::remove_if(e.begin(), e.end(), [&](const Properties::Entry& x) { return !wanted_field(x.first, details); }),
+            e.end());
+    if (!f.geom.empty() && f.geom.type != GeomType::Point) {
+        auto [lon, lat] = representative_point(f.geom);
+        f.geom = Geometry::point(lon, lat);
+    }
+}
+
+// all_details: every settlement's details, not only those of proposed changes (for comparisons).
+Model read_model(const ReportOptions& opts, Log& log, bool all_details) {
     Model m;
     std::map<std::string, std::size_t> district_index;
     auto district_of = [&](const std::string& kato, const std::string& oblast) -> District& {
@@ -205,87 +241,83 @@ Model read_model(const ReportOptions& opts, Log& log) {
         if (fresh) m.districts.push_back({kato, oblast, {}, {}});
         return m.districts[it->second];
     };
-    for (const auto& path : opts.inputs) {
-        auto src = FeatureSource::open(path, opts.read, log);
-        Feature f;
-        while (src->next(f)) {
-            auto type = f.props.get_string(field::feature_type);
-            if (!type) throw DataError(src->where() + ": no feature_type (atd-report reads atd-classify and atd-merge output)");
-            const Properties& p = f.props;
-            if (*type == kUnit) {
-                std::string kato = text(p, field::kato);
-                std::string name = text(p, field::name_ru);
-                if (name.empty()) name = text(p, field::name_kk);
-                m.unit_names[kato] = name;
-                if (!f.geom.empty()) m.unit_geoms[kato] = std::move(f.geom);
-            } else if (*type == kSettlement) {
-                Settlement s;
-                s.kato = text(p, field::kato);
-                if (s.kato.empty()) throw DataError(src->where() + ": a settlement without a kato code");
-                s.name = text(p, field::name_ru);
-                if (s.name.empty()) s.name = text(p, field::name_kk);
-                s.category = text(p, field::category);
-                s.oblast = text(p, field::oblast_kato);
-                s.district = text(p, field::district_kato);
-                s.proposal = text(p, "proposal");
-                s.rule = text(p, "proposal_rule");
-                s.target = text(p, "proposal_target_name");
-                if (s.target.empty()) s.target = text(p, "proposal_target");
-                s.reasons = text(p, "proposal_reasons");
-                s.lacks = text(p, "proposal_lacks");
-                s.flow_source = text(p, "flow_source");
-                if (s.flow_source == "modelled") m.modelled_flows = true;
-                for (const auto& [k, v] : p.entries()) {
-                    auto sf = parse_stat_field(k);
-                    if (sf && sf->year && sf->indicator->name == "pop")
-                        if (auto n = as_number(v)) s.pop.emplace_back(*sf->year, *n);
-                    if ((k.size() > 2 && k[0] == 'c' && k[1] >= '1' && k[1] <= '8' && k[2] == '_') ||
-                        k.rfind("score", 0) == 0)
-                        s.criteria.append(k, v);
-                }
-                std::sort(s.pop.begin(), s.pop.end());
-                s.geom = std::move(f.geom);
-                district_of(s.district, s.oblast).settlements.push_back(m.settlements.size());
-                m.settlements.push_back(std::move(s));
-            } else if (*type == "proposal") {
-                Merger g;
-                g.id = text(p, "proposal");
-                if (g.id.empty()) throw DataError(src->where() + ": a merger proposal without its proposal id");
-                g.district = text(p, field::district_kato);
-                if (g.district.empty()) g.district = text(p, "region");
-                g.members = text(p, "members");
-                g.member_count = static_cast<std::int64_t>(p.get_number("member_count").value_or(1));
-                auto changed = p.find("changed");
-                g.changed = changed && std::holds_alternative<bool>(*changed) && std::get<bool>(*changed);
-                auto legal = p.find("legal");
-                g.legal = !legal || !std::holds_alternative<bool>(*legal) || std::get<bool>(*legal);
-                g.centre_code = text(p, "centre");
-                g.centre = text(p, "centre_name");
-                if (g.centre.empty()) g.centre = g.centre_code;
-                g.centre_reason = text(p, "centre_reason");
-                g.trigger = text(p, "trigger");
-                g.note = text(p, "note");
-                g.method = text(p, "method");
-                g.population = p.get_number("population");
-                g.max_km = p.get_number("max_distance_km");
-                g.self_sufficiency = p.get_number("self_sufficiency");
-                g.stability = p.get_number("stability");
-                g.geom = std::move(f.geom);
-                m.derived_areas = true;  // atd-merge's areas come from atd-areas unless real boundaries were given
-                bool kato = g.district.size() == 9 &&
-                            std::all_of(g.district.begin(), g.district.end(), [](char c) { return c >= '0' && c <= '9'; });
-                std::string oblast = kato ? g.district.substr(0, 2) + "0000000" : "";
-                district_of(g.district, oblast).mergers.push_back(m.mergers.size());
-                m.mergers.push_back(std::move(g));
-            } else if (*type == "area") {
-                // The units before the merger (atd-areas output): the "before" map.
-                std::string district = text(p, field::district_kato);
-                if (!district.empty() && !f.geom.empty()) m.areas[district].push_back({text(p, field::kato), std::move(f.geom)});
-                if (text(p, "area_source") == "derived") m.derived_areas = true;
+    auto trim = [all_details](Feature& f) { trim_settlement(f, all_details); };
+    read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+        auto type = f.props.get_string(field::feature_type);
+        if (!type) throw DataError(at.where() + ": no feature_type (atd-report reads atd-classify and atd-merge output)");
+        const Properties& p = f.props;
+        if (*type == kUnit) {
+            std::string kato = text(p, field::kato);
+            std::string name = text(p, field::name_ru);
+            if (name.empty()) name = text(p, field::name_kk);
+            m.unit_names[kato] = name;
+            if (!f.geom.empty()) m.unit_geoms[kato] = std::move(f.geom);
+        } else if (*type == kSettlement) {
+            Settlement s;
+            s.kato = text(p, field::kato);
+            if (s.kato.empty()) throw DataError(at.where() + ": a settlement without a kato code");
+            s.name = text(p, field::name_ru);
+            if (s.name.empty()) s.name = text(p, field::name_kk);
+            s.category = text(p, field::category);
+            s.oblast = text(p, field::oblast_kato);
+            s.district = text(p, field::district_kato);
+            s.proposal = text(p, "proposal");
+            s.rule = text(p, "proposal_rule");
+            s.target = text(p, "proposal_target_name");
+            if (s.target.empty()) s.target = text(p, "proposal_target");
+            s.reasons = text(p, "proposal_reasons");
+            s.lacks = text(p, "proposal_lacks");
+            s.flow_source = text(p, "flow_source");
+            if (s.flow_source == "modelled") m.modelled_flows = true;
+            for (const auto& [k, v] : p.entries()) {
+                auto sf = parse_stat_field(k);
+                if (sf && sf->year && sf->indicator->name == "pop")
+                    if (auto n = as_number(v)) s.pop.emplace_back(*sf->year, *n);
+                if ((k.size() > 2 && k[0] == 'c' && k[1] >= '1' && k[1] <= '8' && k[2] == '_') ||
+                    k.rfind("score", 0) == 0)
+                    s.criteria.append(k, v);
             }
-            f = Feature{};
+            std::sort(s.pop.begin(), s.pop.end());
+            s.geom = std::move(f.geom);
+            district_of(s.district, s.oblast).settlements.push_back(m.settlements.size());
+            m.settlements.push_back(std::move(s));
+        } else if (*type == "proposal") {
+            Merger g;
+            g.id = text(p, "proposal");
+            if (g.id.empty()) throw DataError(at.where() + ": a merger proposal without its proposal id");
+            g.district = text(p, field::district_kato);
+            if (g.district.empty()) g.district = text(p, "region");
+            g.members = text(p, "members");
+            g.member_count = static_cast<std::int64_t>(p.get_number("member_count").value_or(1));
+            auto changed = p.find("changed");
+            g.changed = changed && std::holds_alternative<bool>(*changed) && std::get<bool>(*changed);
+            auto legal = p.find("legal");
+            g.legal = !legal || !std::holds_alternative<bool>(*legal) || std::get<bool>(*legal);
+            g.centre_code = text(p, "centre");
+            g.centre = text(p, "centre_name");
+            if (g.centre.empty()) g.centre = g.centre_code;
+            g.centre_reason = text(p, "centre_reason");
+            g.trigger = text(p, "trigger");
+            g.note = text(p, "note");
+            g.method = text(p, "method");
+            g.population = p.get_number("population");
+            g.max_km = p.get_number("max_distance_km");
+            g.self_sufficiency = p.get_number("self_sufficiency");
+            g.stability = p.get_number("stability");
+            g.geom = std::move(f.geom);
+            m.derived_areas = true;  // atd-merge's areas come from atd-areas unless real boundaries were given
+            bool kato = g.district.size() == 9 &&
+                        std::all_of(g.district.begin(), g.district.end(), [](char c) { return c >= '0' && c <= '9'; });
+            std::string oblast = kato ? g.district.substr(0, 2) + "0000000" : "";
+            district_of(g.district, oblast).mergers.push_back(m.mergers.size());
+            m.mergers.push_back(std::move(g));
+        } else if (*type == "area") {
+            // The units before the merger (atd-areas output): the "before" map.
+            std::string district = text(p, field::district_kato);
+            if (!district.empty() && !f.geom.empty()) m.areas[district].push_back({text(p, field::kato), std::move(f.geom)});
+            if (text(p, "area_source") == "derived") m.derived_areas = true;
         }
-    }
+    }, trim);
     // Oblasts in code order, districts in code order within them.
     std::stable_sort(m.districts.begin(), m.districts.end(),
                      [](const District& a, const District& b) { return std::tie(a.oblast, a.kato) < std::tie(b.oblast, b.kato); });
@@ -573,7 +605,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
     if (opts.format != "html" && opts.format != "md" && opts.format != "csv")
         throw UsageError("--format must be html, md or csv");
     if (opts.lang != "en" && opts.lang != "ru" && opts.lang != "kk") throw UsageError("--lang must be en, ru or kk");
-    Model m = read_model(opts, log);
+    Model m = read_model(opts, log, false);
     ReportSummary sum;
     sum.settlements = m.settlements.size();
     for (const auto& s : m.settlements) sum.changes += is_change(s);
@@ -594,6 +626,11 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
     };
     OutputFile out(opts.output == "-" ? "" : opts.output, opts.overwrite);
     std::string doc;
+    auto emit = [&](const std::string& text) {  // the document goes out as it is written
+        if (std::fwrite(text.data(), 1, text.size(), out.stream()) != text.size())
+            throw DataError(out.display_name() + ": cannot write");
+        sum.bytes += text.size();
+    };
     if (opts.format == "csv") {
         auto cell = csv_cell;
         doc = "kind,oblast,district,id,name,from,to,rule,reasons,lacks,population,members,centre,max_distance_km,"
@@ -672,8 +709,23 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                 if (m.derived_areas) o << "> " << L("mergers") << ": " << L("derived") << ".\n\n";
             }
             std::string current_oblast = "\x01";
-            for (const auto& d : m.districts) {
+            // Maps are drawn a window of districts at a time, on all threads.
+            constexpr std::size_t kWindow = 64;
+            std::vector<std::pair<MapOutput, MapOutput>> maps;  // after, before
+            std::size_t window_from = 0;
+            for (std::size_t di = 0; di < m.districts.size(); ++di) {
+                const District& d = m.districts[di];
                 if (!shown(d)) continue;
+                if (di >= window_from + maps.size()) {
+                    window_from = di;
+                    maps.assign(std::min(kWindow, m.districts.size() - di), {});
+                    parallel_each(maps.size(), default_threads(), [&](std::size_t k) {
+                        const District& w = m.districts[window_from + k];
+                        if (!shown(w)) return;
+                        maps[k].first = district_map(m, w, opts.lang);
+                        if (!w.mergers.empty()) maps[k].second = district_map(m, w, opts.lang, true);
+                    });
+                }
                 ++sum.districts;
                 if (d.oblast != current_oblast) {
                     current_oblast = d.oblast;
@@ -684,9 +736,8 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                         o << "## " << md_escape(oname) << "\n\n";
                 }
                 std::string dname = L("district") + ": " + name_of(m, d.kato);
-                MapOutput map = district_map(m, d, opts.lang);
-                MapOutput before;
-                if (!d.mergers.empty()) before = district_map(m, d, opts.lang, true);
+                MapOutput map = std::move(maps[di - window_from].first);
+                MapOutput before = std::move(maps[di - window_from].second);
                 if (html) {
                     o << "<section class=\"district\" id=\"d-" << html_escape(d.kato) << "\"><h3>" << html_escape(dname)
                       << "</h3>\n";
@@ -802,15 +853,15 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                     o << (html ? "</table>\n" : "\n");
                 }
                 if (html) o << "</section>\n";
+                emit(o.str());
+                o.str("");
             }
         }
         if (html) o << "</body></html>\n";
         doc = o.str();
     }
-    if (std::fwrite(doc.data(), 1, doc.size(), out.stream()) != doc.size())
-        throw DataError(out.display_name() + ": cannot write");
+    emit(doc);
     out.commit();
-    sum.bytes = doc.size();
     return sum;
 }
 
@@ -819,7 +870,7 @@ CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std
         throw UsageError("--format must be html, md or csv");
     ReportOptions old_opts = opts, new_opts = opts;
     new_opts.inputs = new_inputs;
-    Model before = read_model(old_opts, log), now = read_model(new_opts, log);
+    Model before = read_model(old_opts, log, true), now = read_model(new_opts, log, true);
     auto L = [&](std::string_view key) { return report_label(opts.lang, key); };
     struct Row {
         std::string kind, change, id, name, old_value, new_value, detail;

@@ -160,3 +160,81 @@ TEST_CASE("GDAL sources: projected CSV with --src-crs, missing files, declared C
     REQUIRE(g.size() == 1);
     CHECK(g[0].geom.xy[1] == doctest::Approx(50.0));
 }
+
+namespace {
+// n settlements as a GeoJSON Sequence, kato "K<i>"; the feature at `bad` (if any) has a broken geometry.
+std::string sequence_of(std::size_t n, std::size_t bad = SIZE_MAX) {
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i == bad) {
+            text += "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1]}}\n";
+            continue;
+        }
+        Feature f = settlement(("K" + std::to_string(i)).c_str(), 70 + 0.001 * static_cast<double>(i), 48);
+        append_feature_json(text, f);
+        text += '\n';
+    }
+    return text;
+}
+}  // namespace
+
+TEST_CASE("read_features gives every feature in input order across batches and inputs, on any number of threads") {
+    TempFile a(sequence_of(5000), ".geojsons"), b(sequence_of(3), ".geojsons");
+    for (std::size_t threads : {1u, 2u, 4u}) {
+        CAPTURE(threads);
+        Log log({}, Verbosity::Quiet);
+        std::vector<std::string> katos, wheres;
+        std::vector<std::size_t> indices;
+        read_features(
+            {a.path(), b.path()}, {}, log,
+            [&](Feature& f, const FeatureOrigin& at) {
+                katos.push_back(f.props.get_string("kato").value_or("?"));
+                indices.push_back(at.index);
+                if (at.index == 0 || at.index == 4999 || at.index == 5002) wheres.push_back(at.where());
+            },
+            [](Feature& f) { f.props.set("kato", f.props.get_string("kato").value_or("") + "!"); }, threads);
+        REQUIRE(katos.size() == 5003);
+        CHECK(katos[0] == "K0!");
+        CHECK(katos[4999] == "K4999!");
+        CHECK(katos[5000] == "K0!");  // the second input
+        CHECK(katos[5002] == "K2!");
+        for (std::size_t i = 0; i < indices.size(); ++i) REQUIRE(indices[i] == i);
+        REQUIRE(wheres.size() == 3);
+        CHECK(wheres[0] == a.path() + ": feature 1 (line 1)");
+        CHECK(wheres[1] == a.path() + ": feature 5000 (line 5000)");
+        CHECK(wheres[2] == b.path() + ": feature 3 (line 3)");
+    }
+}
+
+TEST_CASE("read_features: an error comes after the features before it, as if read serially") {
+    TempFile bad(sequence_of(4500, 4321), ".geojsons");
+    for (std::size_t threads : {1u, 2u, 3u}) {
+        CAPTURE(threads);
+        Log log({}, Verbosity::Quiet);
+        std::size_t taken = 0;
+        auto take = [&](Feature&, const FeatureOrigin&) { ++taken; };
+        std::string error;
+        try {
+            read_features({bad.path()}, {}, log, take, {}, threads);
+        } catch (const DataError& e) {
+            error = e.what();
+        }
+        CHECK(error.rfind(bad.path() + ": feature 4322 (line 4322): ", 0) == 0);
+        CHECK(taken == 4321);
+        // An error in prepare is cut the same way; an error in take stops the reading there.
+        taken = 0;
+        auto prepare = [](Feature& f) {
+            if (f.props.get_string("kato") == "K3000") throw DataError("prepare failed at K3000");
+        };
+        CHECK_THROWS_WITH(read_features({bad.path()}, {}, log, take, prepare, threads), "prepare failed at K3000");
+        CHECK(taken == 3000);
+        taken = 0;
+        auto take_fails = [&](Feature&, const FeatureOrigin& at) {
+            if (at.index == 10) throw DataError("take failed at " + at.where());
+            ++taken;
+        };
+        CHECK_THROWS_WITH(read_features({bad.path()}, {}, log, take_fails, prepare, threads),
+                          ("take failed at " + bad.path() + ": feature 11 (line 11)").c_str());
+        CHECK(taken == 10);
+    }
+}

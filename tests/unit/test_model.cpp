@@ -70,3 +70,26 @@ TEST_CASE("a feature is a settlement when its feature_type says so or it has non
     p.set("feature_type", std::string("Settlement"));
     CHECK_FALSE(is_settlement(p));
 }
+
+TEST_CASE("latest_yearly: the value of the latest year of a yearly indicator, as parse_stat_field reads fields") {
+    Properties p;
+    p.append("pop_2021", std::int64_t{900});
+    p.append("pop_2023", 1000.5);
+    p.append("pop_2022", std::int64_t{950});
+    p.append("pop_2024", std::string("n/a"));  // not a number: skipped
+    p.append("pop_20x5", std::int64_t{5});      // not a year
+    p.append("popx_2030", std::int64_t{7});     // another name
+    p.append("budget_own_2030", std::int64_t{3});
+    p.append("pop_osm", std::int64_t{1234});
+    CHECK(latest_yearly(p, "pop") == 1000.5);
+    CHECK(latest_yearly(p, "budget_own") == 3.0);
+    CHECK_FALSE(latest_yearly(p, "budget_total"));
+    CHECK_FALSE(latest_yearly(p, "pop_osm"));   // undated
+    CHECK_FALSE(latest_yearly(p, "no_such"));   // unknown
+    // Every field latest_yearly takes is one parse_stat_field reads as that indicator and year.
+    for (const auto& [k, v] : p.entries()) {
+        auto sf = parse_stat_field(k);
+        bool yearly_pop = sf && sf->year && sf->indicator->name == "pop";
+        CHECK(yearly_pop == (k == "pop_2021" || k == "pop_2022" || k == "pop_2023" || k == "pop_2024"));
+    }
+}

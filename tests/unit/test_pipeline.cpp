@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -129,5 +132,27 @@ TEST_CASE("parallel_for covers every index once and rethrows the first range's e
                                                if (i == 10 || i == 1500) throw DataError("at " + std::to_string(i));
                                        }),
                           "at 10");
+    }
+}
+
+TEST_CASE("parallel_each runs every index once and rethrows the lowest failing index's error") {
+    for (std::size_t threads : {1u, 2u, 7u}) {
+        for (std::size_t n : {0u, 1u, 3u, 100u}) {
+            CAPTURE(threads);
+            CAPTURE(n);
+            std::vector<std::atomic<int>> hits(n);
+            parallel_each(n, threads, [&](std::size_t i) { ++hits[i]; });
+            for (std::size_t i = 0; i < n; ++i) CHECK(hits[i].load() == 1);
+        }
+        // Items of uneven cost: a late, slow failure and an early, quick one; the early one wins.
+        CHECK_THROWS_WITH(parallel_each(50, threads,
+                                        [](std::size_t i) {
+                                            if (i == 3) {
+                                                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                                                throw DataError("at 3");
+                                            }
+                                            if (i == 40) throw DataError("at 40");
+                                        }),
+                          "at 3");
     }
 }

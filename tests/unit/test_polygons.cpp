@@ -54,21 +54,26 @@ TEST_CASE("one site: its cell is the whole clip; none: no cells") {
     CHECK(twice[1].empty());
 }
 
-TEST_CASE("neighbours: shared edges measured, corners only with queen, far ones never") {
+TEST_CASE("neighbours: shared edges, corners only with queen, overlaps, far ones never") {
     Geometry a = box(0, 0, 0.1, 0.1), b = box(0.1, 0, 0.2, 0.1), c = box(0.1, 0.1, 0.2, 0.2), far = box(5, 5, 6, 6);
     Geometry none;
     auto rook = polygon_neighbours({&a, &b, &c, &far, &none}, false);
     REQUIRE(rook.size() == 2);  // a-b and b-c; a-c touch at a corner only
     CHECK(rook[0].a == 0);
     CHECK(rook[0].b == 1);
-    CHECK(rook[0].shared_km == doctest::Approx(geodesic_km(0.1, 0, 0.1, 0.1)));  // a meridian, 11.057 km
     CHECK(rook[1].a == 1);
     CHECK(rook[1].b == 2);
     auto queen = polygon_neighbours({&a, &b, &c, &far, &none}, true);
     REQUIRE(queen.size() == 3);
     CHECK(queen[1].a == 0);
     CHECK(queen[1].b == 2);
-    CHECK(queen[1].shared_km == 0);
+    // Overlapping polygons are neighbours with rook too; one inside the other as well.
+    Geometry over = box(0.05, 0.05, 0.15, 0.15), inner = box(0.02, 0.02, 0.03, 0.03);
+    auto overlaps = polygon_neighbours({&a, &over, &inner}, false);
+    REQUIRE(overlaps.size() == 2);
+    CHECK(overlaps[0].b == 1);
+    CHECK(overlaps[1].b == 2);
+    CHECK(overlaps[1].a == 0);
 }
 
 TEST_CASE("small holes are filled, large ones kept") {

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +103,55 @@ private:
     std::string name_;
     std::FILE* fp_ = nullptr;
 };
+
+// A batch from BatchReader: its features and the source they came from.
+struct SourceBatch {
+    std::shared_ptr<const FeatureSource> source;  // kept while the batch is in use
+    bool source_ends = false;  // no features: the source's last batch went before
+    std::size_t first = 0;     // index in the stream of the batch's first feature
+    FeatureBatch fb;
+    std::string where(std::size_t k) const { return source->where_in(fb, k); }
+};
+
+// Feeds the features of several inputs as batches (run_pipeline's produce
+// stage), opening each input in turn and releasing it at its end. After a
+// source's last batch comes one without features that says it ended. A batch
+// that carries an error is the last one.
+class BatchReader {
+public:
+    static constexpr std::size_t kBatch = 2048;
+    BatchReader(std::vector<std::string> inputs, ReadOptions read, Log& log);
+    bool operator()(SourceBatch& b);
+    std::size_t count() const { return count_; }  // features read so far
+
+private:
+    std::vector<std::string> inputs_;
+    ReadOptions read_;
+    Log& log_;
+    std::shared_ptr<FeatureSource> current_;
+    std::size_t next_input_ = 0, count_ = 0;
+    bool stopped_ = false;
+};
+
+// What a consumer does after a batch's features: the source's end-of-input
+// warnings, or the error that cut the batch.
+void finish_batch(const SourceBatch& b);
+
+// Where a feature given by read_features came from.
+struct FeatureOrigin {
+    const SourceBatch& batch;
+    std::size_t k;      // in the batch
+    std::size_t index;  // in the whole stream, from 0
+    std::string where() const { return batch.where(k); }  // "FILE: feature N", for messages
+};
+
+// Reads every feature of the inputs in turn: parsed, and then prepare(feature)
+// when given, on `threads` threads (default_threads() when 0); then
+// take(feature, origin) on the calling thread, in input order. Errors come in
+// input order, as if read serially. take may move the feature away.
+void read_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log,
+                   const std::function<void(Feature&, const FeatureOrigin&)>& take,
+                   const std::function<void(Feature&)>& prepare = {}, std::size_t threads = 0);
 
 // Reads every feature of a source.
 std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log);

@@ -20,6 +20,11 @@ std::size_t default_threads();
 // `threads` threads. The first range's error (in index order) is rethrown.
 void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t, std::size_t)>& fn);
 
+// Runs fn(i) for every i in [0, n) on up to `threads` threads, each taking
+// the next index as it finishes one (for items of uneven cost: districts).
+// The error of the lowest index that failed is rethrown.
+void parallel_each(std::size_t n, std::size_t threads, const std::function<void(std::size_t)>& fn);
+
 template <class Batch>
 struct PipelineStages {
     std::function<bool(Batch&)> produce;  // fills a batch; false at the end (the batch is then unused)

@@ -15,8 +15,7 @@ namespace atd {
 std::vector<Geometry> voronoi_cells(const std::vector<std::pair<double, double>>& points, const Geometry& clip);
 
 struct Neighbours {
-    std::size_t a, b;      // a < b, indices into the input
-    double shared_km = 0;  // length of the shared boundary (0: they touch at points only)
+    std::size_t a, b;  // a < b, indices into the input
 };
 
 // Pairs of polygons that touch: with rook only those sharing a boundary of
