@@ -2,10 +2,12 @@
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/model.hpp>
+#include <atd/pipeline.hpp>
 #include <atd/polygons.hpp>
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace atd {
@@ -25,160 +27,235 @@ struct Unit {
     Geometry geom;
 };
 
-struct Member {
-    std::size_t feature;  // index into the settlements
+// What atd-areas keeps of a settlement.
+struct Place {
+    std::string kato, unit, district, category;
+    std::optional<std::string> oblast, name_ru, name_kk;
+    std::optional<double> population;  // the latest yearly figure, else pop_osm
+    bool placed = false;
+    std::pair<double, double> at;
 };
 
 std::string text_or_empty(const Properties& p, std::string_view key) { return p.get_string(key).value_or(""); }
+
+// One district's areas, built on any thread and written in order.
+struct DistrictAreas {
+    std::vector<Feature> areas;
+    std::vector<std::pair<std::string, std::string>> warnings;  // code, message
+    std::size_t without_position = 0, same_position = 0, outside = 0, without_geometry = 0;
+    bool has_polygon = false;
+    double cover_gap = 0, overlap = 0;
+};
+
+DistrictAreas district_areas(const std::string& district, const std::map<std::string, std::vector<std::size_t>>& groups,
+                             const std::vector<Place>& places, const std::unordered_map<std::string, Unit>& units) {
+    DistrictAreas out;
+    auto unit = units.find(district);
+    const Geometry* polygon = nullptr;
+    if (unit != units.end() &&
+        (unit->second.geom.type == GeomType::Polygon || unit->second.geom.type == GeomType::MultiPolygon))
+        polygon = &unit->second.geom;
+    out.has_polygon = polygon != nullptr;
+    // One Voronoi diagram for the district's placed settlements.
+    std::vector<std::pair<double, double>> points;
+    std::unordered_map<std::size_t, std::size_t> point_of;
+    for (const auto& [code, members] : groups)
+        for (std::size_t i : members) {
+            if (!places[i].placed) {
+                ++out.without_position;
+                continue;
+            }
+            point_of[i] = points.size();
+            points.push_back(places[i].at);
+        }
+    std::vector<Geometry> cells;
+    if (polygon) cells = voronoi_cells(points, *polygon);
+    std::vector<const Geometry*> written;
+    out.areas.reserve(groups.size());  // written points into it
+    for (const auto& [code, members] : groups) {
+        std::vector<const Geometry*> parts;
+        double population = 0;
+        std::size_t placed = 0, population_known = 0;
+        for (std::size_t i : members) {
+            const Place& pl = places[i];
+            if (pl.population) {
+                population += *pl.population;
+                ++population_known;
+            }
+            auto pt = point_of.find(i);
+            if (pt == point_of.end()) continue;
+            ++placed;
+            if (!polygon) continue;
+            const Geometry& cell = cells[pt->second];
+            if (cell.empty()) {
+                // Either another settlement stands at the same position, or this one lies
+                // outside the district's polygon so that its cell is clipped away.
+                bool shared = false;
+                for (std::size_t k = 0; k < points.size() && !shared; ++k)
+                    shared = k != pt->second && points[k] == points[pt->second];
+                if (shared) {
+                    ++out.same_position;
+                    out.warnings.emplace_back("area-same-position", "settlement " + pl.kato +
+                                                                        " shares its position with another: its cell goes to the first");
+                } else {
+                    ++out.outside;
+                    out.warnings.emplace_back("area-outside", "settlement " + pl.kato +
+                                                                  " lies outside its district's polygon: it gets no cell");
+                }
+            } else {
+                parts.push_back(&cell);
+            }
+        }
+        Feature f;
+        if (!parts.empty()) f.geom = dissolve_geometries(parts);
+        double km2 = f.geom.empty() ? 0.0 : geodesic_area_km2(f.geom);
+        auto u = units.find(code);
+        const Place* named = nullptr;  // the last settlement of the unit's own code
+        if (u == units.end())
+            for (std::size_t i : members)
+                if (places[i].kato == code) named = &places[i];
+        auto name = [&](std::string_view key) -> Value {
+            if (u != units.end()) {
+                auto v = u->second.props.get_string(key);
+                return v ? Value{*v} : Value{};
+            }
+            const auto& v = !named ? std::nullopt : key == field::name_ru ? named->name_ru : named->name_kk;
+            return v ? Value{*v} : Value{};
+        };
+        auto& q = f.props;
+        q.append("feature_type", std::string("area"));
+        q.append("kato", code);
+        q.append("area_kind", u != units.end() ? Value{text_or_empty(u->second.props, field::unit_kind)}
+                                               : Value{std::string("settlement")});
+        q.append("name_ru", name(field::name_ru));
+        q.append("name_kk", name(field::name_kk));
+        q.append("category", u == units.end() && named ? Value{named->category} : Value{});
+        q.append("district_kato", district);
+        const auto& oblast = places[members.front()].oblast;
+        q.append("oblast_kato", oblast ? Value{*oblast} : Value{});
+        q.append("settlements", static_cast<std::int64_t>(members.size()));
+        q.append("settlements_placed", static_cast<std::int64_t>(placed));
+        q.append("population", population_known ? Value{population} : Value{});
+        q.append("population_known", static_cast<std::int64_t>(population_known));
+        q.append("area_km2", f.geom.empty() ? Value{} : Value{std::round(km2 * 1000) / 1000});
+        q.append("area_source", std::string("derived"));
+        // The unit's own statistics (budgets, for mergers) go with its area.
+        if (u != units.end())
+            for (const auto& [k, v] : u->second.props.entries())
+                if (parse_stat_field(k)) q.append(k, v);
+        if (f.geom.empty()) ++out.without_geometry;
+        out.areas.push_back(std::move(f));
+        if (!out.areas.back().geom.empty()) written.push_back(&out.areas.back().geom);
+    }
+    if (polygon && !written.empty()) {
+        Geometry merged = dissolve_geometries(written);
+        double parts_area = 0;
+        for (const Geometry* g : written) parts_area += planar_area(*g);
+        double whole = planar_area(*polygon);
+        out.cover_gap = cover_mismatch(*polygon, merged);
+        if (whole > 0) out.overlap = (parts_area - planar_area(merged)) / whole;
+    }
+    return out;
+}
 
 }  // namespace
 
 AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log) {
     AreasSummary sum;
     std::unordered_map<std::string, Unit> units;
-    std::vector<Feature> settlements;
-    for (const auto& path : opts.inputs) {
-        auto src = FeatureSource::open(path, opts.read, log);
-        Feature f;
-        while (src->next(f)) {
-            auto type = f.props.get_string(field::feature_type);
-            if (!type) throw DataError(src->where() + ": no feature_type (atd-areas reads the output of atd-ingest)");
-            if (*type == kUnit) {
-                auto kato = f.props.get_string(field::kato);
-                if (!kato || kato->empty()) throw DataError(src->where() + ": a unit without a kato code");
-                units[*kato] = Unit{std::move(f.props), std::move(f.geom)};
-            } else if (*type == kSettlement) {
-                auto kato = f.props.get_string(field::kato);
-                if (!kato || kato->empty()) throw DataError(src->where() + ": a settlement without a kato code");
-                settlements.push_back(std::move(f));
+    std::vector<Place> places;
+    // Settlements are cut down on the reading threads to what an area needs.
+    auto trim = [](Feature& f) {
+        auto type = f.props.get_string(field::feature_type);
+        if (!type || *type != kSettlement) return;
+        Properties kept;
+        for (auto& [k, v] : f.props.entries()) {
+            bool wanted = k == field::feature_type || k == field::kato || k == field::okrug_kato ||
+                          k == field::parent_kato || k == field::district_kato || k == field::oblast_kato ||
+                          k == field::name_ru || k == field::name_kk || k == field::category || k == "pop_osm";
+            if (!wanted) {
+                auto sf = parse_stat_field(k);
+                wanted = sf && sf->year && sf->indicator->name == "pop";
             }
-            f = Feature{};
+            if (wanted) kept.append(k, std::move(v));
         }
-    }
-    sum.settlements = settlements.size();
+        f.props = std::move(kept);
+        if (!f.geom.empty() && f.geom.type != GeomType::Point) {
+            auto [lon, lat] = representative_point(f.geom);
+            f.geom = Geometry::point(lon, lat);
+        }
+    };
+    read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+        auto type = f.props.get_string(field::feature_type);
+        if (!type) throw DataError(at.where() + ": no feature_type (atd-areas reads the output of atd-ingest)");
+        if (*type == kUnit) {
+            auto kato = f.props.get_string(field::kato);
+            if (!kato || kato->empty()) throw DataError(at.where() + ": a unit without a kato code");
+            units[*kato] = Unit{std::move(f.props), std::move(f.geom)};
+        } else if (*type == kSettlement) {
+            auto kato = f.props.get_string(field::kato);
+            if (!kato || kato->empty()) throw DataError(at.where() + ": a settlement without a kato code");
+            Place pl;
+            const Properties& p = f.props;
+            pl.kato = *kato;
+            pl.unit = area_unit_of(p);
+            pl.district = text_or_empty(p, field::district_kato);
+            pl.oblast = p.get_string(field::oblast_kato);
+            pl.name_ru = p.get_string(field::name_ru);
+            pl.name_kk = p.get_string(field::name_kk);
+            pl.category = text_or_empty(p, field::category);
+            pl.population = latest_yearly(p, "pop");
+            if (!pl.population) pl.population = p.get_number("pop_osm");
+            if (!f.geom.empty()) {
+                pl.placed = true;
+                pl.at = representative_point(f.geom);
+            }
+            places.push_back(std::move(pl));
+        }
+    }, trim);
+    sum.settlements = places.size();
     // Districts in the order their settlements appear, and their areas by unit code.
     std::vector<std::string> district_order;
     std::map<std::string, std::map<std::string, std::vector<std::size_t>>> by_district;
-    for (std::size_t i = 0; i < settlements.size(); ++i) {
-        const auto& p = settlements[i].props;
-        auto district = p.get_string(field::district_kato);
-        if (!district || district->empty()) {
+    for (std::size_t i = 0; i < places.size(); ++i) {
+        const Place& pl = places[i];
+        if (pl.district.empty()) {
             ++sum.without_district;
-            log.warn("area-no-district", "settlement " + text_or_empty(p, field::kato) +
-                                             ": no district_kato, so no district to divide: left out");
+            log.warn("area-no-district", "settlement " + pl.kato + ": no district_kato, so no district to divide: left out");
             continue;
         }
-        auto [it, fresh] = by_district.try_emplace(*district);
-        if (fresh) district_order.push_back(*district);
-        it->second[area_unit_of(p)].push_back(i);
+        auto [it, fresh] = by_district.try_emplace(pl.district);
+        if (fresh) district_order.push_back(pl.district);
+        it->second[pl.unit].push_back(i);
     }
     sum.districts = district_order.size();
-    for (const auto& district : district_order) {
-        auto unit = units.find(district);
-        const Geometry* polygon = nullptr;
-        if (unit != units.end() &&
-            (unit->second.geom.type == GeomType::Polygon || unit->second.geom.type == GeomType::MultiPolygon))
-            polygon = &unit->second.geom;
-        if (!polygon) {
-            ++sum.districts_without_polygon;
-            log.warn("area-no-polygon", "district " + district +
-                                            " has no polygon: its areas are written without geometry");
-        }
-        const auto& groups = by_district[district];
-        // One Voronoi diagram for the district's placed settlements.
-        std::vector<std::pair<double, double>> points;
-        std::vector<std::size_t> point_of(settlements.size(), SIZE_MAX);
-        for (const auto& [code, members] : groups)
-            for (std::size_t i : members) {
-                if (settlements[i].geom.empty()) {
-                    ++sum.without_position;
-                    continue;
-                }
-                point_of[i] = points.size();
-                points.push_back(representative_point(settlements[i].geom));
+    // Districts a window at a time: built on all threads, written in order.
+    constexpr std::size_t kWindow = 64;
+    const std::size_t threads = default_threads();
+    std::vector<DistrictAreas> window;
+    for (std::size_t w0 = 0; w0 < district_order.size(); w0 += kWindow) {
+        std::size_t w1 = std::min(district_order.size(), w0 + kWindow);
+        window.assign(w1 - w0, DistrictAreas{});
+        parallel_each(w1 - w0, threads, [&](std::size_t k) {
+            const std::string& district = district_order[w0 + k];
+            window[k] = district_areas(district, by_district.at(district), places, units);
+        });
+        for (std::size_t k = 0; k < window.size(); ++k) {
+            DistrictAreas& d = window[k];
+            if (!d.has_polygon) {
+                ++sum.districts_without_polygon;
+                log.warn("area-no-polygon", "district " + district_order[w0 + k] +
+                                                " has no polygon: its areas are written without geometry");
             }
-        std::vector<Geometry> cells;
-        if (polygon) cells = voronoi_cells(points, *polygon);
-        std::vector<Geometry> written;
-        for (const auto& [code, members] : groups) {
-            std::vector<const Geometry*> parts;
-            double population = 0;
-            std::size_t placed = 0, population_known = 0;
-            for (std::size_t i : members) {
-                const auto& p = settlements[i].props;
-                auto pop = latest_yearly(p, "pop");
-                if (!pop) pop = p.get_number("pop_osm");
-                if (pop) {
-                    population += *pop;
-                    ++population_known;
-                }
-                if (point_of[i] == SIZE_MAX) continue;
-                ++placed;
-                if (!polygon) continue;
-                const Geometry& cell = cells[point_of[i]];
-                if (cell.empty()) {
-                    // Either another settlement stands at the same position, or this one lies
-                    // outside the district's polygon so that its cell is clipped away.
-                    bool shared = false;
-                    for (std::size_t k = 0; k < points.size() && !shared; ++k)
-                        shared = k != point_of[i] && points[k] == points[point_of[i]];
-                    if (shared) {
-                        ++sum.same_position;
-                        log.warn("area-same-position", "settlement " + text_or_empty(p, field::kato) +
-                                                           " shares its position with another: its cell goes to the first");
-                    } else {
-                        ++sum.outside;
-                        log.warn("area-outside", "settlement " + text_or_empty(p, field::kato) +
-                                                     " lies outside its district's polygon: it gets no cell");
-                    }
-                } else {
-                    parts.push_back(&cell);
-                }
-            }
-            Feature out;
-            if (!parts.empty()) out.geom = dissolve_geometries(parts);
-            double km2 = out.geom.empty() ? 0.0 : geodesic_area_km2(out.geom);
-            if (!out.geom.empty()) written.push_back(out.geom);
-            auto u = units.find(code);
-            const Properties* named = u != units.end() ? &u->second.props : nullptr;
-            if (!named)
-                for (std::size_t i : members)
-                    if (text_or_empty(settlements[i].props, field::kato) == code) named = &settlements[i].props;
-            auto& q = out.props;
-            q.append("feature_type", std::string("area"));
-            q.append("kato", code);
-            q.append("area_kind", u != units.end() ? Value{text_or_empty(u->second.props, field::unit_kind)}
-                                                   : Value{std::string("settlement")});
-            auto name = [&](std::string_view key) { return named ? named->get_string(key) : std::nullopt; };
-            q.append("name_ru", name(field::name_ru) ? Value{*name(field::name_ru)} : Value{});
-            q.append("name_kk", name(field::name_kk) ? Value{*name(field::name_kk)} : Value{});
-            q.append("category", u == units.end() && named ? Value{text_or_empty(*named, field::category)} : Value{});
-            q.append("district_kato", district);
-            auto oblast = settlements[members.front()].props.get_string(field::oblast_kato);
-            q.append("oblast_kato", oblast ? Value{*oblast} : Value{});
-            q.append("settlements", static_cast<std::int64_t>(members.size()));
-            q.append("settlements_placed", static_cast<std::int64_t>(placed));
-            q.append("population", population_known ? Value{population} : Value{});
-            q.append("population_known", static_cast<std::int64_t>(population_known));
-            q.append("area_km2", out.geom.empty() ? Value{} : Value{std::round(km2 * 1000) / 1000});
-            q.append("area_source", std::string("derived"));
-            // The unit's own statistics (budgets, for mergers) go with its area.
-            if (u != units.end())
-                for (const auto& [k, v] : u->second.props.entries())
-                    if (parse_stat_field(k)) q.append(k, v);
-            if (out.geom.empty()) ++sum.areas_without_geometry;
-            sink.write(out);
-            ++sum.areas;
-        }
-        if (polygon && !written.empty()) {
-            std::vector<const Geometry*> all;
-            for (const auto& g : written) all.push_back(&g);
-            Geometry merged = dissolve_geometries(all);
-            double parts_area = 0;
-            for (const auto& g : written) parts_area += planar_area(g);
-            double whole = planar_area(*polygon);
-            sum.worst_cover_gap = std::max(sum.worst_cover_gap, cover_mismatch(*polygon, merged));
-            if (whole > 0) sum.worst_overlap = std::max(sum.worst_overlap, (parts_area - planar_area(merged)) / whole);
+            for (const auto& [code, message] : d.warnings) log.warn(code, message);
+            sum.without_position += d.without_position;
+            sum.same_position += d.same_position;
+            sum.outside += d.outside;
+            sum.areas_without_geometry += d.without_geometry;
+            sum.worst_cover_gap = std::max(sum.worst_cover_gap, d.cover_gap);
+            sum.worst_overlap = std::max(sum.worst_overlap, d.overlap);
+            for (const auto& f : d.areas) sink.write(f);
+            sum.areas += d.areas.size();
         }
     }
     sink.finish();
