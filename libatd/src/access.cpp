@@ -3,7 +3,9 @@
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/model.hpp>
+#include <atd/pipeline.hpp>
 
+#include <atomic>
 #include <cmath>
 
 namespace atd {
@@ -62,29 +64,26 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
     std::map<std::string, std::vector<double>> lon, lat;
     std::map<std::string, std::vector<std::string>> ids;
     for (const auto& layer : opts.facilities) {
-        auto src = FeatureSource::open(layer.path, opts.read, log);
-        Feature f;
-        std::size_t n = 0;
-        while (src->next(f)) {
-            ++n;
+        read_features({layer.path}, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+            std::size_t n = at.index + 1;
             std::string kind = layer.kind;
             if (kind.empty()) {
                 auto k = f.props.get_string(opts.kind_field);
                 if (!k || k->empty())
-                    throw DataError(src->where() + ": no '" + opts.kind_field +
+                    throw DataError(at.where() + ": no '" + opts.kind_field +
                                     "' field (name the kind with --facilities KIND=FILE or --kind-field)");
                 kind = *k;
             }
             std::string key = kind_key(kind);
-            if (key.empty()) throw DataError(src->where() + ": kind '" + kind + "' has no letters or digits");
-            if (f.geom.empty()) throw DataError(src->where() + ": a facility without a position");
+            if (key.empty()) throw DataError(at.where() + ": kind '" + kind + "' has no letters or digits");
+            if (f.geom.empty()) throw DataError(at.where() + ": a facility without a position");
             auto [x, y] = representative_point(f.geom);
             std::string id = f.props.get_string(opts.id_field).value_or(
                 f.id ? as_text(*f.id) : std::to_string(n));
             lon[key].push_back(x);
             lat[key].push_back(y);
             ids[key].push_back(id);
-        }
+        });
     }
     std::map<std::string, KindIndex> kinds;
     for (auto& [key, xs] : lon) {
@@ -104,82 +103,94 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
         sum.road_segments = graph.edges();
         sum.road_parts = graph.parts();
         for (std::size_t p = 0; p < graph.parts(); ++p) sum.largest_part = std::max(sum.largest_part, graph.part_size(p));
-        for (auto& [key, k] : kinds) {
+        // One search per kind, the kinds on all threads.
+        std::vector<std::pair<const std::string*, KindIndex*>> each;
+        for (auto& [key, k] : kinds) each.emplace_back(&key, &k);
+        std::vector<std::size_t> unsnapped_facilities(each.size(), 0);
+        parallel_each(each.size(), default_threads(), [&](std::size_t j) {
+            KindIndex& k = *each[j].second;
             std::vector<RoadGraph::Source> sources;
             for (std::size_t i = 0; i < k.ids.size(); ++i) {
                 auto snap = graph.snap(k.lon[i], k.lat[i], opts.snap_km);
                 if (!snap) {
-                    ++sum.unsnapped_facilities[key];
+                    ++unsnapped_facilities[j];
                     continue;
                 }
                 sources.push_back({snap->vertex, snap->km / opts.connector_speed * 60.0, snap->km, i});
             }
             k.reach = graph.fastest_from(sources);
-        }
+        });
+        for (std::size_t j = 0; j < each.size(); ++j)
+            if (unsnapped_facilities[j]) sum.unsnapped_facilities[*each[j].first] = unsnapped_facilities[j];
         for (const auto& [key, n] : sum.unsnapped_facilities)
             log.warn("facility-unsnapped", std::to_string(n) + " " + key + " facilities lie farther than " +
                                                as_text(Value{opts.snap_km}) + " km from any road vertex: no route starts there");
     }
-    Feature f;
-    for (const auto& path : opts.inputs) {
-        auto src = FeatureSource::open(path, opts.read, log);
-        while (src->next(f)) {
-            ++sum.features;
-            bool settlement = is_settlement(f.props);
-            if (settlement) {
-                ++sum.settlements;
-                std::vector<Properties::Entry> out;
-                out.reserve(kinds.size() * 3 + 2);
-                bool placed = !f.geom.empty();
-                double x = 0, y = 0;
-                if (placed) std::tie(x, y) = representative_point(f.geom);
-                else ++sum.without_position;
-                std::optional<RoadGraph::Snap> snap;
-                if (roads && placed) {
-                    snap = graph.snap(x, y, opts.snap_km);
-                    if (!snap) ++sum.unsnapped_settlements;
-                }
-                std::string fallback;
-                for (auto& [key, k] : kinds) {
-                    Value dist, time, nearest, count;
-                    if (placed) {
-                        bool routed = false;
-                        if (snap && k.reach.source[snap->vertex] != SIZE_MAX) {
-                            double connector = snap->km / opts.connector_speed * 60.0;
-                            dist = round3(k.reach.km[snap->vertex] + snap->km);
-                            time = std::round((k.reach.minutes[snap->vertex] + connector) * 100.0) / 100.0;
-                            nearest = k.ids[k.reach.source[snap->vertex]];
-                            routed = true;
-                        } else if (roads && snap) {
-                            ++sum.unreachable[key];
-                        }
-                        if (!routed && (!roads || opts.fallback_geodesic)) {
-                            if (auto n = k.index.nearest(x, y)) {
-                                dist = round3(n->second);
-                                nearest = k.ids[n->first];
-                            }
-                            if (roads) fallback += (fallback.empty() ? "" : ";") + key;
-                        }
-                        count = static_cast<std::int64_t>(k.index.count_within(x, y, opts.radius_km));
-                    }
-                    out.emplace_back("dist_" + key + "_km", std::move(dist));
-                    if (roads) out.emplace_back("time_" + key + "_min", std::move(time));
-                    out.emplace_back("nearest_" + key, std::move(nearest));
-                    out.emplace_back("count_" + key, std::move(count));
-                }
-                if (!fallback.empty()) ++sum.fallback_settlements;
-                out.emplace_back("access_radius_km", opts.radius_km);
-                out.emplace_back("access_method", !placed ? Value{} : Value{std::string(roads ? "road" : "geodesic")});
-                if (roads) {
-                    out.emplace_back("road_snap_km", snap ? Value{round3(snap->km)} : Value{});
-                    out.emplace_back("access_fallback", fallback.empty() ? Value{} : Value{fallback});
-                }
-                f.props.set_all(std::move(out));
-            }
-            sink.write(f);
-            progress.tick();
+    // Settlements on all threads, counted with atomics and written in input order.
+    std::atomic<std::size_t> settlements{0}, without_position{0}, unsnapped{0}, fallbacks{0};
+    std::vector<std::atomic<std::size_t>> unreachable(kinds.size());
+    auto change = [&](Feature& f) {
+        if (!is_settlement(f.props)) return;
+        ++settlements;
+        std::vector<Properties::Entry> out;
+        out.reserve(kinds.size() * 4 + 4);
+        bool placed = !f.geom.empty();
+        double x = 0, y = 0;
+        if (placed) std::tie(x, y) = representative_point(f.geom);
+        else ++without_position;
+        std::optional<RoadGraph::Snap> snap;
+        if (roads && placed) {
+            snap = graph.snap(x, y, opts.snap_km);
+            if (!snap) ++unsnapped;
         }
-    }
+        std::string fallback;
+        std::size_t kind_index = 0;
+        for (const auto& [key, k] : kinds) {
+            Value dist, time, nearest, count;
+            if (placed) {
+                bool routed = false;
+                if (snap && k.reach.source[snap->vertex] != SIZE_MAX) {
+                    double connector = snap->km / opts.connector_speed * 60.0;
+                    dist = round3(k.reach.km[snap->vertex] + snap->km);
+                    time = std::round((k.reach.minutes[snap->vertex] + connector) * 100.0) / 100.0;
+                    nearest = k.ids[k.reach.source[snap->vertex]];
+                    routed = true;
+                } else if (roads && snap) {
+                    ++unreachable[kind_index];
+                }
+                if (!routed && (!roads || opts.fallback_geodesic)) {
+                    if (auto n = k.index.nearest(x, y)) {
+                        dist = round3(n->second);
+                        nearest = k.ids[n->first];
+                    }
+                    if (roads) fallback += (fallback.empty() ? "" : ";") + key;
+                }
+                count = static_cast<std::int64_t>(k.index.count_within(x, y, opts.radius_km));
+            }
+            out.emplace_back("dist_" + key + "_km", std::move(dist));
+            if (roads) out.emplace_back("time_" + key + "_min", std::move(time));
+            out.emplace_back("nearest_" + key, std::move(nearest));
+            out.emplace_back("count_" + key, std::move(count));
+            ++kind_index;
+        }
+        if (!fallback.empty()) ++fallbacks;
+        out.emplace_back("access_radius_km", opts.radius_km);
+        out.emplace_back("access_method", !placed ? Value{} : Value{std::string(roads ? "road" : "geodesic")});
+        if (roads) {
+            out.emplace_back("road_snap_km", snap ? Value{round3(snap->km)} : Value{});
+            out.emplace_back("access_fallback", fallback.empty() ? Value{} : Value{fallback});
+        }
+        f.props.set_all(std::move(out));
+    };
+    sum.features = map_features(opts.inputs, opts.read, log, sink, change);
+    progress.tick(sum.features);
+    sum.settlements = settlements;
+    sum.without_position = without_position;
+    sum.unsnapped_settlements = unsnapped;
+    sum.fallback_settlements = fallbacks;
+    std::size_t kind_index = 0;
+    for (const auto& entry : kinds)
+        if (std::size_t n = unreachable[kind_index++]) sum.unreachable[entry.first] = n;
     sink.finish();
     progress.done();
     if (sum.without_position)

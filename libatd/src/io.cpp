@@ -540,6 +540,12 @@ const std::string& FeatureSpill::finish() {
     return name_;
 }
 
+std::string input_name(const std::string& path) {
+    if (path == "-") return "<stdin>";
+    if (is_connection_string(path)) return redact_connection(path);
+    return path;
+}
+
 BatchReader::BatchReader(std::vector<std::string> inputs, ReadOptions read, Log& log)
     : inputs_(std::move(inputs)), read_(std::move(read)), log_(log) {}
 
@@ -566,6 +572,21 @@ void finish_batch(const SourceBatch& b) {
     if (b.fb.error) std::rethrow_exception(b.fb.error);
 }
 
+namespace {
+// Runs fn on feature k of the batch; an error cuts the batch there, after the
+// features before it, as a parse error does. False when it did.
+bool apply_to(SourceBatch& b, std::size_t k, const std::function<void(Feature&)>& fn) {
+    try {
+        fn(b.fb.features[k]);
+        return true;
+    } catch (...) {
+        b.fb.error = std::current_exception();
+        b.fb.count = k;
+        return false;
+    }
+}
+}  // namespace
+
 void read_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log,
                    const std::function<void(Feature&, const FeatureOrigin&)>& take,
                    const std::function<void(Feature&)>& prepare, std::size_t threads) {
@@ -575,21 +596,57 @@ void read_features(const std::vector<std::string>& inputs, const ReadOptions& re
     stages.work = [&](SourceBatch& b) {
         b.source->parse(b.fb);
         if (!prepare) return;
-        for (std::size_t k = 0; k < b.fb.size(); ++k) {
-            try {
-                prepare(b.fb.features[k]);
-            } catch (...) {
-                b.fb.error = std::current_exception();  // after the features before it, as for a parse error
-                b.fb.count = k;
-                break;
-            }
-        }
+        for (std::size_t k = 0; k < b.fb.size(); ++k)
+            if (!apply_to(b, k, prepare)) break;
     };
     stages.consume = [&](SourceBatch& b) {
         for (std::size_t k = 0; k < b.fb.size(); ++k) take(b.fb.features[k], FeatureOrigin{b, k, b.first + k});
         finish_batch(b);
     };
     run_pipeline(stages, threads ? threads : default_threads());
+}
+
+namespace {
+struct MapBatch : SourceBatch {
+    std::string json;  // the changed features as GeoJSON text, when the sink takes it
+    std::vector<std::size_t> ends;
+};
+}  // namespace
+
+std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log, FeatureSink& sink,
+                         const std::function<void(Feature&)>& change, std::size_t threads) {
+    const bool as_json = sink.takes_json();
+    BatchReader reader(inputs, read, log);
+    PipelineStages<MapBatch> stages;
+    stages.produce = std::ref(reader);
+    stages.work = [&](MapBatch& b) {
+        b.source->parse(b.fb);
+        b.json.clear();
+        b.ends.clear();
+        for (std::size_t k = 0; k < b.fb.size(); ++k) {
+            if (!apply_to(b, k, change)) break;
+            if (as_json) {
+                append_feature_json(b.json, b.fb.features[k]);
+                b.ends.push_back(b.json.size());
+            }
+        }
+    };
+    std::size_t written = 0;
+    stages.consume = [&](MapBatch& b) {
+        std::size_t from = 0;
+        for (std::size_t k = 0; k < b.fb.size(); ++k) {
+            if (as_json) {
+                sink.write_json(std::string_view(b.json).substr(from, b.ends[k] - from));
+                from = b.ends[k];
+            } else {
+                sink.write(b.fb.features[k]);
+            }
+            ++written;
+        }
+        finish_batch(b);
+    };
+    run_pipeline(stages, threads ? threads : default_threads());
+    return written;
 }
 
 std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, Log& log) {

@@ -177,17 +177,15 @@ RoadGraph::Reach RoadGraph::fastest_from(const std::vector<Source>& sources) con
 
 RoadGraph RoadGraph::load(const RoadOptions& opts, const ReadOptions& read, Log& log, RoadSummary& sum) {
     RoadGraph g;
-    auto src = FeatureSource::open(opts.path, read, log);
-    Feature f;
-    while (src->next(f)) {
+    read_features({opts.path}, read, log, [&](Feature& f, const FeatureOrigin& at) {
         ++sum.features;
         if (f.geom.empty()) {
             ++sum.without_geometry;
-            log.warn("road-no-geometry", src->where() + ": a road without geometry is left out");
-            continue;
+            log.warn("road-no-geometry", at.where() + ": a road without geometry is left out");
+            return;
         }
         if (f.geom.type != GeomType::LineString && f.geom.type != GeomType::MultiLineString)
-            throw DataError(src->where() + ": a " + std::string(geom_type_name(f.geom.type)) +
+            throw DataError(at.where() + ": a " + std::string(geom_type_name(f.geom.type)) +
                             ": a road layer holds LineStrings");
         double speed = 0;
         const Value* given = f.props.find(opts.speed_field);
@@ -200,7 +198,7 @@ RoadGraph RoadGraph::load(const RoadOptions& opts, const ReadOptions& read, Log&
                 status = parse_number(*text, speed);
             }
             if (status != NumberStatus::Ok || !(speed > 0))
-                throw DataError(src->where() + ": " + opts.speed_field + " '" + as_text(*given) + "' " +
+                throw DataError(at.where() + ": " + opts.speed_field + " '" + as_text(*given) + "' " +
                                 (status != NumberStatus::Ok ? std::string(number_status_text(status))
                                                             : std::string("is not a positive speed")));
         } else if (auto cls = f.props.get_string(opts.class_field); cls && !cls->empty()) {
@@ -209,7 +207,7 @@ RoadGraph RoadGraph::load(const RoadOptions& opts, const ReadOptions& read, Log&
                 speed = it->second;
             } else {
                 ++sum.unknown_class;
-                log.warn("road-unknown-class", src->where() + ": road class '" + *cls + "' has no speed; " +
+                log.warn("road-unknown-class", at.where() + ": road class '" + *cls + "' has no speed; " +
                                                    "the default speed is used (set one with --speed CLASS=KMH)");
                 speed = opts.default_speed;
             }
@@ -226,9 +224,9 @@ RoadGraph RoadGraph::load(const RoadOptions& opts, const ReadOptions& read, Log&
             ++sum.lines;
             from = to;
         }
-    }
+    });
     if (sum.lines == 0)
-        throw DataError(src->name() + ": no LineString features: not a road layer");
+        throw DataError(input_name(opts.path) + ": no LineString features: not a road layer");
     g.finish();
     return g;
 }

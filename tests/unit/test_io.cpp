@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace atd;
 using atd::test::TempFile;
@@ -237,4 +238,42 @@ TEST_CASE("read_features: an error comes after the features before it, as if rea
                           ("take failed at " + bad.path() + ": feature 11 (line 11)").c_str());
         CHECK(taken == 10);
     }
+}
+
+TEST_CASE("map_features writes the changed features in input order, the same on any number of threads") {
+    TempFile in(sequence_of(5000), ".geojsons");
+    std::string dir = temp_dir();
+    auto change = [](Feature& f) { f.props.set("mark", f.props.get_string("kato").value_or("") + "?"); };
+    std::vector<std::string> outputs;
+    for (std::size_t threads : {1u, 3u}) {
+        for (Format format : {Format::GeoJsonSeq, Format::Csv}) {  // GeoJSON text made on the workers, or features
+            std::string path = dir + "/out" + std::to_string(threads) + (format == Format::Csv ? ".csv" : ".geojsons");
+            Log log({}, Verbosity::Quiet);
+            auto sink = FeatureSink::open(WriteOptions(format, path, false));
+            CHECK(map_features({in.path()}, {}, log, *sink, change, threads) == 5000);
+            sink->finish();
+            std::ifstream file(path);
+            outputs.push_back(std::string(std::istreambuf_iterator<char>(file), {}));
+        }
+    }
+    REQUIRE(outputs.size() == 4);
+    CHECK(outputs[0] == outputs[2]);
+    CHECK(outputs[1] == outputs[3]);
+    CHECK(outputs[0].find("\"kato\":\"K4999\"") != std::string::npos);
+    CHECK(outputs[0].find("\"mark\":\"K0?\"") < outputs[0].find("\"mark\":\"K1?\""));
+    // An error in change comes in input order, and the unfinished output is not left behind.
+    for (std::size_t threads : {1u, 3u}) {
+        Log log({}, Verbosity::Quiet);
+        std::string path = dir + "/failed.geojsons";
+        {
+            auto sink = FeatureSink::open(WriteOptions(Format::GeoJsonSeq, path, false));
+            auto fail = [](Feature& f) {
+                auto kato = f.props.get_string("kato");
+                if (kato == "K2500" || kato == "K4000") throw DataError("change failed at " + *kato);
+            };
+            CHECK_THROWS_WITH(map_features({in.path()}, {}, log, *sink, fail, threads), "change failed at K2500");
+        }
+        CHECK_FALSE(fs::exists(path));
+    }
+    fs::remove_all(dir);
 }

@@ -81,6 +81,10 @@ protected:
     std::string name_;
 };
 
+// How messages name an input: "<stdin>" for "-", a connection string without
+// its password, else the path (FeatureSource::name()).
+std::string input_name(const std::string& path);
+
 // Whether every input can be read a second time (regular files; not
 // standard input, pipes or database connections).
 bool rereadable(const std::vector<std::string>& inputs);
@@ -208,6 +212,14 @@ public:
     virtual void write_json(std::string_view feature);
     virtual void finish() = 0;
 };
+
+// Reads every feature of the inputs, changes each with change(feature) on
+// `threads` threads (default_threads() when 0; change must be safe to run on
+// several at once), and writes them to sink in input order, serialised on the
+// workers when the sink writes GeoJSON text. Errors come in input order.
+// Returns the number of features written; sink.finish() is left to the caller.
+std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log, FeatureSink& sink,
+                         const std::function<void(Feature&)>& change, std::size_t threads = 0);
 
 // The GeoPackage layer or PostgreSQL table name for a feature: its feature_type, pluralised.
 std::string layer_name_for(const Feature& f);
