@@ -129,7 +129,7 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
     // Settlements on all threads, counted with atomics and written in input order.
     std::atomic<std::size_t> settlements{0}, without_position{0}, unsnapped{0}, fallbacks{0};
     std::vector<std::atomic<std::size_t>> unreachable(kinds.size());
-    auto change = [&](Feature& f) {
+    auto change = [&](Feature& f, std::size_t) {
         if (!is_settlement(f.props)) return;
         ++settlements;
         std::vector<Properties::Entry> out;

@@ -38,6 +38,8 @@ PointIndex index_of(const std::vector<double>& lon, const std::vector<double>& l
 }  // namespace
 
 namespace {
+
+constexpr std::uint32_t kNotSettlement = UINT32_MAX;
 std::size_t id_hash(std::string_view s) {
     std::uint64_t h = 1469598103934665603ull;  // FNV-1a
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
@@ -370,47 +372,48 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     std::vector<char> placed;
     std::vector<Geometry> shapes;  // with --zones-output: the settlements' geometries
     std::size_t feature_count = 0;
+    std::vector<std::uint32_t> settlement_at;  // per feature: its settlement's index, or kNotSettlement
     {
-        Feature f;
         std::string text;
-        for (const auto& path : opts.inputs) {
-            auto src = FeatureSource::open(path, opts.read, log);
-            while (src->next(f)) {
-                ++feature_count;
-                if (spill) {
-                    text.clear();
-                    append_feature_json(text, f);
-                    text.push_back('\n');
-                    spill->write(text);
-                }
-                if (!is_settlement(f.props)) continue;
-                const auto& p = f.props;
-                auto id = p.get_string(opts.id_field);
-                if (!id || id->empty())
-                    throw DataError(src->where() + ": no '" + opts.id_field +
-                                    "' field to match the flows (name it with --id-field)");
-                if (!ids.insert(*id, id_text.size())) throw DataError(src->where() + ": id " + *id + " appears twice");
-                id_text.push_back(*id);
-                double x = 0, y = 0;
-                if (!f.geom.empty()) std::tie(x, y) = representative_point(f.geom);
-                lon.push_back(x);
-                lat.push_back(y);
-                placed.push_back(!f.geom.empty());
-                auto population = latest_value(p, "pop", opts.population_field);
-                if (!population && opts.population_field.empty()) population = p.get_number("pop_osm");
-                pop.push_back(population.value_or(0.0));
-                employed.push_back(latest_value(p, "emp_total", opts.employed_field));
-                jobs.push_back(latest_value(p, "jobs", opts.jobs_field));
-                if (zone_features) {
-                    shapes.push_back(f.geom);
-                    std::optional<std::string> name;
-                    for (const std::string& fld : opts.name_field.empty() ? std::vector<std::string>{"name", "name_ru", "name_kk"}
-                                                                          : std::vector<std::string>{opts.name_field})
-                        if (!name) name = p.get_string(fld);
-                    centre_names.push_back(std::move(name));
-                }
+        read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+            ++feature_count;
+            if (spill) {
+                text.clear();
+                append_feature_json(text, f);
+                text.push_back('\n');
+                spill->write(text);
             }
-        }
+            if (!is_settlement(f.props)) {
+                settlement_at.push_back(kNotSettlement);
+                return;
+            }
+            settlement_at.push_back(static_cast<std::uint32_t>(id_text.size()));
+            const auto& p = f.props;
+            auto id = p.get_string(opts.id_field);
+            if (!id || id->empty())
+                throw DataError(at.where() + ": no '" + opts.id_field +
+                                "' field to match the flows (name it with --id-field)");
+            if (!ids.insert(*id, id_text.size())) throw DataError(at.where() + ": id " + *id + " appears twice");
+            id_text.push_back(*id);
+            double x = 0, y = 0;
+            if (!f.geom.empty()) std::tie(x, y) = representative_point(f.geom);
+            lon.push_back(x);
+            lat.push_back(y);
+            placed.push_back(!f.geom.empty());
+            auto population = latest_value(p, "pop", opts.population_field);
+            if (!population && opts.population_field.empty()) population = p.get_number("pop_osm");
+            pop.push_back(population.value_or(0.0));
+            employed.push_back(latest_value(p, "emp_total", opts.employed_field));
+            jobs.push_back(latest_value(p, "jobs", opts.jobs_field));
+            if (zone_features) {
+                shapes.push_back(f.geom);
+                std::optional<std::string> name;
+                for (const std::string& fld : opts.name_field.empty() ? std::vector<std::string>{"name", "name_ru", "name_kk"}
+                                                                      : std::vector<std::string>{opts.name_field})
+                    if (!name) name = p.get_string(fld);
+                centre_names.push_back(std::move(name));
+            }
+        });
     }
     std::size_t n = id_text.size();
     sum.settlements = n;
@@ -502,51 +505,45 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
                      " merges (cut at " + round_text(opts.cz_cut, 1000) + ")");
         if (!opts.zones_output.path.empty()) zone_sink = FeatureSink::open(opts.zones_output);
     }
-    // Second reading: each feature written with its fields.
-    std::size_t read_again = 0, i = 0;
-    Feature f;
+    // Second reading: each feature written with its fields, on all threads.
     Log again_log({}, Verbosity::Quiet);  // warnings were given on the first reading
-    for (const auto& path : spill ? std::vector<std::string>{spill->finish()} : opts.inputs) {
-        auto src = FeatureSource::open(path, spill ? ReadOptions{} : opts.read, again_log);
-        while (src->next(f)) {
-            if (++read_again > feature_count) break;
-            if (is_settlement(f.props)) {
-                if (i == n) break;
-                const auto& x = ind[i];
-                std::string partners;
-                for (const auto& [j, pf] : x.partners)
-                    partners += (partners.empty() ? "" : ";") + id_of(j) + ":" + round_text(pf, 1e4);
-                std::vector<Properties::Entry> out;
-                out.emplace_back("employed", count(x.employed));
-                out.emplace_back("employed_source", std::string(x.employed_given ? "given" : sum.modelled ? "modelled" : "flows"));
-                out.emplace_back("jobs", count(x.jobs));
-                out.emplace_back("jobs_source", std::string(x.jobs_given ? "given" : "flows"));
-                out.emplace_back("commuters_out", count(x.out));
-                out.emplace_back("commuters_in", count(x.in));
-                out.emplace_back("sc_supply", ratio(x.self, x.employed));
-                out.emplace_back("sc_demand", ratio(x.self, x.jobs));
-                out.emplace_back("jobs_ratio", ratio(x.jobs, x.employed));
-                out.emplace_back("dominant_destination", x.dominant != SIZE_MAX ? Value{id_of(x.dominant)} : Value{});
-                out.emplace_back("dominant_share", x.dominant != SIZE_MAX ? ratio(x.dominant_persons, x.employed) : Value{});
-                out.emplace_back("vehicles_out", x.vehicles_out >= 0 ? count(x.vehicles_out) : Value{});
-                out.emplace_back("vehicles_in", x.vehicles_in >= 0 ? count(x.vehicles_in) : Value{});
-                out.emplace_back("pf_partners", partners.empty() ? Value{} : Value{partners});
-                out.emplace_back("flow_source", source);
-                if (!opts.zones.empty()) {
-                    std::size_t z = zoning.zone_of[i];
-                    out.emplace_back("zone", z != SIZE_MAX ? Value{static_cast<std::int64_t>(z + 1)} : Value{});
-                    out.emplace_back("zone_centre", z != SIZE_MAX ? Value{id_of(zoning.zones[z].centre)} : Value{});
-                    out.emplace_back("zone_method", opts.zones);
-                }
-                f.props.set_all(std::move(out));
-                ++i;
-            }
-            sink.write(f);
-            ++sum.written;
+    const std::string changed = opts.inputs.front() + ": the input changed while it was read";
+    auto add_fields = [&](Feature& f, std::size_t index) {
+        bool settlement = is_settlement(f.props);
+        if (index >= feature_count || settlement != (settlement_at[index] != kNotSettlement)) throw DataError(changed);
+        if (!settlement) return;
+        std::size_t i = settlement_at[index];
+        const auto& x = ind[i];
+        std::string partners;
+        for (const auto& [j, pf] : x.partners)
+            partners += (partners.empty() ? "" : ";") + id_of(j) + ":" + round_text(pf, 1e4);
+        std::vector<Properties::Entry> out;
+        out.emplace_back("employed", count(x.employed));
+        out.emplace_back("employed_source", std::string(x.employed_given ? "given" : sum.modelled ? "modelled" : "flows"));
+        out.emplace_back("jobs", count(x.jobs));
+        out.emplace_back("jobs_source", std::string(x.jobs_given ? "given" : "flows"));
+        out.emplace_back("commuters_out", count(x.out));
+        out.emplace_back("commuters_in", count(x.in));
+        out.emplace_back("sc_supply", ratio(x.self, x.employed));
+        out.emplace_back("sc_demand", ratio(x.self, x.jobs));
+        out.emplace_back("jobs_ratio", ratio(x.jobs, x.employed));
+        out.emplace_back("dominant_destination", x.dominant != SIZE_MAX ? Value{id_of(x.dominant)} : Value{});
+        out.emplace_back("dominant_share", x.dominant != SIZE_MAX ? ratio(x.dominant_persons, x.employed) : Value{});
+        out.emplace_back("vehicles_out", x.vehicles_out >= 0 ? count(x.vehicles_out) : Value{});
+        out.emplace_back("vehicles_in", x.vehicles_in >= 0 ? count(x.vehicles_in) : Value{});
+        out.emplace_back("pf_partners", partners.empty() ? Value{} : Value{partners});
+        out.emplace_back("flow_source", source);
+        if (!opts.zones.empty()) {
+            std::size_t z = zoning.zone_of[i];
+            out.emplace_back("zone", z != SIZE_MAX ? Value{static_cast<std::int64_t>(z + 1)} : Value{});
+            out.emplace_back("zone_centre", z != SIZE_MAX ? Value{id_of(zoning.zones[z].centre)} : Value{});
+            out.emplace_back("zone_method", opts.zones);
         }
-    }
-    if (read_again != feature_count || i != n)
-        throw DataError(opts.inputs.front() + ": the input changed while it was read");
+        f.props.set_all(std::move(out));
+    };
+    sum.written = map_features(spill ? std::vector<std::string>{spill->finish()} : opts.inputs,
+                               spill ? ReadOptions{} : opts.read, again_log, sink, add_fields);
+    if (sum.written != feature_count) throw DataError(changed);
     if (zone_sink) {
         for (std::size_t k = 0; k < zoning.zones.size(); ++k) {
             const Zone& z = zoning.zones[k];

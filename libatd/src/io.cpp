@@ -614,7 +614,7 @@ struct MapBatch : SourceBatch {
 }  // namespace
 
 std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log, FeatureSink& sink,
-                         const std::function<void(Feature&)>& change, std::size_t threads) {
+                         const std::function<void(Feature&, std::size_t)>& change, std::size_t threads) {
     const bool as_json = sink.takes_json();
     BatchReader reader(inputs, read, log);
     PipelineStages<MapBatch> stages;
@@ -624,7 +624,7 @@ std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptio
         b.json.clear();
         b.ends.clear();
         for (std::size_t k = 0; k < b.fb.size(); ++k) {
-            if (!apply_to(b, k, change)) break;
+            if (!apply_to(b, k, [&](Feature& f) { change(f, b.first + k); })) break;
             if (as_json) {
                 append_feature_json(b.json, b.fb.features[k]);
                 b.ends.push_back(b.json.size());

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
@@ -243,7 +244,11 @@ TEST_CASE("read_features: an error comes after the features before it, as if rea
 TEST_CASE("map_features writes the changed features in input order, the same on any number of threads") {
     TempFile in(sequence_of(5000), ".geojsons");
     std::string dir = temp_dir();
-    auto change = [](Feature& f) { f.props.set("mark", f.props.get_string("kato").value_or("") + "?"); };
+    std::atomic<std::size_t> misplaced{0};  // features whose index is not their place in the input
+    auto change = [&](Feature& f, std::size_t index) {
+        f.props.set("mark", f.props.get_string("kato").value_or("") + "?");
+        if (f.props.get_string("kato") != "K" + std::to_string(index)) ++misplaced;
+    };
     std::vector<std::string> outputs;
     for (std::size_t threads : {1u, 3u}) {
         for (Format format : {Format::GeoJsonSeq, Format::Csv}) {  // GeoJSON text made on the workers, or features
@@ -257,6 +262,7 @@ TEST_CASE("map_features writes the changed features in input order, the same on 
         }
     }
     REQUIRE(outputs.size() == 4);
+    CHECK(misplaced == 0);
     CHECK(outputs[0] == outputs[2]);
     CHECK(outputs[1] == outputs[3]);
     CHECK(outputs[0].find("\"kato\":\"K4999\"") != std::string::npos);
@@ -267,7 +273,7 @@ TEST_CASE("map_features writes the changed features in input order, the same on 
         std::string path = dir + "/failed.geojsons";
         {
             auto sink = FeatureSink::open(WriteOptions(Format::GeoJsonSeq, path, false));
-            auto fail = [](Feature& f) {
+            auto fail = [](Feature& f, std::size_t) {
                 auto kato = f.props.get_string("kato");
                 if (kato == "K2500" || kato == "K4000") throw DataError("change failed at " + *kato);
             };
