@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
     app.add_option("--variants", o.variants, "also run N perturbed variants and report how stable each proposal is");
     app.add_option("--seed", o.seed, "seed of the variants (default: 1)");
     app.add_option("--coassign", coassign, "with --variants: write unit pairs and how often they end up together");
-    app.add_option("--threads", o.threads, "districts solved at once (default: the machine's cores)");
+    app.add_option("--threads", o.threads,
+                   "threads for reading and for the districts (default: ATD_THREADS, else the machine's cores)");
     app.add_flag("--units", o.unit_table, "write one row per unit and its proposal instead of one feature per proposal");
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();

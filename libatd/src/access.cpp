@@ -182,8 +182,7 @@ AccessSummary compute_access(const AccessOptions& opts, FeatureSink& sink, Log& 
         }
         f.props.set_all(std::move(out));
     };
-    sum.features = map_features(opts.inputs, opts.read, log, sink, change);
-    progress.tick(sum.features);
+    sum.features = map_features(opts.inputs, opts.read, log, sink, change, 0, &progress);
     sum.settlements = settlements;
     sum.without_position = without_position;
     sum.unsnapped_settlements = unsnapped;

@@ -614,7 +614,8 @@ struct MapBatch : SourceBatch {
 }  // namespace
 
 std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log, FeatureSink& sink,
-                         const std::function<void(Feature&, std::size_t)>& change, std::size_t threads) {
+                         const std::function<void(Feature&, std::size_t)>& change, std::size_t threads,
+                         Progress* progress) {
     const bool as_json = sink.takes_json();
     BatchReader reader(inputs, read, log);
     PipelineStages<MapBatch> stages;
@@ -643,6 +644,7 @@ std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptio
             }
             ++written;
         }
+        if (progress) progress->tick(b.fb.size());
         finish_batch(b);
     };
     run_pipeline(stages, threads ? threads : default_threads());

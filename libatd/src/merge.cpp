@@ -9,14 +9,11 @@
 #include <atd/polygons.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <random>
 #include <set>
-#include <thread>
 #include <unordered_map>
 
 namespace atd {
@@ -588,6 +585,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     std::unordered_map<std::string, std::size_t> unit_of;
     std::size_t skipped = 0, other_kinds = 0;
     std::set<std::string> passed_by;  // units of other kinds
+    const std::size_t threads = opts.threads ? opts.threads : default_threads();
     read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
         auto type = f.props.get_string(field::feature_type);
         if (type && (*type == kSettlement || *type == kUnit || *type == kSubLocality)) {
@@ -643,7 +641,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         if (!unit_of.emplace(u.id, data.units.size()).second)
             throw DataError(at.where() + ": unit " + u.id + " appears twice");
         data.units.push_back(std::move(u));
-    });
+    }, {}, threads);
     if (skipped)
         log.warn("merge-not-units", std::to_string(skipped) +
                                         " settlement or unit features in the input are not merge units: left out "
@@ -651,7 +649,6 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     if (other_kinds)
         log.info(std::to_string(other_kinds) + " areas of other kinds (cities, towns; see --kinds) take no part");
     if (data.units.empty()) throw DataError("no units to merge in the input");
-    const std::size_t threads = opts.threads ? opts.threads : default_threads();
     parallel_for(data.units.size(), threads, [&](std::size_t from, std::size_t to) {
         for (std::size_t i = from; i < to; ++i)
             if (data.units[i].placed) std::tie(data.units[i].lon, data.units[i].lat) = interior_point(data.units[i].geom);
@@ -693,7 +690,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             place_ids.insert(pl.id, data.places.size());
             data.units[it->second].places.push_back(data.places.size());
             data.places.push_back(std::move(pl));
-        });
+        }, {}, threads);
         if (unmatched)
             log.warn("merge-settlement-unmatched", std::to_string(unmatched) +
                                                        " settlements belong to no unit of the input: left out");

@@ -218,9 +218,10 @@ public:
 // must be safe to run on several at once), and writes them to sink in input
 // order, serialised on the workers when the sink writes GeoJSON text. Errors
 // come in input order. Returns the number of features written; sink.finish()
-// is left to the caller.
+// is left to the caller. progress, when given, ticks as batches are written.
 std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptions& read, Log& log, FeatureSink& sink,
-                         const std::function<void(Feature&, std::size_t)>& change, std::size_t threads = 0);
+                         const std::function<void(Feature&, std::size_t)>& change, std::size_t threads = 0,
+                         Progress* progress = nullptr);
 
 // The GeoPackage layer or PostgreSQL table name for a feature: its feature_type, pluralised.
 std::string layer_name_for(const Feature& f);
