@@ -136,113 +136,131 @@ void score_all(Dataset& d, const Standards& st) {
     }
 }
 
-std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st) {
-    Scorer scorer(st, settlements);
-    const double cd = st.get("city_district.min_population");
-    const double aul_min = st.get("aul.min_population");
-    const double min_index = st.get("city_district.min_infrastructure_index");
-    std::vector<Proposal> out(settlements.size());
-    parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i) {
-            const SettlementData& s = settlements[i];
-            Scores sc = scorer.score(s);
-            Proposal& p = out[i];
-            if (sc.support) {
-                p.opinion = *sc.support > st.get("c8.min_support") ? "supports" : "opposes";
-                if (sc.low_turnout) p.opinion += " (low turnout)";
-            }
-            if (s.pop.empty()) {
-                p.lacks = "pop";
-                p.reasons = "no population figures: no rule can be tested";
-                if (s.category == "kent") {
-                    // Every kent gets a proposal: without data the default of rule 3 applies.
-                    p.proposal = "aul";
-                    p.rule = "R3_kent_aul";
-                    p.reasons = "kent category abolished [C]; no population figures, so rules 1-2 cannot apply";
-                }
-                continue;
-            }
-            auto cite = [&](const char* key) { return " (" + st.cite(key) + ")"; };
-            if (s.category == "kent") {
-                WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("windows.rural_years")));
-                p.basis = ws.basis;
-                add_lack(p.lacks, missing_text(ws));
-                bool pop_ok = *ws.min >= cd;
-                std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd) +
-                                         cite("city_district.min_population");
-                if (pop_ok && sc.infra_index && *sc.infra_index >= min_index - 1e-9) {
-                    p.proposal = "city_district";
-                    p.rule = "R1_kent_city";
-                    p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index) +
-                                cite("city_district.min_infrastructure_index");
-                    continue;
-                }
-                std::string why1 = pop_reason;
-                if (pop_ok) {
-                    if (!sc.infra_index) add_lack(p.lacks, "infra_*");
-                    why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index)
-                                           : "; C7 no infrastructure data";
-                }
-                bool urban = sc.profile == "urban";
-                bool dense = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
-                bool tied = sc.c4_candidate == "attach";
-                if (urban && dense && tied && sc.commuting_city) {
-                    p.proposal = "attach";
-                    p.rule = "R2_kent_attach";
-                    p.target = *sc.commuting_city;
-                    p.reasons = why1 + "; C5 non-agricultural share " + fmt(*sc.nonagri_share) + cite("c5.urban_min_nonagri_share") +
-                                "; C3 " + sc.degurba + cite("c3.urban_cluster_density") + "; C4 commuting share " +
-                                fmt(*sc.commuting_share) + " to " + *sc.commuting_city + cite("c4.attach_min_commuting_share");
-                    continue;
-                }
-                if (sc.profile.empty()) add_lack(p.lacks, "emp_total,emp_agri");
-                if (sc.degurba.empty()) add_lack(p.lacks, "area_km2");
-                if (sc.c4_candidate.empty()) add_lack(p.lacks, "dominant_destination");
-                p.proposal = "aul";
-                p.rule = "R3_kent_aul";
-                p.reasons = "kent category abolished [C]; " + why1 + "; not urban, dense and tied to a city";
-                continue;
-            }
-            if (s.category == "aul") {
-                WindowStat up = window_stat(s.pop, static_cast<int>(st.get("city_district.window_years")));
-                if (*up.min >= cd) {
-                    p.proposal = "city_district";
-                    p.rule = "R4_aul_city";
-                    p.basis = up.basis;
-                    add_lack(p.lacks, missing_text(up));
-                    p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd) + cite("city_district.min_population");
-                    if (sc.infra_index)
-                        p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index - 1e-9 ? " >= " : " < ") +
-                                     fmt(min_index);
-                    else
-                        add_lack(p.lacks, "infra_*");
-                    continue;
-                }
-                WindowStat down = window_stat(s.pop, static_cast<int>(st.get("aul.window_years")));
-                if (*down.max <= aul_min) {
-                    p.proposal = "abolish";
-                    p.rule = "R6_aul_abolish";
-                    p.basis = down.basis;
-                    add_lack(p.lacks, missing_text(down));
-                    p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
-                    if (!s.lon) add_lack(p.lacks, "geometry");
-                    continue;  // the settlement to merge into is chosen below, among those that stay
-                }
-                continue;
-            }
-            if (s.category == "city_district") {
-                WindowStat ws = window_stat(s.pop, static_cast<int>(st.get("city_district.demotion_window_years")));
-                if (*ws.max < cd) {
-                    p.proposal = "aul";
-                    p.rule = "R5_city_aul";
-                    p.basis = ws.basis;
-                    add_lack(p.lacks, missing_text(ws));
-                    p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd) + cite("city_district.min_population");
-                }
-            }
+namespace {
+
+// The rules of METHODOLOGY §3 for one settlement, given its scores. Abolished
+// auls get their target in finish_proposals, once every proposal is known.
+class RuleBook {
+public:
+    explicit RuleBook(const Standards& st)
+        : st_(st),
+          cd_(st.get("city_district.min_population")),
+          aul_min_(st.get("aul.min_population")),
+          min_index_(st.get("city_district.min_infrastructure_index")),
+          min_support_(st.get("c8.min_support")),
+          rural_years_(static_cast<int>(st.get("windows.rural_years"))),
+          up_years_(static_cast<int>(st.get("city_district.window_years"))),
+          down_years_(static_cast<int>(st.get("aul.window_years"))),
+          demotion_years_(static_cast<int>(st.get("city_district.demotion_window_years"))) {}
+    void propose(const SettlementData& s, const Scores& sc, Proposal& p) const;
+
+private:
+    const Standards& st_;
+    double cd_, aul_min_, min_index_, min_support_;
+    int rural_years_, up_years_, down_years_, demotion_years_;
+};
+
+void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) const {
+    const Standards& st = st_;
+    const double cd = cd_, aul_min = aul_min_, min_index = min_index_;
+    if (sc.support) {
+        p.opinion = *sc.support > min_support_ ? "supports" : "opposes";
+        if (sc.low_turnout) p.opinion += " (low turnout)";
+    }
+    if (s.pop.empty()) {
+        p.lacks = "pop";
+        p.reasons = "no population figures: no rule can be tested";
+        if (s.category == "kent") {
+            // Every kent gets a proposal: without data the default of rule 3 applies.
+            p.proposal = "aul";
+            p.rule = "R3_kent_aul";
+            p.reasons = "kent category abolished [C]; no population figures, so rules 1-2 cannot apply";
         }
-    });
-    // Abolished auls merge into the nearest settlement that is not abolished itself.
+        return;
+    }
+    auto cite = [&](const char* key) { return " (" + st.cite(key) + ")"; };
+    if (s.category == "kent") {
+        WindowStat ws = window_stat(s.pop, rural_years_);
+        p.basis = ws.basis;
+        add_lack(p.lacks, missing_text(ws));
+        bool pop_ok = *ws.min >= cd;
+        std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd) +
+                                 cite("city_district.min_population");
+        if (pop_ok && sc.infra_index && *sc.infra_index >= min_index - 1e-9) {
+            p.proposal = "city_district";
+            p.rule = "R1_kent_city";
+            p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index) +
+                        cite("city_district.min_infrastructure_index");
+            return;
+        }
+        std::string why1 = pop_reason;
+        if (pop_ok) {
+            if (!sc.infra_index) add_lack(p.lacks, "infra_*");
+            why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index)
+                                   : "; C7 no infrastructure data";
+        }
+        bool urban = sc.profile == "urban";
+        bool dense = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
+        bool tied = sc.c4_candidate == "attach";
+        if (urban && dense && tied && sc.commuting_city) {
+            p.proposal = "attach";
+            p.rule = "R2_kent_attach";
+            p.target = *sc.commuting_city;
+            p.reasons = why1 + "; C5 non-agricultural share " + fmt(*sc.nonagri_share) + cite("c5.urban_min_nonagri_share") +
+                        "; C3 " + sc.degurba + cite("c3.urban_cluster_density") + "; C4 commuting share " +
+                        fmt(*sc.commuting_share) + " to " + *sc.commuting_city + cite("c4.attach_min_commuting_share");
+            return;
+        }
+        if (sc.profile.empty()) add_lack(p.lacks, "emp_total,emp_agri");
+        if (sc.degurba.empty()) add_lack(p.lacks, "area_km2");
+        if (sc.c4_candidate.empty()) add_lack(p.lacks, "dominant_destination");
+        p.proposal = "aul";
+        p.rule = "R3_kent_aul";
+        p.reasons = "kent category abolished [C]; " + why1 + "; not urban, dense and tied to a city";
+        return;
+    }
+    if (s.category == "aul") {
+        WindowStat up = window_stat(s.pop, up_years_);
+        if (*up.min >= cd) {
+            p.proposal = "city_district";
+            p.rule = "R4_aul_city";
+            p.basis = up.basis;
+            add_lack(p.lacks, missing_text(up));
+            p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd) + cite("city_district.min_population");
+            if (sc.infra_index)
+                p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index - 1e-9 ? " >= " : " < ") +
+                             fmt(min_index);
+            else
+                add_lack(p.lacks, "infra_*");
+            return;
+        }
+        WindowStat down = window_stat(s.pop, down_years_);
+        if (*down.max <= aul_min) {
+            p.proposal = "abolish";
+            p.rule = "R6_aul_abolish";
+            p.basis = down.basis;
+            add_lack(p.lacks, missing_text(down));
+            p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
+            if (!s.lon) add_lack(p.lacks, "geometry");
+            return;  // the settlement to merge into is chosen in finish_proposals
+        }
+        return;
+    }
+    if (s.category == "city_district") {
+        WindowStat ws = window_stat(s.pop, demotion_years_);
+        if (*ws.max < cd) {
+            p.proposal = "aul";
+            p.rule = "R5_city_aul";
+            p.basis = ws.basis;
+            add_lack(p.lacks, missing_text(ws));
+            p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd) + cite("city_district.min_population");
+        }
+    }
+}
+
+// Abolished auls merge into the nearest settlement that is not abolished
+// itself; targets named by code alone get that settlement's name.
+void finish_proposals(const std::vector<SettlementData>& settlements, std::vector<Proposal>& out) {
     {
         std::vector<double> lon, lat;
         std::vector<std::size_t> ids;
@@ -277,69 +295,83 @@ std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, co
             for (std::size_t i = settlements.size(); i-- > 0;) by_kato[settlements[i].kato] = i;
         if (auto it = by_kato.find(p.target); it != by_kato.end()) p.target_name = settlements[it->second].name;
     }
+}
+
+}  // namespace
+
+std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st) {
+    Scorer scorer(st, settlements);
+    RuleBook rules(st);
+    std::vector<Proposal> out(settlements.size());
+    parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) rules.propose(settlements[i], scorer.score(settlements[i]), out[i]);
+    });
+    finish_proposals(settlements, out);
     return out;
 }
 
 namespace {
 
-// Support / satellite / other for rural settlements (METHODOLOGY §4).
-std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all, const Standards& st,
+// Block scores of a rural settlement: demographic (population, growth),
+// infrastructure (C7), economic (employment), geospatial (distance); and its
+// population, -1 when unknown.
+struct SupportBlocks {
+    std::array<std::optional<double>, 4> raw;
+    double pop = -1;
+};
+
+SupportBlocks support_blocks(const SettlementData& s, const Scores& sc) {
+    SupportBlocks b;
+    if (sc.pop) {
+        b.pop = *sc.pop;
+        b.raw[0] = std::log1p(*sc.pop);
+    } else if (auto it = s.latest.find("pop_osm"); it != s.latest.end()) {
+        b.pop = it->second;
+        b.raw[0] = std::log1p(it->second);
+    }
+    b.raw[1] = sc.infra_index;
+    if (auto it = s.latest.find("emp_total"); it != s.latest.end() && b.pop > 0) b.raw[2] = it->second / b.pop;
+    if (sc.nearest_city_km) b.raw[3] = -*sc.nearest_city_km;
+    return b;
+}
+
+// Support / satellite / other for rural settlements (METHODOLOGY §4), given
+// the blocks of each rural settlement (rural: their indices, in order).
+std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all, const std::vector<std::size_t>& rural,
+                                         const std::vector<SupportBlocks>& blocks_of, const Standards& st,
                                          ClassifySummary& sum) {
-    Scorer scorer(st, all);
     std::vector<SupportInfo> info(all.size());
-    std::vector<std::size_t> rural;
-    for (std::size_t i = 0; i < all.size(); ++i)
-        if (!is_city(all[i].category)) rural.push_back(i);
-    // Block scores: demographic (population, growth), infrastructure (C7), economic (employment), geospatial (distance).
-    std::vector<std::array<std::optional<double>, 4>> raw(rural.size());
-    std::vector<double> pop(rural.size(), -1);
-    parallel_for(rural.size(), default_threads(), [&](std::size_t from, std::size_t to) {
-        for (std::size_t r = from; r < to; ++r) {
-            const auto& s = all[rural[r]];
-            Scores sc = scorer.score(s);
-            if (sc.pop) {
-                pop[r] = *sc.pop;
-                raw[r][0] = std::log1p(*sc.pop);
-            } else if (auto it = s.latest.find("pop_osm"); it != s.latest.end()) {
-                pop[r] = it->second;
-                raw[r][0] = std::log1p(it->second);
-            }
-            raw[r][1] = sc.infra_index;
-            if (auto it = s.latest.find("emp_total"); it != s.latest.end() && pop[r] > 0) raw[r][2] = it->second / pop[r];
-            if (sc.nearest_city_km) raw[r][3] = -*sc.nearest_city_km;
-        }
-    });
     std::vector<double> score(rural.size(), 0.0);
-    std::vector<int> blocks(rural.size(), 0);
+    std::vector<int> n_blocks(rural.size(), 0);
     for (int b = 0; b < 4; ++b) {
         double n = 0, mean = 0, m2 = 0;
-        for (const auto& v : raw)
-            if (v[b]) {
+        for (const auto& bl : blocks_of)
+            if (const auto& v = bl.raw[b]) {
                 ++n;
-                double delta = *v[b] - mean;
+                double delta = *v - mean;
                 mean += delta / n;
-                m2 += delta * (*v[b] - mean);
+                m2 += delta * (*v - mean);
             }
         double sd = n > 1 ? std::sqrt(m2 / (n - 1)) : 0.0;
         for (std::size_t r = 0; r < rural.size(); ++r)
-            if (raw[r][b] && sd > 0) {
-                score[r] += (*raw[r][b] - mean) / sd;
-                ++blocks[r];
+            if (blocks_of[r].raw[b] && sd > 0) {
+                score[r] += (*blocks_of[r].raw[b] - mean) / sd;
+                ++n_blocks[r];
             }
     }
     for (std::size_t r = 0; r < rural.size(); ++r)
-        if (blocks[r]) score[r] /= blocks[r];
+        if (n_blocks[r]) score[r] /= n_blocks[r];
     // Support: administrative centres, and the top quantile by score with enough residents.
     std::vector<std::size_t> order;
     for (std::size_t r = 0; r < rural.size(); ++r)
-        if (blocks[r]) order.push_back(r);
+        if (n_blocks[r]) order.push_back(r);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return score[a] > score[b] || (score[a] == score[b] && all[rural[a]].kato < all[rural[b]].kato);
     });
     auto top = static_cast<std::size_t>(std::ceil(st.get("support.top_quantile") * static_cast<double>(order.size())));
     std::vector<int> cls(rural.size(), 2);
     for (std::size_t k = 0; k < order.size() && k < top; ++k)
-        if (pop[order[k]] >= st.get("support.min_population")) cls[order[k]] = 0;
+        if (blocks_of[order[k]].pop >= st.get("support.min_population")) cls[order[k]] = 0;
     for (std::size_t r = 0; r < rural.size(); ++r)
         if (is_admin_centre(all[rural[r]].admin_centre)) cls[r] = 0;
     PointIndex supports;
@@ -373,13 +405,13 @@ std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all,
     for (std::size_t r = 0; r < rural.size(); ++r) {
         SupportInfo& si = info[rural[r]];
         si.cls = static_cast<std::int8_t>(cls[r]);
-        if (blocks[r]) si.score = static_cast<float>(score[r]);
+        if (n_blocks[r]) si.score = static_cast<float>(score[r]);
         (cls[r] == 0 ? sum.support : cls[r] == 1 ? sum.satellite : sum.other)++;
         ++sum.rural;
-        if (pop[r] >= 0) {
+        if (blocks_of[r].pop >= 0) {
             ++sum.rural_with_pop;
-            sum.rural_pop_known += pop[r];
-            if (cls[r] != 2) sum.cluster_pop += pop[r];
+            sum.rural_pop_known += blocks_of[r].pop;
+            if (cls[r] != 2) sum.cluster_pop += blocks_of[r].pop;
         }
     }
     return info;
@@ -404,7 +436,28 @@ std::vector<double> parse_list(const std::string& text, const std::string& key) 
 Classification classify_settlements(const std::vector<SettlementData>& settlements, const Standards& st,
                                     const ClassifyOptions& opts) {
     Classification c;
-    c.proposals = propose(settlements, st);
+    // Each settlement is scored once, for its proposal and, when rural, its support blocks.
+    std::vector<std::size_t> rural;
+    std::vector<std::int32_t> rural_of(settlements.size(), -1);
+    for (std::size_t i = 0; i < settlements.size(); ++i)
+        if (!is_city(settlements[i].category)) {
+            rural_of[i] = static_cast<std::int32_t>(rural.size());
+            rural.push_back(i);
+        }
+    std::vector<SupportBlocks> blocks(rural.size());
+    {
+        Scorer scorer(st, settlements);
+        RuleBook rules(st);
+        c.proposals.resize(settlements.size());
+        parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+            for (std::size_t i = from; i < to; ++i) {
+                Scores sc = scorer.score(settlements[i]);
+                rules.propose(settlements[i], sc, c.proposals[i]);
+                if (rural_of[i] >= 0) blocks[static_cast<std::size_t>(rural_of[i])] = support_blocks(settlements[i], sc);
+            }
+        });
+        finish_proposals(settlements, c.proposals);
+    }
     c.whatif.resize(settlements.size());
     c.varied = !opts.vary.empty();
     // What-if: rerun the rules for each value of each varied key.
@@ -427,7 +480,7 @@ Classification classify_settlements(const std::vector<SettlementData>& settlemen
     }
     for (std::size_t i = 0; i < settlements.size(); ++i)
         ++c.summary.by_category[settlements[i].category][c.proposals[i].proposal];
-    c.classes = support_classes(settlements, st, c.summary);
+    c.classes = support_classes(settlements, rural, blocks, st, c.summary);
     return c;
 }
 
@@ -583,7 +636,8 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         sum.features = reader.count();
     }
     sum.settlements = settlements.size();
-    Scorer scorer(st, settlements);
+    std::optional<Scorer> scorer;
+    if (!opts.classify) scorer.emplace(st, settlements);
     Classification c;
     if (opts.classify) {
         c = classify_settlements(settlements, st, opts.classify_opts);
@@ -623,7 +677,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                 if (idx >= 0) {
                     auto i = static_cast<std::size_t>(idx);
                     if (opts.classify) annotate_json(c, settlements, i, st, b.extra);
-                    else scorer.write_json(scorer.score(settlements[i]), b.extra);
+                    else scorer->write_json(scorer->score(settlements[i]), b.extra);
                 }
                 std::string_view rec = b.fb.records.record(k);
                 std::string_view extra = b.extra;
@@ -643,7 +697,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             if (idx >= 0) {
                 auto i = static_cast<std::size_t>(idx);
                 if (opts.classify) annotate(c, settlements, i, st, f.props);
-                else scorer.write(scorer.score(settlements[i]), f.props);
+                else scorer->write(scorer->score(settlements[i]), f.props);
             }
             if (as_json) {
                 append_feature_json(b.json, f);
