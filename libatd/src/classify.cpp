@@ -613,7 +613,25 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                 if (!clash && at < kNoSplice) b.splice_at[k] = static_cast<std::uint32_t>(at);
             }
         };
+        // Room for every settlement at once, from the first batch of records
+        // and the inputs' size: a million of them are not moved as the vector grows.
+        const std::uintmax_t bytes = input_bytes(inputs);
+        bool reserved = bytes == 0;
+        auto reserve = [&](const StreamBatch& b) {
+            const auto& recs = b.fb.records;
+            if (!b.fb.deferred || b.read.empty() || recs.size() != b.fb.size()) return;
+            reserved = true;
+            double batch_bytes = static_cast<double>(recs.stops.back() - recs.starts.front());
+            double features = static_cast<double>(bytes) / std::max(1.0, batch_bytes) * static_cast<double>(recs.size());
+            double share = static_cast<double>(b.read.size()) / static_cast<double>(recs.size());
+            auto n = static_cast<std::size_t>(std::min(features * 1.05, static_cast<double>(bytes) / 64.0));
+            settlements.reserve(static_cast<std::size_t>(static_cast<double>(n) * share) + 1024);
+            settlement_of.reserve(n + 1024);
+            splice_at.reserve(n + 1024);
+            record_size.reserve(n + 1024);
+        };
         stages.consume = [&](StreamBatch& b) {
+            if (!reserved) reserve(b);
             std::size_t r = 0;
             for (std::size_t k = 0; k < b.fb.size(); ++k) {
                 if (b.taken[k] == Taken::Settlement) {

@@ -79,6 +79,22 @@ std::optional<std::string> opt_string(const Properties& p, std::string_view key)
     return as_text(*v);
 }
 
+// parse_stat_field of the n-th key of a record. The records of one input
+// mostly share their keys, so a key equal to the last one seen at that
+// position (on this thread) reuses its reading.
+std::optional<StatField> stat_field_at(std::size_t n, std::string_view key) {
+    constexpr std::size_t kPositions = 1024;
+    if (n >= kPositions) return parse_stat_field(key);
+    thread_local std::vector<std::pair<std::string, std::optional<StatField>>> seen;
+    if (n >= seen.size()) seen.resize(n + 1, {std::string(), parse_stat_field("")});
+    auto& [last, field] = seen[n];
+    if (last != key) {
+        last.assign(key);
+        field = parse_stat_field(key);
+    }
+    return field;
+}
+
 }  // namespace
 
 SettlementData read_settlement(const Feature& f, int max_window) {
@@ -92,8 +108,9 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     if (!is_category(*cat)) throw DataError(who + ": category '" + *cat + "' is unknown");
     s.category = *cat;
     std::vector<std::pair<const Indicator*, int>> latest_year;
-    for (const auto& [key, v] : p.entries()) {
-        auto sf = parse_stat_field(key);
+    for (std::size_t position = 0; position < p.entries().size(); ++position) {
+        const auto& [key, v] = p.entries()[position];
+        auto sf = stat_field_at(position, key);
         if (!sf || is_null(v)) continue;
         auto n = as_number(v);
         if (!n) throw DataError(who + ": " + key + " is not a number");

@@ -514,6 +514,18 @@ bool rereadable(const std::vector<std::string>& inputs) {
     return true;
 }
 
+std::uintmax_t input_bytes(const std::vector<std::string>& inputs) {
+    std::uintmax_t total = 0;
+    for (const auto& path : inputs) {
+        std::error_code ec;
+        if (!rereadable({path})) return 0;
+        auto n = fs::file_size(path, ec);
+        if (ec) return 0;
+        total += n;
+    }
+    return total;
+}
+
 FeatureSpill::FeatureSpill() {
     const char* dir = std::getenv("TMPDIR");
     std::string path = std::string(dir && *dir ? dir : "/tmp") + "/atd-spill-XXXXXX";

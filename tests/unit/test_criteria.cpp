@@ -706,6 +706,36 @@ TEST_CASE("read_settlement reads the fields") {
     CHECK(*ps.area_km2 > 70);
 }
 
+TEST_CASE("read_settlement reads records whose keys change places from one to the next") {
+    // The same keys at other positions, a statistics field where a plain one was, and back.
+    Feature a = feature({{"kato", Value{std::string("991010100")}},
+                         {"category", Value{std::string("aul")}},
+                         {"pop_2023", Value{std::int64_t{950}}},
+                         {"emp_total_2023", Value{std::int64_t{400}}}});
+    Feature b = feature({{"pop_2023", Value{std::int64_t{120}}},
+                         {"category", Value{std::string("kent")}},
+                         {"emp_agri_2023", Value{std::int64_t{30}}},
+                         {"kato", Value{std::string("991010200")}}});
+    Feature c = feature({{"kato", Value{std::string("991010300")}},
+                         {"category", Value{std::string("aul")}},
+                         {"name_ru", Value{std::string("pop_2023")}},
+                         {"emp_total_2023", Value{std::int64_t{7}}}});
+    for (int round = 0; round < 2; ++round) {
+        SettlementData sa = read_settlement(a, 10), sb = read_settlement(b, 10), sc = read_settlement(c, 10);
+        CHECK(sa.pop == years(2023, {950}));
+        CHECK(sa.latest.at("emp_total") == 400);
+        CHECK(sa.latest.find("emp_agri") == sa.latest.end());
+        CHECK(sb.kato == "991010200");
+        CHECK(sb.category == "kent");
+        CHECK(sb.pop == years(2023, {120}));
+        CHECK(sb.latest.at("emp_agri") == 30);
+        CHECK(sb.latest.find("emp_total") == sb.latest.end());
+        CHECK(sc.pop.empty());
+        CHECK(sc.name == "pop_2023");
+        CHECK(sc.latest.at("emp_total") == 7);
+    }
+}
+
 TEST_CASE("read_settlement errors name the settlement and the field") {
     auto base = [](std::initializer_list<std::pair<std::string, Value>> extra) {
         Feature f = feature({{"kato", Value{std::string("991010100")}}, {"category", Value{std::string("aul")}}});

@@ -103,6 +103,19 @@ TEST_CASE("an output is written whole or not at all, and not over an existing fi
     fs::remove_all(dir);
 }
 
+TEST_CASE("input_bytes: the size of regular files, 0 for anything else") {
+    auto dir = temp_dir();
+    std::string a = dir + "/a.geojsons", b = dir + "/b.geojsons";
+    { std::ofstream(a) << std::string(1000, 'x'); }
+    { std::ofstream(b) << std::string(24, 'y'); }
+    CHECK(input_bytes({a}) == 1000);
+    CHECK(input_bytes({a, b}) == 1024);
+    CHECK(input_bytes({a, "-"}) == 0);
+    CHECK(input_bytes({a, dir + "/missing.geojsons"}) == 0);
+    CHECK(input_bytes({dir}) == 0);
+    fs::remove_all(dir);
+}
+
 TEST_CASE("GeoPackage round trip keeps types, layers and geometry") {
     auto dir = temp_dir();
     std::string path = dir + "/t.gpkg";

@@ -88,6 +88,8 @@ std::string input_name(const std::string& path);
 // Whether every input can be read a second time (regular files; not
 // standard input, pipes or database connections).
 bool rereadable(const std::vector<std::string>& inputs);
+// The inputs' total size in bytes; 0 unless every one is a regular file.
+std::uintmax_t input_bytes(const std::vector<std::string>& inputs);
 
 // Features kept for a second reading, when the input cannot be read again:
 // an unlinked temporary GeoJSON Sequence in TMPDIR (else /tmp), so that
