@@ -446,7 +446,7 @@ void PointIndex::build(std::vector<double> lon, std::vector<double> lat, std::ve
 }
 
 void PointIndex::build_range(std::size_t lo, std::size_t hi, int depth) {
-    if (hi - lo <= 1) return;
+    if (hi - lo <= kLeaf) return;
     std::size_t mid = lo + (hi - lo) / 2;
     int axis = depth % 3;
     std::nth_element(nodes_.begin() + static_cast<std::ptrdiff_t>(lo), nodes_.begin() + static_cast<std::ptrdiff_t>(mid),
@@ -459,7 +459,17 @@ void PointIndex::build_range(std::size_t lo, std::size_t hi, int depth) {
 
 void PointIndex::search_nearest(std::size_t lo, std::size_t hi, int depth, const double q[3], std::size_t skip,
                                 std::size_t& best, double& best_d2) const {
-    if (lo >= hi) return;
+    if (hi - lo <= kLeaf) {
+        for (std::size_t k = lo; k < hi; ++k) {
+            const Node& n = nodes_[k];
+            double dd = d2(n.p, q);
+            if (n.id != skip && (dd < best_d2 || (dd == best_d2 && best != SIZE_MAX && n.id < nodes_[best].id))) {
+                best_d2 = dd;
+                best = k;
+            }
+        }
+        return;
+    }
     std::size_t mid = lo + (hi - lo) / 2;
     const Node& n = nodes_[mid];
     double dd = d2(n.p, q);
@@ -492,7 +502,11 @@ std::optional<std::pair<std::size_t, double>> PointIndex::nearest(double lon, do
 
 void PointIndex::search_radius(std::size_t lo, std::size_t hi, int depth, const double q[3], double r2,
                                std::vector<std::size_t>& out) const {
-    if (lo >= hi) return;
+    if (hi - lo <= kLeaf) {
+        for (std::size_t k = lo; k < hi; ++k)
+            if (d2(nodes_[k].p, q) <= r2) out.push_back(k);
+        return;
+    }
     std::size_t mid = lo + (hi - lo) / 2;
     const Node& n = nodes_[mid];
     if (d2(n.p, q) <= r2) out.push_back(mid);

@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <vector>
+
 using namespace atd;
 
 namespace {
@@ -110,6 +113,61 @@ TEST_CASE("count_within counts what within lists, at the edge too") {
             double edge = all[3].second;
             CHECK(index.count_within(qlon, qlat, edge) == index.within(qlon, qlat, edge).size());
             CHECK(index.count_within(qlon, qlat, edge * (1 - 1e-12)) == index.within(qlon, qlat, edge * (1 - 1e-12)).size());
+        }
+    }
+}
+
+TEST_CASE("PointIndex answers as a scan of every point would, ties to the lowest id") {
+    std::vector<double> lon, lat;
+    std::vector<std::size_t> ids;
+    std::uint64_t x = 1181783497276652981ull;
+    auto next = [&] {  // xorshift: the same points every run
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return static_cast<double>(x % 1000000) / 1e6;
+    };
+    for (std::size_t i = 0; i < 2000; ++i) {
+        lon.push_back(60 + 4 * next());
+        lat.push_back(45 + 3 * next());
+        ids.push_back(i * 3);  // ids are the caller's, not positions
+    }
+    // Every tenth point twice more, under higher ids: ties.
+    for (std::size_t i = 0; i < 2000; i += 10)
+        for (std::size_t copy = 1; copy <= 2; ++copy) {
+            lon.push_back(lon[i]);
+            lat.push_back(lat[i]);
+            ids.push_back(i * 3 + copy);
+        }
+    PointIndex index;
+    index.build(lon, lat, ids);
+    for (int q = 0; q < 300; ++q) {
+        // Queries on points (ties at distance 0) and between them.
+        std::size_t on = static_cast<std::size_t>(next() * 2000);
+        double qlon = q % 2 ? lon[on] : 60 + 4 * next(), qlat = q % 2 ? lat[on] : 45 + 3 * next();
+        double best = 1e300;
+        for (std::size_t i = 0; i < lon.size(); ++i) best = std::min(best, geodesic_km(qlon, qlat, lon[i], lat[i]));
+        auto n = index.nearest(qlon, qlat);
+        REQUIRE(n);
+        CHECK(n->second == doctest::Approx(best).epsilon(0.005));
+        if (q % 2) {
+            CHECK(n->first == on * 3);  // the original before its copies
+            CHECK(n->second == 0);
+            auto other = index.nearest(qlon, qlat, on * 3);  // skipping it
+            REQUIRE(other);
+            if (on % 10 == 0) CHECK(other->first == on * 3 + 1);
+            else CHECK(other->second > 0);
+        }
+        for (double km : {1.0, 15.0, 60.0}) {
+            std::vector<std::size_t> expect;
+            for (std::size_t i = 0; i < lon.size(); ++i)
+                if (geodesic_km(qlon, qlat, lon[i], lat[i]) <= km) expect.push_back(ids[i]);
+            std::vector<std::size_t> got;
+            for (const auto& [id, d] : index.within(qlon, qlat, km)) got.push_back(id);
+            std::sort(expect.begin(), expect.end());
+            std::sort(got.begin(), got.end());
+            CHECK(got == expect);
+            CHECK(index.count_within(qlon, qlat, km) == expect.size());
         }
     }
 }

@@ -118,6 +118,8 @@ private:
         std::size_t id;
         double lon, lat;
     };
+    // Ranges of at most kLeaf points are left unsplit and scanned whole.
+    static constexpr std::size_t kLeaf = 16;
     void build_range(std::size_t lo, std::size_t hi, int depth);
     void search_nearest(std::size_t lo, std::size_t hi, int depth, const double q[3], std::size_t skip,
                         std::size_t& best, double& best_d2) const;
