@@ -16,6 +16,16 @@ Geometry square(double x0, double y0, double s) {
     g.ring_ends = {5};
     return g;
 }
+// The same pseudo-random numbers in [0, 1) every run.
+struct Xorshift {
+    std::uint64_t x;
+    double operator()() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return static_cast<double>(x % 1000000) / 1e6;
+    }
+};
 }  // namespace
 
 TEST_CASE("Web Mercator to lon/lat") {
@@ -90,13 +100,7 @@ TEST_CASE("dissolving parts: adjacent squares become one polygon, points a Multi
 TEST_CASE("count_within counts what within lists, at the edge too") {
     std::vector<double> lon, lat;
     std::vector<std::size_t> ids;
-    std::uint64_t x = 88172645463325252ull;
-    auto next = [&] {  // xorshift: the same points every run
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        return static_cast<double>(x % 1000000) / 1e6;
-    };
+    Xorshift next{88172645463325252ull};
     for (std::size_t i = 0; i < 3000; ++i) {
         lon.push_back(60 + 8 * next());
         lat.push_back(42 + 10 * next());
@@ -120,13 +124,7 @@ TEST_CASE("count_within counts what within lists, at the edge too") {
 TEST_CASE("PointIndex answers as a scan of every point would, ties to the lowest id") {
     std::vector<double> lon, lat;
     std::vector<std::size_t> ids;
-    std::uint64_t x = 1181783497276652981ull;
-    auto next = [&] {  // xorshift: the same points every run
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        return static_cast<double>(x % 1000000) / 1e6;
-    };
+    Xorshift next{1181783497276652981ull};
     for (std::size_t i = 0; i < 2000; ++i) {
         lon.push_back(60 + 4 * next());
         lat.push_back(45 + 3 * next());
