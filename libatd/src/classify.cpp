@@ -599,17 +599,19 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                 if (!spill && !b.fb.deferred) continue;
                 bool clash = false;
                 for (const auto& e : f.props.entries()) clash = clash || adds(e.first);
-                std::size_t from = b.json.size();
-                std::size_t at = append_feature_json(b.json, f) - from;
                 if (!spill) {
                     // The record is kept as it is when it reads back as itself.
-                    if (b.fb.records.record(k) != std::string_view(b.json).substr(from)) at = kNoSplice;
-                    b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(b.json.size() - from, kNoSplice));
-                    b.json.resize(from);
-                } else {
-                    b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(b.json.size() - from, kNoSplice));
-                    b.json.push_back('\n');
+                    std::string_view rec = b.fb.records.record(k);
+                    b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(rec.size(), kNoSplice));
+                    if (clash) continue;
+                    if (auto at = written_as(rec, f); at && *at < kNoSplice)
+                        b.splice_at[k] = static_cast<std::uint32_t>(*at);
+                    continue;
                 }
+                std::size_t from = b.json.size();
+                std::size_t at = append_feature_json(b.json, f) - from;
+                b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(b.json.size() - from, kNoSplice));
+                b.json.push_back('\n');
                 if (!clash && at < kNoSplice) b.splice_at[k] = static_cast<std::uint32_t>(at);
             }
         };

@@ -574,7 +574,37 @@ void GeoJsonReader::parse_record(const GeoJsonRecords& r, std::size_t k, Feature
 
 // ---------------------------------------------------------------- writing
 
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+
+// The text of a feature goes to an Out: a std::string it is appended to, or a
+// TextMatch that compares it with text already there.
+class TextMatch {
+public:
+    explicit TextMatch(std::string_view text) : text_(text) {}
+    void append(const char* p, std::size_t n) {
+        if (ok_ && text_.size() - pos_ >= n && std::memcmp(text_.data() + pos_, p, n) == 0) pos_ += n;
+        else ok_ = false;
+    }
+    void push_back(char c) {
+        if (ok_ && pos_ < text_.size() && text_[pos_] == c) ++pos_;
+        else ok_ = false;
+    }
+    std::size_t size() const { return pos_; }
+    bool whole() const { return ok_ && pos_ == text_.size(); }
+
+private:
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
+template <class Out>
+void put(Out& out, std::string_view s) {
+    out.append(s.data(), s.size());
+}
+
+template <class Out>
+void write_string(Out& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     std::size_t run = 0;
@@ -584,13 +614,13 @@ void append_json_string(std::string& out, std::string_view s) {
         out.append(s.data() + run, i - run);
         run = i + 1;
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"': put(out, "\\\""); break;
+            case '\\': put(out, "\\\\"); break;
+            case '\n': put(out, "\\n"); break;
+            case '\r': put(out, "\\r"); break;
+            case '\t': put(out, "\\t"); break;
             default:
-                out += "\\u00";
+                put(out, "\\u00");
                 out.push_back(hex[c >> 4]);
                 out.push_back(hex[c & 15]);
         }
@@ -599,92 +629,95 @@ void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
 }
 
-namespace {
-void append_shortest(std::string& out, double d) {
+template <class Out>
+void write_shortest(Out& out, double d) {
     char buf[32];
     auto r = std::to_chars(buf, buf + sizeof buf, d);
-    out.append(buf, r.ptr);
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
-}  // namespace
 
-void append_json_number(std::string& out, double d) {
+template <class Out>
+void write_number(Out& out, double d) {
     if (!std::isfinite(d)) {
-        out += "null";
+        put(out, "null");
         return;
     }
     char buf[32];
     auto r = std::to_chars(buf, buf + sizeof buf, d);
     std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
-    out += s;
+    put(out, s);
     // Keep the number a real on the way back in.
-    if (s.find_first_of(".e") == std::string_view::npos) out += ".0";
+    if (s.find_first_of(".e") == std::string_view::npos) put(out, ".0");
 }
 
-void append_json_value(std::string& out, const Value& v) {
+template <class Out>
+void write_value(Out& out, const Value& v) {
     struct Visitor {
-        std::string& out;
-        void operator()(std::monostate) const { out += "null"; }
-        void operator()(bool b) const { out += b ? "true" : "false"; }
+        Out& out;
+        void operator()(std::monostate) const { put(out, "null"); }
+        void operator()(bool b) const { put(out, b ? "true" : "false"); }
         void operator()(std::int64_t i) const {
             char buf[24];
             auto r = std::to_chars(buf, buf + sizeof buf, i);
-            out.append(buf, r.ptr);
+            out.append(buf, static_cast<std::size_t>(r.ptr - buf));
         }
-        void operator()(double d) const { append_json_number(out, d); }
-        void operator()(const std::string& s) const { append_json_string(out, s); }
-        void operator()(const RawJson& j) const { out += j.text; }
+        void operator()(double d) const { write_number(out, d); }
+        void operator()(const std::string& s) const { write_string(out, s); }
+        void operator()(const RawJson& j) const { put(out, j.text); }
     };
     std::visit(Visitor{out}, v);
 }
 
-namespace {
-void append_position(std::string& out, const Geometry& g, std::size_t i) {
+template <class Out>
+void write_position(Out& out, const Geometry& g, std::size_t i) {
     out.push_back('[');
-    append_shortest(out, g.xy[2 * i]);
+    write_shortest(out, g.xy[2 * i]);
     out.push_back(',');
-    append_shortest(out, g.xy[2 * i + 1]);
+    write_shortest(out, g.xy[2 * i + 1]);
     out.push_back(']');
 }
 
-void append_positions(std::string& out, const Geometry& g, std::size_t from, std::size_t to) {
+template <class Out>
+void write_positions(Out& out, const Geometry& g, std::size_t from, std::size_t to) {
     out.push_back('[');
     for (std::size_t i = from; i < to; ++i) {
         if (i > from) out.push_back(',');
-        append_position(out, g, i);
+        write_position(out, g, i);
     }
     out.push_back(']');
 }
 
-void append_rings(std::string& out, const Geometry& g, std::size_t ring_from, std::size_t ring_to) {
+template <class Out>
+void write_rings(Out& out, const Geometry& g, std::size_t ring_from, std::size_t ring_to) {
     out.push_back('[');
     for (std::size_t r = ring_from; r < ring_to; ++r) {
         if (r > ring_from) out.push_back(',');
         std::size_t from = r == 0 ? 0 : g.ring_ends[r - 1];
-        append_positions(out, g, from, g.ring_ends[r]);
+        write_positions(out, g, from, g.ring_ends[r]);
     }
     out.push_back(']');
 }
-}  // namespace
 
-void append_geometry_json(std::string& out, const Geometry& g) {
+template <class Out>
+void write_geometry(Out& out, const Geometry& g) {
     if (g.type == GeomType::None) {
-        out += "null";
+        put(out, "null");
         return;
     }
-    out += "{\"type\":\"";
-    out += geom_type_name(g.type);
-    out += "\",\"coordinates\":";
+    put(out, "{\"type\":\"");
+    put(out, geom_type_name(g.type));
+    put(out, "\",\"coordinates\":");
     switch (g.type) {
-        case GeomType::Point: append_position(out, g, 0); break;
-        case GeomType::MultiPoint: append_positions(out, g, 0, g.point_count()); break;
-        case GeomType::LineString: append_positions(out, g, 0, g.point_count()); break;
+        case GeomType::Point: write_position(out, g, 0); break;
+        case GeomType::MultiPoint: write_positions(out, g, 0, g.point_count()); break;
+        case GeomType::LineString: write_positions(out, g, 0, g.point_count()); break;
         case GeomType::MultiLineString:
-        case GeomType::Polygon: append_rings(out, g, 0, g.ring_ends.size()); break;
+        case GeomType::Polygon: write_rings(out, g, 0, g.ring_ends.size()); break;
         case GeomType::MultiPolygon:
             out.push_back('[');
             for (std::size_t p = 0; p < g.part_ends.size(); ++p) {
                 if (p) out.push_back(',');
-                append_rings(out, g, p == 0 ? 0 : g.part_ends[p - 1], g.part_ends[p]);
+                write_rings(out, g, p == 0 ? 0 : g.part_ends[p - 1], g.part_ends[p]);
             }
             out.push_back(']');
             break;
@@ -693,30 +726,49 @@ void append_geometry_json(std::string& out, const Geometry& g) {
     out.push_back('}');
 }
 
-std::size_t append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields) {
-    out += "{\"type\":\"Feature\",";
+template <class Out>
+std::size_t write_feature(Out& out, const Feature& f, std::string_view extra_fields) {
+    put(out, "{\"type\":\"Feature\",");
     if (f.id) {
-        out += "\"id\":";
-        append_json_value(out, *f.id);
+        put(out, "\"id\":");
+        write_value(out, *f.id);
         out.push_back(',');
     }
-    out += "\"properties\":{";
+    put(out, "\"properties\":{");
     bool first = true;
     for (const auto& [k, v] : f.props.entries()) {
         if (!first) out.push_back(',');
         first = false;
-        append_json_string(out, k);
+        write_string(out, k);
         out.push_back(':');
-        append_json_value(out, v);
+        write_value(out, v);
     }
     if (!extra_fields.empty()) {
         if (first && extra_fields.front() == ',') extra_fields.remove_prefix(1);
-        out += extra_fields;
+        put(out, extra_fields);
     }
     std::size_t props_end = out.size();
-    out += "},\"geometry\":";
-    append_geometry_json(out, f.geom);
+    put(out, "},\"geometry\":");
+    write_geometry(out, f.geom);
     out.push_back('}');
+    return props_end;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) { write_string(out, s); }
+void append_json_number(std::string& out, double d) { write_number(out, d); }
+void append_json_value(std::string& out, const Value& v) { write_value(out, v); }
+void append_geometry_json(std::string& out, const Geometry& g) { write_geometry(out, g); }
+
+std::size_t append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields) {
+    return write_feature(out, f, extra_fields);
+}
+
+std::optional<std::size_t> written_as(std::string_view text, const Feature& f) {
+    TextMatch match(text);
+    std::size_t props_end = write_feature(match, f, {});
+    if (!match.whole()) return std::nullopt;
     return props_end;
 }
 

@@ -107,6 +107,33 @@ TEST_CASE("every geometry type round-trips") {
     CHECK(mp[0].geom.part_ends == std::vector<std::uint32_t>{1, 3});
 }
 
+TEST_CASE("written_as: text exactly as atd writes a feature, and where its properties close") {
+    const std::string canonical =
+        R"({"type":"Feature","properties":{"kato":"101010000","name_ru":"Qala \"A\"\n","pop_2023":1200,"share":0.25,"ok":true,"none":null},)"
+        R"("geometry":{"type":"Polygon","coordinates":[[[70,50],[70.5,50],[70.5,50.5],[70,50]]]}})";
+    auto f = parse(canonical);
+    REQUIRE(f.size() == 1);
+    REQUIRE(to_json(f[0]) == canonical);
+    auto at = written_as(canonical, f[0]);
+    REQUIRE(at);
+    CHECK(canonical[*at] == '}');
+    CHECK(canonical.substr(*at, 13) == R"(},"geometry":)");
+    // Other text for the same feature is not what atd writes.
+    for (const std::string& other : {
+             canonical.substr(0, canonical.size() - 1),                      // cut short
+             canonical + " ",                                                // more after it
+             std::string(canonical).replace(canonical.find("1200"), 4, "1200.0"),  // a real, not an integer
+             std::string(canonical).replace(canonical.find(",\"share"), 1, ", "),  // a space
+             std::string(canonical).replace(canonical.find("70.5"), 4, "70.50"),    // another spelling
+         })
+        CHECK_FALSE(written_as(other, f[0]));
+    // Another feature's text: the first difference decides.
+    CHECK_FALSE(written_as(canonical, parse(R"({"type":"Feature","properties":{"kato":"101010001"},"geometry":null})")[0]));
+    Feature empty;
+    CHECK(written_as(R"({"type":"Feature","properties":{},"geometry":null})", empty) == std::size_t{32});
+    CHECK_FALSE(written_as("", empty));
+}
+
 TEST_CASE("members may come in any order") {
     auto f = parse(R"({"geometry":{"coordinates":[3,4],"type":"Point"},"properties":{"k":1},"type":"Feature"})");
     REQUIRE(f.size() == 1);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,5 +71,8 @@ void append_geometry_json(std::string& out, const Geometry& g);
 // extra_fields: JSON members (",\"key\":value..." ) added after the feature's own.
 // Returns where in out the properties object closes (its '}').
 std::size_t append_feature_json(std::string& out, const Feature& f, std::string_view extra_fields = {});
+// When text is exactly what append_feature_json writes for f: where in text
+// its properties object closes. Compares as it goes, writing nothing.
+std::optional<std::size_t> written_as(std::string_view text, const Feature& f);
 
 }  // namespace atd
