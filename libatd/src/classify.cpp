@@ -12,9 +12,12 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <numeric>
 #include <sstream>
 #include <unordered_map>
+
+#include <unistd.h>
 
 namespace atd {
 
@@ -626,11 +629,22 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             double batch_bytes = static_cast<double>(recs.stops.back() - recs.starts.front());
             double features = static_cast<double>(bytes) / std::max(1.0, batch_bytes) * static_cast<double>(recs.size());
             double share = static_cast<double>(b.read.size()) / static_cast<double>(recs.size());
-            auto n = static_cast<std::size_t>(std::min(features * 1.05, static_cast<double>(bytes) / 64.0));
-            settlements.reserve(static_cast<std::size_t>(static_cast<double>(n) * share) + 1024);
-            settlement_of.reserve(n + 1024);
-            splice_at.reserve(n + 1024);
-            record_size.reserve(n + 1024);
+            auto n = static_cast<std::size_t>(std::min(features * 1.05, static_cast<double>(bytes) / 64.0)) + 1024;
+            auto n_settlements = static_cast<std::size_t>(static_cast<double>(n) * share) + 1024;
+            // The first batch may not be like the rest (settlements first, then other
+            // features): a guess beyond a quarter of the memory, or one the system
+            // refuses, is dropped and the vectors grow as they go.
+            const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+            const double wanted = static_cast<double>(n_settlements) * sizeof(SettlementData) +
+                                  static_cast<double>(n) * (sizeof(std::int32_t) + 2 * sizeof(std::uint32_t));
+            if (memory > 0 && wanted > memory / 4) return;
+            try {
+                settlements.reserve(n_settlements);
+                settlement_of.reserve(n);
+                splice_at.reserve(n);
+                record_size.reserve(n);
+            } catch (const std::bad_alloc&) {
+            }
         };
         stages.consume = [&](StreamBatch& b) {
             if (!reserved) reserve(b);

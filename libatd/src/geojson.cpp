@@ -589,7 +589,7 @@ public:
         if (ok_ && pos_ < text_.size() && text_[pos_] == c) ++pos_;
         else ok_ = false;
     }
-    std::size_t size() const { return pos_; }
+    std::size_t size() const { return pos_; }  // the bytes matched so far
     bool whole() const { return ok_ && pos_ == text_.size(); }
 
 private:
