@@ -173,10 +173,7 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
             bool wanted = k == field::feature_type || k == field::kato || k == field::okrug_kato ||
                           k == field::parent_kato || k == field::district_kato || k == field::oblast_kato ||
                           k == field::name_ru || k == field::name_kk || k == field::category || k == "pop_osm";
-            if (!wanted) {
-                auto sf = parse_stat_field(k);
-                wanted = sf && sf->year && sf->indicator->name == "pop";
-            }
+            wanted = wanted || field_year(k, "pop");
             if (wanted) kept.append(k, std::move(v));
         }
         f.props = std::move(kept);

@@ -164,8 +164,6 @@ private:
 };
 
 void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) const {
-    const Standards& st = st_;
-    const double cd = cd_, aul_min = aul_min_, min_index = min_index_;
     if (sc.support) {
         p.opinion = *sc.support > min_support_ ? "supports" : "opposes";
         if (sc.low_turnout) p.opinion += " (low turnout)";
@@ -181,25 +179,25 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
         }
         return;
     }
-    auto cite = [&](const char* key) { return " (" + st.cite(key) + ")"; };
+    auto cite = [&](const char* key) { return " (" + st_.cite(key) + ")"; };
     if (s.category == "kent") {
         WindowStat ws = window_stat(s.pop, rural_years_);
         p.basis = ws.basis;
         add_lack(p.lacks, missing_text(ws));
-        bool pop_ok = *ws.min >= cd;
-        std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd) +
+        bool pop_ok = *ws.min >= cd_;
+        std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd_) +
                                  cite("city_district.min_population");
-        if (pop_ok && sc.infra_index && *sc.infra_index >= min_index - 1e-9) {
+        if (pop_ok && sc.infra_index && *sc.infra_index >= min_index_ - 1e-9) {
             p.proposal = "city_district";
             p.rule = "R1_kent_city";
-            p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index) +
+            p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index_) +
                         cite("city_district.min_infrastructure_index");
             return;
         }
         std::string why1 = pop_reason;
         if (pop_ok) {
             if (!sc.infra_index) add_lack(p.lacks, "infra_*");
-            why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index)
+            why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index_)
                                    : "; C7 no infrastructure data";
         }
         bool urban = sc.profile == "urban";
@@ -224,26 +222,26 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
     }
     if (s.category == "aul") {
         WindowStat up = window_stat(s.pop, up_years_);
-        if (*up.min >= cd) {
+        if (*up.min >= cd_) {
             p.proposal = "city_district";
             p.rule = "R4_aul_city";
             p.basis = up.basis;
             add_lack(p.lacks, missing_text(up));
-            p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd) + cite("city_district.min_population");
+            p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd_) + cite("city_district.min_population");
             if (sc.infra_index)
-                p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index - 1e-9 ? " >= " : " < ") +
-                             fmt(min_index);
+                p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index_ - 1e-9 ? " >= " : " < ") +
+                             fmt(min_index_);
             else
                 add_lack(p.lacks, "infra_*");
             return;
         }
         WindowStat down = window_stat(s.pop, down_years_);
-        if (*down.max <= aul_min) {
+        if (*down.max <= aul_min_) {
             p.proposal = "abolish";
             p.rule = "R6_aul_abolish";
             p.basis = down.basis;
             add_lack(p.lacks, missing_text(down));
-            p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min) + cite("aul.min_population");
+            p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min_) + cite("aul.min_population");
             if (!s.lon) add_lack(p.lacks, "geometry");
             return;  // the settlement to merge into is chosen in finish_proposals
         }
@@ -251,12 +249,12 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
     }
     if (s.category == "city_district") {
         WindowStat ws = window_stat(s.pop, demotion_years_);
-        if (*ws.max < cd) {
+        if (*ws.max < cd_) {
             p.proposal = "aul";
             p.rule = "R5_city_aul";
             p.basis = ws.basis;
             add_lack(p.lacks, missing_text(ws));
-            p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd) + cite("city_district.min_population");
+            p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd_) + cite("city_district.min_population");
         }
     }
 }

@@ -440,12 +440,13 @@ std::unique_ptr<FeatureSource> FeatureSource::open(const std::string& path, cons
             if (c == 0xEF || c == 0xBB || c == 0xBF || c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
             break;
         }
-        if (c == EOF) return std::make_unique<GeoJsonSource>(stdin, false, "<stdin>", opts, log);
+        const std::string name = input_name(path);
+        if (c == EOF) return std::make_unique<GeoJsonSource>(stdin, false, name, opts, log);
         std::ungetc(c, stdin);
-        if (c == '{' || c == 0x1e) return std::make_unique<GeoJsonSource>(stdin, false, "<stdin>", opts, log);
-        return std::make_unique<GdalSource>("/vsistdin/", "<stdin>", opts, log);
+        if (c == '{' || c == 0x1e) return std::make_unique<GeoJsonSource>(stdin, false, name, opts, log);
+        return std::make_unique<GdalSource>("/vsistdin/", name, opts, log);
     }
-    if (is_connection_string(path)) return std::make_unique<GdalSource>(path, redact_connection(path), opts, log);
+    if (is_connection_string(path)) return std::make_unique<GdalSource>(path, input_name(path), opts, log);
     std::error_code ec;
     if (!fs::exists(path, ec)) throw DataError(path + ": no such file");
     if (fs::is_regular_file(path, ec)) {
@@ -553,7 +554,7 @@ const std::string& FeatureSpill::finish() {
 }
 
 std::string input_name(const std::string& path) {
-    if (path == "-") return "<stdin>";
+    if (path.empty() || path == "-") return "<stdin>";
     if (is_connection_string(path)) return redact_connection(path);
     return path;
 }

@@ -130,23 +130,28 @@ bool is_settlement(const Properties& p) {
     return !v || is_null(*v) || as_text(*v) == kSettlement;
 }
 
+std::optional<int> field_year(std::string_view key, std::string_view indicator) {
+    if (key.size() != indicator.size() + 5 || key[indicator.size()] != '_' || key.compare(0, indicator.size(), indicator) != 0)
+        return std::nullopt;
+    int year = 0;
+    const char* digits = key.data() + indicator.size() + 1;
+    auto r = std::from_chars(digits, digits + 4, year);
+    if (r.ec != std::errc() || r.ptr != digits + 4) return std::nullopt;
+    return year;
+}
+
 std::optional<double> latest_yearly(const Properties& p, std::string_view indicator) {
     const Indicator* wanted = find_indicator(indicator);
     if (!wanted || !wanted->yearly) return std::nullopt;
     std::optional<double> best;
     int best_year = -1;
-    // Only "indicator_YYYY" can match: parse_stat_field's reading of it, without a lookup per field.
     for (const auto& [k, v] : p.entries()) {
-        if (k.size() != indicator.size() + 5 || k[indicator.size()] != '_' || k.compare(0, indicator.size(), indicator) != 0)
-            continue;
-        int year = 0;
-        const char* digits = k.data() + indicator.size() + 1;
-        auto r = std::from_chars(digits, digits + 4, year);
-        if (r.ec != std::errc() || r.ptr != digits + 4) continue;
+        auto year = field_year(k, indicator);
+        if (!year) continue;
         auto n = as_number(v);
-        if (n && year > best_year) {
+        if (n && *year > best_year) {
             best = n;
-            best_year = year;
+            best_year = *year;
         }
     }
     return best;

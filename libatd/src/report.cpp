@@ -143,7 +143,7 @@ std::string num(double v, int digits = 0) {
 struct Settlement {
     std::string kato, name, category, oblast, district, proposal, rule, target, reasons, lacks, flow_source;
     std::vector<std::pair<int, double>> pop;  // year, value
-    Properties criteria;                      // c1_* ... c8_*, score*
+    Properties criteria;                      // the c1_* ... c8_* fields trim_settlement keeps
     Geometry geom;
 };
 
@@ -212,8 +212,7 @@ bool wanted_field(std::string_view k, bool details) {
     if (k == "proposal_rule" || k == "proposal_reasons" || k == "proposal_lacks") return true;
     for (const auto& c : kCriteria)
         if (k == c.value || (c.threshold && k == c.threshold)) return true;
-    auto sf = parse_stat_field(k);
-    return sf && sf->year && sf->indicator->name == "pop";
+    return field_year(k, "pop").has_value();
 }
 
 // Read on the worker threads: a settlement keeps only the fields the report
@@ -270,12 +269,9 @@ Model read_model(const ReportOptions& opts, Log& log, bool all_details) {
             s.flow_source = text(p, "flow_source");
             if (s.flow_source == "modelled") m.modelled_flows = true;
             for (const auto& [k, v] : p.entries()) {
-                auto sf = parse_stat_field(k);
-                if (sf && sf->year && sf->indicator->name == "pop")
-                    if (auto n = as_number(v)) s.pop.emplace_back(*sf->year, *n);
-                if ((k.size() > 2 && k[0] == 'c' && k[1] >= '1' && k[1] <= '8' && k[2] == '_') ||
-                    k.rfind("score", 0) == 0)
-                    s.criteria.append(k, v);
+                if (auto year = field_year(k, "pop"))
+                    if (auto n = as_number(v)) s.pop.emplace_back(*year, *n);
+                if (k.size() > 2 && k[0] == 'c' && k[1] >= '1' && k[1] <= '8' && k[2] == '_') s.criteria.append(k, v);
             }
             std::sort(s.pop.begin(), s.pop.end());
             s.geom = std::move(f.geom);

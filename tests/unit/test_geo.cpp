@@ -26,6 +26,15 @@ struct Xorshift {
         return static_cast<double>(x % 1000000) / 1e6;
     }
 };
+
+// n points in the box [lon0, lon0 + dlon] x [lat0, lat0 + dlat], appended.
+void random_points(Xorshift& next, std::size_t n, double lon0, double dlon, double lat0, double dlat,
+                   std::vector<double>& lon, std::vector<double>& lat) {
+    for (std::size_t i = 0; i < n; ++i) {
+        lon.push_back(lon0 + dlon * next());
+        lat.push_back(lat0 + dlat * next());
+    }
+}
 }  // namespace
 
 TEST_CASE("Web Mercator to lon/lat") {
@@ -101,11 +110,8 @@ TEST_CASE("count_within counts what within lists, at the edge too") {
     std::vector<double> lon, lat;
     std::vector<std::size_t> ids;
     Xorshift next{88172645463325252ull};
-    for (std::size_t i = 0; i < 3000; ++i) {
-        lon.push_back(60 + 8 * next());
-        lat.push_back(42 + 10 * next());
-        ids.push_back(i);
-    }
+    random_points(next, 3000, 60, 8, 42, 10, lon, lat);
+    for (std::size_t i = 0; i < 3000; ++i) ids.push_back(i);
     PointIndex index;
     index.build(lon, lat, ids);
     for (int q = 0; q < 200; ++q) {
@@ -125,11 +131,8 @@ TEST_CASE("PointIndex answers as a scan of every point would, ties to the lowest
     std::vector<double> lon, lat;
     std::vector<std::size_t> ids;
     Xorshift next{1181783497276652981ull};
-    for (std::size_t i = 0; i < 2000; ++i) {
-        lon.push_back(60 + 4 * next());
-        lat.push_back(45 + 3 * next());
-        ids.push_back(i * 3);  // ids are the caller's, not positions
-    }
+    random_points(next, 2000, 60, 4, 45, 3, lon, lat);
+    for (std::size_t i = 0; i < 2000; ++i) ids.push_back(i * 3);  // ids are the caller's, not positions
     // Every tenth point twice more, under higher ids: ties.
     for (std::size_t i = 0; i < 2000; i += 10)
         for (std::size_t copy = 1; copy <= 2; ++copy) {

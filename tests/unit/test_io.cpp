@@ -53,6 +53,10 @@ TEST_CASE("PostgreSQL destinations: PG: strings, passwords kept out of messages,
     CHECK(redact_connection("PG:dbname=atd password=s3cret user=me") == "PG:dbname=atd password=*** user=me");
     CHECK(redact_connection("PG:password='a b\\' c' dbname=atd") == "PG:password=*** dbname=atd");
     CHECK(redact_connection("PG:dbname=atd password=x") == "PG:dbname=atd password=***");
+    CHECK(input_name("PG:dbname=atd password=x") == "PG:dbname=atd password=***");
+    CHECK(input_name("-") == "<stdin>");
+    CHECK(input_name("") == "<stdin>");  // what FeatureSource::open reads for it
+    CHECK(input_name("settlements.geojsons") == "settlements.geojsons");
     CHECK(redact_connection("PG:postgresql://me:s3cret@db.example/atd") == "PG:postgresql://me:***@db.example/atd");
     CHECK(redact_connection("PG:postgresql://db.example/atd") == "PG:postgresql://db.example/atd");
     CHECK(redact_connection("PG:dbname=atd") == "PG:dbname=atd");

@@ -91,5 +91,13 @@ TEST_CASE("latest_yearly: the value of the latest year of a yearly indicator, as
         auto sf = parse_stat_field(k);
         bool yearly_pop = sf && sf->year && sf->indicator->name == "pop";
         CHECK(yearly_pop == (k == "pop_2021" || k == "pop_2022" || k == "pop_2023" || k == "pop_2024"));
+        // field_year reads the same fields, with the same year.
+        auto year = field_year(k, "pop");
+        CHECK(year.has_value() == yearly_pop);
+        if (year) CHECK(*year == *sf->year);
     }
+    CHECK(field_year("budget_own_2030", "budget_own") == 2030);
+    CHECK_FALSE(field_year("budget_own_2030", "budget"));
+    CHECK_FALSE(field_year("pop_2023x", "pop"));
+    CHECK_FALSE(field_year("pop_", "pop"));
 }

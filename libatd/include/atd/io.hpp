@@ -81,7 +81,7 @@ protected:
     std::string name_;
 };
 
-// How messages name an input: "<stdin>" for "-", a connection string without
+// How messages name an input: "<stdin>" for "-" or "", a connection string without
 // its password, else the path (FeatureSource::name()).
 std::string input_name(const std::string& path);
 

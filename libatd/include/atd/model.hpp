@@ -82,6 +82,10 @@ bool is_admin_centre(const std::optional<std::string>& v);
 // Whether a feature is a settlement: its feature_type says so, or it has none.
 bool is_settlement(const Properties& p);
 
+// The year of a field of a yearly indicator ("pop_2023" for "pop": 2023);
+// nullopt for any other field. parse_stat_field's reading, for one indicator.
+std::optional<int> field_year(std::string_view key, std::string_view indicator);
+
 // The value of a yearly indicator for its latest year (pop_2023 over pop_2021).
 std::optional<double> latest_yearly(const Properties& p, std::string_view indicator);
 inline constexpr int kMinYear = 1950;
