@@ -502,7 +502,7 @@ void emit_classification(const Classification& c, const std::vector<SettlementDa
     props.set("proposal_profile", st.name());
     if (c.varied) {
         props.set("whatif", text(c.whatif[i]));
-        props.set("whatif_stable", c.whatif[i].empty());
+        props.set("whatif_stable", Value{c.whatif[i].empty()});
     }
     const SupportInfo& si = c.classes[i];
     if (si.cls >= 0) {

@@ -65,72 +65,133 @@ namespace {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
-std::optional<double> opt_number(const Properties& p, std::string_view key, const std::string& who) {
-    const Value* v = p.find(key);
-    if (!v || is_null(*v)) return std::nullopt;
-    auto n = as_number(*v);
-    if (!n) throw DataError(who + ": " + std::string(key) + " is not a number");
-    return n;
+// The fields read_settlement takes apart from the statistics.
+enum class Named : std::uint8_t {
+    None, Kato, Name, Category, AreaKm2, JobsRatio, ScDemand, ScSupply, DominantShare,
+    DominantDestination, FlowSource, AdminCentre, Count
+};
+
+Named named_field(std::string_view key) {
+    static const std::pair<std::string_view, Named> names[] = {
+        {field::kato, Named::Kato},
+        {field::name_ru, Named::Name},
+        {field::category, Named::Category},
+        {"area_km2", Named::AreaKm2},
+        {"jobs_ratio", Named::JobsRatio},
+        {"sc_demand", Named::ScDemand},
+        {"sc_supply", Named::ScSupply},
+        {"dominant_share", Named::DominantShare},
+        {"dominant_destination", Named::DominantDestination},
+        {"flow_source", Named::FlowSource},
+        {"admin_centre", Named::AdminCentre},
+    };
+    for (auto [name, n] : names)
+        if (key == name) return n;
+    return Named::None;
 }
 
-std::optional<std::string> opt_string(const Properties& p, std::string_view key) {
-    const Value* v = p.find(key);
-    if (!v || is_null(*v)) return std::nullopt;
-    return as_text(*v);
+// What read_settlement makes of a key: a statistics field (and which of the
+// settlement's series holds it), a named field, or neither.
+struct KeyReading {
+    std::optional<StatField> stat;
+    int series = -1;  // pop, mig_in_int, mig_out_int, mig_in_ext, mig_out_ext
+    Named named = Named::None;
+};
+
+KeyReading read_key(std::string_view key) {
+    KeyReading r;
+    r.stat = parse_stat_field(key);
+    if (r.stat && r.stat->year) {
+        static const std::string_view series[] = {"pop", "mig_in_int", "mig_out_int", "mig_in_ext", "mig_out_ext"};
+        for (int k = 0; k < 5; ++k)
+            if (r.stat->indicator->name == series[k]) r.series = k;
+    }
+    r.named = named_field(key);
+    return r;
 }
 
-// parse_stat_field of the n-th key of a record. The records of one input
-// mostly share their keys, so a key equal to the last one seen at that
-// position (on this thread) reuses its reading.
-std::optional<StatField> stat_field_at(std::size_t n, std::string_view key) {
+// read_key of the n-th key of a record. The records of one input mostly
+// share their keys, so a key equal to the last one seen at that position
+// (on this thread) reuses its reading.
+const KeyReading& key_at(std::size_t n, std::string_view key) {
     constexpr std::size_t kPositions = 1024;
-    if (n >= kPositions) return parse_stat_field(key);
-    thread_local std::vector<std::pair<std::string, std::optional<StatField>>> seen;
-    if (n >= seen.size()) seen.resize(n + 1, {std::string(), parse_stat_field("")});
-    auto& [last, field] = seen[n];
+    thread_local std::vector<std::pair<std::string, KeyReading>> seen;
+    thread_local KeyReading beyond;
+    if (n >= kPositions) return beyond = read_key(key);
+    if (n >= seen.size()) seen.resize(n + 1, {std::string(), read_key("")});
+    auto& [last, reading] = seen[n];
     if (last != key) {
         last.assign(key);
-        field = parse_stat_field(key);
+        reading = read_key(key);
     }
-    return field;
+    return reading;
 }
 
 }  // namespace
 
 SettlementData read_settlement(const Feature& f, int max_window) {
     SettlementData s;
-    const Properties& p = f.props;
-    s.kato = p.get_string(field::kato).value_or("");
-    s.name = p.get_string(field::name_ru).value_or("");
+    const auto& entries = f.props.entries();
+    // One pass over the keys: the first value of each named field, and how
+    // many values each series holds (so that each is allocated once).
+    const Value* named[static_cast<std::size_t>(Named::Count)] = {};
+    std::size_t series_size[5] = {};
+    thread_local std::vector<const Indicator*> indicators;
+    thread_local std::vector<KeyReading> readings;  // per position: copies, as key_at's may move
+    indicators.clear();
+    readings.clear();
+    for (std::size_t position = 0; position < entries.size(); ++position) {
+        const auto& [key, v] = entries[position];
+        const KeyReading& r = key_at(position, key);
+        readings.push_back(r);
+        auto& slot = named[static_cast<std::size_t>(r.named)];
+        if (r.named != Named::None && !slot) slot = &v;
+        if (r.stat && !is_null(v)) {
+            if (std::find(indicators.begin(), indicators.end(), r.stat->indicator) == indicators.end())
+                indicators.push_back(r.stat->indicator);
+            if (r.series >= 0) ++series_size[r.series];
+        }
+    }
+    auto text = [&](Named n) -> std::optional<std::string> {
+        const Value* v = named[static_cast<std::size_t>(n)];
+        if (!v || is_null(*v)) return std::nullopt;
+        return as_text(*v);
+    };
+    s.kato = text(Named::Kato).value_or("");
+    s.name = text(Named::Name).value_or("");
     std::string who = "kato " + s.kato;
-    auto cat = p.get_string(field::category);
+    auto number = [&](Named n, std::string_view key) -> std::optional<double> {
+        const Value* v = named[static_cast<std::size_t>(n)];
+        if (!v || is_null(*v)) return std::nullopt;
+        auto x = as_number(*v);
+        if (!x) throw DataError(who + ": " + std::string(key) + " is not a number");
+        return x;
+    };
+    auto cat = text(Named::Category);
     if (!cat) throw DataError(who + ": no category");
     if (!is_category(*cat)) throw DataError(who + ": category '" + *cat + "' is unknown");
-    s.category = *cat;
+    s.category = std::move(*cat);
+    YearSeries* series[] = {&s.pop, &s.mig_in_int, &s.mig_out_int, &s.mig_in_ext, &s.mig_out_ext};
+    for (int k = 0; k < 5; ++k) series[k]->reserve(series_size[k]);
+    s.latest.reserve(indicators.size());
     std::vector<std::pair<const Indicator*, int>> latest_year;
-    for (std::size_t position = 0; position < p.entries().size(); ++position) {
-        const auto& [key, v] = p.entries()[position];
-        auto sf = stat_field_at(position, key);
-        if (!sf || is_null(v)) continue;
+    for (std::size_t position = 0; position < entries.size(); ++position) {
+        const auto& [key, v] = entries[position];
+        const KeyReading& r = readings[position];
+        if (!r.stat || is_null(v)) continue;
         auto n = as_number(v);
         if (!n) throw DataError(who + ": " + key + " is not a number");
         if (*n < 0) throw DataError(who + ": " + key + " is negative (" + as_text(v) + ")");
-        const Indicator* ind = sf->indicator;
-        if (!sf->year) {
+        const Indicator* ind = r.stat->indicator;
+        if (!r.stat->year) {
             s.latest[ind] = *n;
             continue;
         }
-        int y = *sf->year;
-        std::string_view name = ind->name;
-        if (name == "pop") s.pop[y] = *n;
-        else if (name == "mig_in_int") s.mig_in_int[y] = *n;
-        else if (name == "mig_out_int") s.mig_out_int[y] = *n;
-        else if (name == "mig_in_ext") s.mig_in_ext[y] = *n;
-        else if (name == "mig_out_ext") s.mig_out_ext[y] = *n;
-        auto ly = std::find_if(latest_year.begin(), latest_year.end(),
-                               [&](const auto& e) { return e.first == sf->indicator; });
+        int y = *r.stat->year;
+        if (r.series >= 0) (*series[r.series])[y] = *n;
+        auto ly = std::find_if(latest_year.begin(), latest_year.end(), [&](const auto& e) { return e.first == ind; });
         if (ly == latest_year.end()) {
-            latest_year.emplace_back(sf->indicator, y);
+            latest_year.emplace_back(ind, y);
             s.latest[ind] = *n;
         } else if (y >= ly->second) {
             ly->second = y;
@@ -161,7 +222,7 @@ SettlementData read_settlement(const Feature& f, int max_window) {
                             std::to_string(static_cast<long long>(a->second)) + ") exceeds " + std::string(whole) +
                             " (" + std::to_string(static_cast<long long>(b->second)) + "): a share above 1");
     }
-    s.area_km2 = opt_number(p, "area_km2", who);
+    s.area_km2 = number(Named::AreaKm2, "area_km2");
     if (!f.geom.empty()) {
         auto [x, y] = representative_point(f.geom);
         s.lon = x;
@@ -169,20 +230,16 @@ SettlementData read_settlement(const Feature& f, int max_window) {
         if (!s.area_km2 && (f.geom.type == GeomType::Polygon || f.geom.type == GeomType::MultiPolygon))
             s.area_km2 = geodesic_area_km2(f.geom);
     }
-    for (auto key : {"jobs_ratio", "sc_demand", "sc_supply", "dominant_share"}) {
-        auto v = opt_number(p, key, who);
-        if (v && std::string_view(key) != "jobs_ratio" && *v > 1)
-            throw DataError(who + ": " + key + " is above 1 (" + std::to_string(*v) + ")");
-        if (std::string_view(key) == "jobs_ratio") s.jobs_ratio = v;
-        else if (std::string_view(key) == "sc_demand") s.sc_demand = v;
-        else if (std::string_view(key) == "sc_supply") s.sc_supply = v;
-        else s.dominant_share = v;
+    s.jobs_ratio = number(Named::JobsRatio, "jobs_ratio");
+    for (auto [n, key, to] : {std::tuple{Named::ScDemand, "sc_demand", &s.sc_demand},
+                              {Named::ScSupply, "sc_supply", &s.sc_supply},
+                              {Named::DominantShare, "dominant_share", &s.dominant_share}}) {
+        *to = number(n, key);
+        if (*to && **to > 1) throw DataError(who + ": " + key + " is above 1 (" + std::to_string(**to) + ")");
     }
-    s.dominant_destination = opt_string(p, "dominant_destination");
-    s.flow_source = opt_string(p, "flow_source");
-    s.admin_centre = opt_string(p, "admin_centre");
-    for (auto* series : {&s.pop, &s.mig_in_int, &s.mig_out_int, &s.mig_in_ext, &s.mig_out_ext}) series->shrink();
-    s.latest.shrink();
+    s.dominant_destination = text(Named::DominantDestination);
+    s.flow_source = text(Named::FlowSource);
+    s.admin_centre = text(Named::AdminCentre);
     return s;
 }
 

@@ -114,11 +114,31 @@ std::optional<GeomType> geom_type_from_name(std::string_view name) {
 
 namespace atd {
 
-void FieldJson::set(const char* key, const Value& value) {
-    out += ",\"";
-    out += key;
-    out += "\":";
+void FieldJson::member(std::string_view key) {
+    out.append(",\"", 2);
+    out.append(key);
+    out.append("\":", 2);
+}
+
+void FieldJson::set(std::string_view key, const Value& value) {
+    member(key);
     append_json_value(out, value);
+}
+
+void FieldJson::set(std::string_view key, const std::string& text) {
+    member(key);
+    append_json_string(out, text);
+}
+
+void FieldJson::set(std::string_view key, double number) {
+    member(key);
+    append_json_number(out, number);
+}
+
+void FieldJson::set(std::string_view key, std::int64_t number) {
+    member(key);
+    char buf[24];
+    out.append(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, number).ptr - buf));
 }
 
 }  // namespace atd

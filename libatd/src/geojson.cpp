@@ -6,6 +6,8 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -172,7 +174,7 @@ void parse_properties(od::value v, Properties& props) {
         for (auto field : obj) {
             std::string_view key = field.unescaped_key();
             if (n < entries.size()) {
-                entries[n].first.assign(key);
+                if (entries[n].first != key) entries[n].first.assign(key);
                 scalar_into(field.value(), key, entries[n].second);
             } else {
                 entries.emplace_back(std::string(key), scalar_value(field.value(), key));
@@ -578,6 +580,53 @@ namespace {
 
 // The text of a feature goes to an Out: a std::string it is appended to, or a
 // TextMatch that compares it with text already there.
+// The digits of c·10^-k written as std::to_chars writes the shortest text of
+// a double: fixed or scientific, whichever is shorter (fixed on a tie).
+// c has no trailing zero when k > 0.
+char* decimal_chars(char* p, bool negative, std::uint64_t c, int k) {
+    char digits[24];
+    int n = static_cast<int>(std::to_chars(digits, digits + sizeof digits, c).ptr - digits);
+    int sig = n;
+    while (sig > 1 && digits[sig - 1] == '0') --sig;
+    const int exponent = n - 1 - k;
+    const int exponent_digits = std::abs(exponent) >= 100 ? 3 : 2;
+    const int fixed_len = n > k ? n + (k > 0 ? 1 : 0) : 2 + k;
+    const int sci_len = sig + (sig > 1 ? 1 : 0) + 2 + exponent_digits;
+    if (negative) *p++ = '-';
+    if (fixed_len <= sci_len) {
+        if (n > k) {
+            std::memcpy(p, digits, static_cast<std::size_t>(n - k));
+            p += n - k;
+            if (k > 0) {
+                *p++ = '.';
+                std::memcpy(p, digits + n - k, static_cast<std::size_t>(k));
+                p += k;
+            }
+        } else {
+            *p++ = '0';
+            *p++ = '.';
+            std::memset(p, '0', static_cast<std::size_t>(k - n));
+            p += k - n;
+            std::memcpy(p, digits, static_cast<std::size_t>(n));
+            p += n;
+        }
+        return p;
+    }
+    *p++ = digits[0];
+    if (sig > 1) {
+        *p++ = '.';
+        std::memcpy(p, digits + 1, static_cast<std::size_t>(sig - 1));
+        p += sig - 1;
+    }
+    *p++ = 'e';
+    *p++ = exponent < 0 ? '-' : '+';
+    int e = std::abs(exponent);
+    if (e >= 100) *p++ = static_cast<char>('0' + e / 100);
+    *p++ = static_cast<char>('0' + e / 10 % 10);
+    *p++ = static_cast<char>('0' + e % 10);
+    return p;
+}
+
 class TextMatch {
 public:
     explicit TextMatch(std::string_view text) : text_(text) {}
@@ -603,14 +652,33 @@ void put(Out& out, std::string_view s) {
     out.append(s.data(), s.size());
 }
 
+// The first byte of s at or after i that JSON text must escape (a quote, a
+// backslash, a control character), or s.size(). Eight bytes at a time: a
+// word that may hold one is looked at byte by byte.
+std::size_t next_escape(std::string_view s, std::size_t i) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (i + 8 <= s.size()) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, sizeof x);
+        const std::uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        const std::uint64_t maybe = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+        if (maybe & highs) break;
+        i += 8;
+    }
+    for (; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == '"' || c == '\\') return i;
+    }
+    return i;
+}
+
 template <class Out>
 void write_string(Out& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     std::size_t run = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    for (std::size_t i = next_escape(s, 0); i < s.size(); i = next_escape(s, run)) {
         auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
         out.append(s.data() + run, i - run);
         run = i + 1;
         switch (c) {
@@ -632,8 +700,8 @@ void write_string(Out& out, std::string_view s) {
 template <class Out>
 void write_shortest(Out& out, double d) {
     char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, d);
-    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+    char* end = shortest_chars(buf, d);
+    out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
 template <class Out>
@@ -643,8 +711,7 @@ void write_number(Out& out, double d) {
         return;
     }
     char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, d);
-    std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
+    std::string_view s(buf, static_cast<std::size_t>(shortest_chars(buf, d) - buf));
     put(out, s);
     // Keep the number a real on the way back in.
     if (s.find_first_of(".e") == std::string_view::npos) put(out, ".0");
@@ -755,6 +822,34 @@ std::size_t write_feature(Out& out, const Feature& f, std::string_view extra_fie
 }
 
 }  // namespace
+
+char* shortest_chars(char* first, double d) {
+    // At the most places k (up to 9) at which decimals are spaced wider than
+    // doubles near d, at most one decimal c·10^-k reads back as d. When one
+    // does, it with its trailing zeros dropped is the shortest text of d:
+    // any shorter decimal that read back as d would be that one. c/10^k is
+    // correctly rounded, as reading the decimal text is.
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    const double a = std::fabs(d);
+    if (a >= 1e-7 && a < 1e15) {
+        std::uint64_t bits;
+        std::memcpy(&bits, &a, sizeof bits);
+        const double spacing = std::ldexp(1.0, static_cast<int>(bits >> 52) - 1075);
+        int k = 9;
+        while (k > 0 && spacing * kPow10[k] >= 0.5) --k;
+        const double m = std::nearbyint(a * kPow10[k]);
+        for (double c : {m, m - 1, m + 1}) {
+            if (c < 1 || c / kPow10[k] != a) continue;
+            auto digits = static_cast<std::uint64_t>(c);
+            while (k > 0 && digits % 10 == 0) {
+                digits /= 10;
+                --k;
+            }
+            return decimal_chars(first, std::signbit(d), digits, k);
+        }
+    }
+    return std::to_chars(first, first + 32, d).ptr;
+}
 
 void append_json_string(std::string& out, std::string_view s) { write_string(out, s); }
 void append_json_number(std::string& out, double d) { write_number(out, d); }

@@ -7,7 +7,13 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <string>
 #include <vector>
 
 using namespace atd;
@@ -238,4 +244,80 @@ TEST_CASE("numbers are written without the locale and keep reals real") {
     std::string t;
     append_json_string(t, "a\"b\\c\n\x01");
     CHECK(t == R"("a\"b\\c\n\u0001")");
+}
+
+TEST_CASE("shortest_chars writes what std::to_chars writes") {
+    auto general = [](double d) {
+        char buf[32];
+        return std::string(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
+    };
+    auto fast = [](double d) {
+        char buf[32];
+        return std::string(buf, shortest_chars(buf, d));
+    };
+    std::size_t checked = 0, differ = 0;
+    auto check = [&](double d) {
+        ++checked;
+        if (fast(d) != general(d)) {
+            ++differ;
+            if (differ <= 5) MESSAGE("differs for " << general(d) << ": " << fast(d));
+        }
+    };
+    for (double d : {0.0, -0.0, 1.0, -1.0, 0.5, 0.1, 0.001, 0.0001, 1e-7, 9.99e-8, 1e6, 1e5, 123456.0, 1234500000.0,
+                     100.0, 1e14, 999999999999999.0, 1e15, 1e15 - 0.125, 9007199254740991.0, 0.3, 2.675, 1.005,
+                     51.123456, 76.9456789, 1e-5, 1.5e-5, 12345678.9, 0.000123456789})
+        check(d);
+    std::mt19937_64 rng(20261122);
+    std::uniform_int_distribution<std::int64_t> digits(1, 999999999999);
+    for (int i = 0; i < 200000; ++i) {
+        // Short decimals c·10^-k of every length and scale, both signs.
+        const int k = static_cast<int>(rng() % 13);
+        const std::int64_t c = digits(rng) % static_cast<std::int64_t>(std::pow(10.0, 1 + static_cast<double>(rng() % 12)));
+        double d = static_cast<double>(c) / std::pow(10.0, k);
+        check(rng() % 2 ? d : -d);
+        // Values rounded as the scores are, and any double at all.
+        double x = std::ldexp(static_cast<double>(rng() % 1000000) / 1e6, static_cast<int>(rng() % 80) - 40);
+        check(std::round(x * 1e4) / 1e4);
+        std::uint64_t bits = rng();
+        double any;
+        std::memcpy(&any, &bits, sizeof any);
+        if (std::isfinite(any)) check(any);
+    }
+    CHECK(checked > 500000);
+    CHECK(differ == 0);
+}
+
+TEST_CASE("append_json_string escapes at any place in long strings") {
+    // The expected text, one byte at a time.
+    auto escaped = [](const std::string& s) {
+        std::string out = "\"";
+        for (unsigned char c : s) {
+            if (c == '"') out += "\\\"";
+            else if (c == '\\') out += "\\\\";
+            else if (c == '\n') out += "\\n";
+            else if (c == '\r') out += "\\r";
+            else if (c == '\t') out += "\\t";
+            else if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else out += static_cast<char>(c);
+        }
+        return out + "\"";
+    };
+    // Cyrillic (bytes above 0x7f), then each byte that needs escaping, and its
+    // neighbours that do not, at every offset of a 40-byte string.
+    const std::string base = "Аксу kent 19 Жаңа ауыл";
+    std::size_t checked = 0;
+    for (int c : {int{'"'}, int{'\\'}, int{'\n'}, int{'\r'}, int{'\t'}, 0x01, 0x1f, 0x00, int{' '}, int{'!'}, int{'#'}, int{'['}, int{']'}, 0x7f, 0xa0})
+        for (std::size_t at = 0; at <= base.size(); ++at) {
+            std::string s = base;
+            s.insert(at, 1, static_cast<char>(c));
+            s.insert(std::min(s.size(), at + 9), 1, static_cast<char>(c));
+            std::string t;
+            append_json_string(t, s);
+            CHECK(t == escaped(s));
+            ++checked;
+        }
+    CHECK(checked == 15 * (base.size() + 1));
 }

@@ -40,6 +40,7 @@ public:
     bool empty() const { return v_.empty(); }
     std::size_t size() const { return v_.size(); }
     void shrink() { v_.shrink_to_fit(); }
+    void reserve(std::size_t n) { v_.reserve(n); }
     void clear() { v_.clear(); }
     friend bool operator==(const YearSeries& a, const YearSeries& b) { return a.v_ == b.v_; }
 
@@ -62,6 +63,7 @@ public:
     const_iterator begin() const { return v_.begin(); }
     const_iterator end() const { return v_.end(); }
     void shrink() { v_.shrink_to_fit(); }
+    void reserve(std::size_t n) { v_.reserve(n); }
 
 private:
     std::vector<value_type> v_;

@@ -58,9 +58,16 @@ struct FieldList {
     void set(const char* key, Value value) { v.emplace_back(key, std::move(value)); }
 };
 // Appends fields as JSON members (",\"key\":value"); keys need no escaping.
+// Text and numbers are written as their Value would be, without making one.
 struct FieldJson {
     std::string& out;
-    void set(const char* key, const Value& value);
+    void set(std::string_view key, const Value& value);
+    void set(std::string_view key, const std::string& text);
+    void set(std::string_view key, double number);
+    void set(std::string_view key, std::int64_t number);
+
+private:
+    void member(std::string_view key);
 };
 
 enum class GeomType : std::uint8_t {

@@ -62,6 +62,11 @@ private:
 // True when the first bytes look like JSON text (after optional BOM/whitespace/RS).
 bool looks_like_json(std::string_view head);
 
+// std::to_chars(first, first + 32, d) for a finite d: the shortest text that
+// reads back as d. Short decimals (up to 9 places, below 1e15) are written
+// without the general algorithm; the text is the same. Returns the end.
+char* shortest_chars(char* first, double d);
+
 // Appends JSON text for the parts of a feature.
 void append_json_string(std::string& out, std::string_view s);
 void append_json_number(std::string& out, double d);
