@@ -29,10 +29,14 @@ namespace {
 
 std::string fmt(double v) {
     char buf[64];
-    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15)
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) {
+        // "%.0f": the nearest integer (a "-0" printed as printf does).
+        auto n = static_cast<long long>(std::round(v));
+        if (n != 0 || !std::signbit(v)) return std::to_string(n);
         std::snprintf(buf, sizeof buf, "%.0f", v);
-    else
+    } else {
         std::snprintf(buf, sizeof buf, "%.6g", v);
+    }
     return buf;
 }
 
@@ -432,6 +436,33 @@ std::vector<double> parse_list(const std::string& text, const std::string& key) 
     return out;
 }
 
+// The what-ifs of --vary, and the proposals counted by category.
+void vary_and_count(const std::vector<SettlementData>& settlements, const Standards& st, const ClassifyOptions& opts,
+                    Classification& c) {
+    c.whatif.resize(settlements.size());
+    c.varied = !opts.vary.empty();
+    // What-if: rerun the rules for each value of each varied key.
+    for (const auto& v : opts.vary) {
+        auto eq = v.find('=');
+        if (eq == std::string::npos) throw UsageError("--vary expects KEY=V1,V2,..., found '" + v + "'");
+        std::string key = v.substr(0, eq);
+        st.param(key);  // unknown keys are usage errors
+        for (double value : parse_list(v.substr(eq + 1), key)) {
+            Standards alt = st;
+            alt.set(key, value);
+            auto props = propose(settlements, alt);
+            for (std::size_t i = 0; i < props.size(); ++i) {
+                const Proposal& b = c.proposals[i];
+                if (props[i].proposal == b.proposal && props[i].target == b.target) continue;
+                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + props[i].proposal +
+                               (props[i].target.empty() ? "" : " " + props[i].target);
+            }
+        }
+    }
+    for (std::size_t i = 0; i < settlements.size(); ++i)
+        ++c.summary.by_category[settlements[i].category][c.proposals[i].proposal];
+}
+
 }  // namespace
 
 Classification classify_settlements(const std::vector<SettlementData>& settlements, const Standards& st,
@@ -457,31 +488,17 @@ Classification classify_settlements(const std::vector<SettlementData>& settlemen
                 if (rural_of[i] >= 0) blocks[static_cast<std::size_t>(rural_of[i])] = support_blocks(settlements[i], sc);
             }
         });
-        finish_proposals(settlements, c.proposals);
     }
-    c.whatif.resize(settlements.size());
-    c.varied = !opts.vary.empty();
-    // What-if: rerun the rules for each value of each varied key.
-    for (const auto& v : opts.vary) {
-        auto eq = v.find('=');
-        if (eq == std::string::npos) throw UsageError("--vary expects KEY=V1,V2,..., found '" + v + "'");
-        std::string key = v.substr(0, eq);
-        st.param(key);  // unknown keys are usage errors
-        for (double value : parse_list(v.substr(eq + 1), key)) {
-            Standards alt = st;
-            alt.set(key, value);
-            auto props = propose(settlements, alt);
-            for (std::size_t i = 0; i < props.size(); ++i) {
-                const Proposal& b = c.proposals[i];
-                if (props[i].proposal == b.proposal && props[i].target == b.target) continue;
-                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + props[i].proposal +
-                               (props[i].target.empty() ? "" : " " + props[i].target);
-            }
+    // The support classes need only the blocks: they are found while the
+    // proposals are finished, the what-ifs run and the proposals are counted.
+    parallel_each(2, default_threads(), [&](std::size_t task) {
+        if (task == 1) {
+            c.classes = support_classes(settlements, rural, blocks, st, c.summary);
+            return;
         }
-    }
-    for (std::size_t i = 0; i < settlements.size(); ++i)
-        ++c.summary.by_category[settlements[i].category][c.proposals[i].proposal];
-    c.classes = support_classes(settlements, rural, blocks, st, c.summary);
+        finish_proposals(settlements, c.proposals);
+        vary_and_count(settlements, st, opts, c);
+    });
     return c;
 }
 
@@ -532,6 +549,7 @@ void annotate_json(const Classification& c, const std::vector<SettlementData>& s
 }
 
 bool annotates_field(std::string_view key) {
+    if (key.empty() || (key[0] != 'p' && key[0] != 'w' && key[0] != 's')) return false;
     for (std::string_view prefix : {"proposal", "whatif", "settlement_class", "support_village"})
         if (key.substr(0, prefix.size()) == prefix) return true;
     return false;

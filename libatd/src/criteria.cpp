@@ -120,7 +120,7 @@ const KeyReading& key_at(std::size_t n, std::string_view key) {
     if (n >= kPositions) return beyond = read_key(key);
     if (n >= seen.size()) seen.resize(n + 1, {std::string(), read_key("")});
     auto& [last, reading] = seen[n];
-    if (last != key) {
+    if (!same_text(last, key)) {
         last.assign(key);
         reading = read_key(key);
     }
@@ -599,7 +599,7 @@ void Scorer::write_json(const Scores& sc, std::string& out) const {
 
 bool Scorer::writes_field(std::string_view key) {
     return (key.size() > 2 && key[0] == 'c' && key[1] >= '1' && key[1] <= '8' && key[2] == '_') ||
-           key.substr(0, 5) == "score";
+           (!key.empty() && key[0] == 's' && key.substr(0, 5) == "score");
 }
 
 template <class Fields>

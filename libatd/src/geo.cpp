@@ -1,5 +1,6 @@
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
+#include <atd/pipeline.hpp>
 
 #include "geos_internal.hpp"
 
@@ -453,6 +454,15 @@ void PointIndex::build_range(std::size_t lo, std::size_t hi, int depth) {
                      nodes_.begin() + static_cast<std::ptrdiff_t>(hi), [axis](const Node& a, const Node& b) {
                          return a.p[axis] < b.p[axis] || (a.p[axis] == b.p[axis] && a.id < b.id);
                      });
+    // The two halves are apart from here on: a large index builds them side by side.
+    constexpr std::size_t kParallelFrom = 65536;
+    if (depth == 0 && hi - lo >= kParallelFrom) {
+        parallel_each(2, default_threads(), [&](std::size_t half) {
+            if (half == 0) build_range(lo, mid, depth + 1);
+            else build_range(mid + 1, hi, depth + 1);
+        });
+        return;
+    }
     build_range(lo, mid, depth + 1);
     build_range(mid + 1, hi, depth + 1);
 }

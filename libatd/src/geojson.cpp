@@ -174,7 +174,7 @@ void parse_properties(od::value v, Properties& props) {
         for (auto field : obj) {
             std::string_view key = field.unescaped_key();
             if (n < entries.size()) {
-                if (entries[n].first != key) entries[n].first.assign(key);
+                if (!same_text(entries[n].first, key)) entries[n].first.assign(key);
                 scalar_into(field.value(), key, entries[n].second);
             } else {
                 entries.emplace_back(std::string(key), scalar_value(field.value(), key));

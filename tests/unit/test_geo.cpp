@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
 #include <vector>
 
 using namespace atd;
@@ -170,5 +173,47 @@ TEST_CASE("PointIndex answers as a scan of every point would, ties to the lowest
             CHECK(got == expect);
             CHECK(index.count_within(qlon, qlat, km) == expect.size());
         }
+    }
+}
+
+TEST_CASE("a PointIndex large enough to be built on two threads answers as a scan, and as on one thread") {
+    std::vector<double> lon, lat;
+    std::vector<std::size_t> ids;
+    Xorshift next{7046029254386353131ull};
+    random_points(next, 80000, 50, 30, 40, 15, lon, lat);
+    for (std::size_t i = 0; i < lon.size(); ++i) ids.push_back(i);
+    auto unit = [](double x, double y, double out[3]) {
+        constexpr double deg = 3.14159265358979323846 / 180.0;
+        out[0] = std::cos(y * deg) * std::cos(x * deg);
+        out[1] = std::cos(y * deg) * std::sin(x * deg);
+        out[2] = std::sin(y * deg);
+    };
+    std::vector<std::array<double, 3>> points(lon.size());
+    for (std::size_t i = 0; i < lon.size(); ++i) unit(lon[i], lat[i], points[i].data());
+    PointIndex both, one;
+    both.build(lon, lat, ids);
+    ::setenv("ATD_THREADS", "1", 1);
+    one.build(lon, lat, ids);
+    ::unsetenv("ATD_THREADS");
+    for (int q = 0; q < 300; ++q) {
+        double qlon = 50 + 30 * next(), qlat = 40 + 15 * next(), qp[3];
+        unit(qlon, qlat, qp);
+        std::size_t best = 0;
+        double best_d2 = 1e300;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            double dx = points[i][0] - qp[0], dy = points[i][1] - qp[1], dz = points[i][2] - qp[2];
+            double d2 = dx * dx + dy * dy + dz * dz;
+            if (d2 < best_d2) {
+                best_d2 = d2;
+                best = i;
+            }
+        }
+        auto a = both.nearest(qlon, qlat), b = one.nearest(qlon, qlat);
+        REQUIRE(a);
+        REQUIRE(b);
+        CHECK(a->first == best);
+        CHECK(a->second == geodesic_km(qlon, qlat, lon[best], lat[best]));
+        CHECK(b->first == a->first);
+        CHECK(both.count_within(qlon, qlat, 40) == one.count_within(qlon, qlat, 40));
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The in-memory feature: flat properties and a simple geometry.
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,22 @@ inline bool is_null(const Value& v) { return std::holds_alternative<std::monosta
 std::optional<double> as_number(const Value& v);
 // The value as text: strings verbatim, numbers formatted, null as "".
 std::string as_text(const Value& v);
+
+// a == b for short texts such as field names, without a call to memcmp
+// for those of 8 to 16 bytes.
+inline bool same_text(std::string_view a, std::string_view b) {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8 && n <= 16) {
+        std::uint64_t a0, a1, b0, b1;
+        std::memcpy(&a0, a.data(), 8);
+        std::memcpy(&b0, b.data(), 8);
+        std::memcpy(&a1, a.data() + n - 8, 8);
+        std::memcpy(&b1, b.data() + n - 8, 8);
+        return a0 == b0 && a1 == b1;
+    }
+    return a == b;
+}
 
 // Ordered flat properties; lookups are linear (features have few fields).
 class Properties {
