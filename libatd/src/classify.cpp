@@ -739,6 +739,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                 b.json.append(extra);
                 b.json.append(rec.substr(close));
                 b.json_ends.push_back(b.json.size());
+                b.json.push_back('\n');
                 continue;
             }
             if (splice) b.source->parse(b.fb, k);
@@ -752,16 +753,22 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             if (as_json) {
                 append_feature_json(b.json, f);
                 b.json_ends.push_back(b.json.size());
+                b.json.push_back('\n');
             }
         }
     };
     stages.consume = [&](StreamBatch& b) {
+        if (as_json && sink.write_json_lines(b.json, b.json_ends.size())) {
+            sum.written += b.json_ends.size();
+            finish_batch(b);
+            return;
+        }
         std::size_t from = 0, j = 0;
         for (std::size_t k = 0; k < b.fb.size(); ++k) {
             if (!b.keep[k]) continue;
             if (as_json) {
                 sink.write_json(std::string_view(b.json).substr(from, b.json_ends[j] - from));
-                from = b.json_ends[j++];
+                from = b.json_ends[j++] + 1;
             } else {
                 sink.write(b.fb.features[k]);
             }

@@ -431,40 +431,52 @@ double d2(const double a[3], const double b[3]) {
 }
 }  // namespace
 
-void PointIndex::build(std::vector<double> lon, std::vector<double> lat, std::vector<std::size_t> ids) {
-    nodes_.clear();
-    nodes_.reserve(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        Node n{};
-        unit_vector(lon[i], lat[i], n.p);
-        n.id = ids[i];
-        n.lon = lon[i];
-        n.lat = lat[i];
-        nodes_.push_back(n);
-    }
-    ids_ = std::move(ids);
-    build_range(0, nodes_.size(), 0);
-}
+namespace {
+// A node while the tree is built: where its point came from rides along.
+struct BuildNode {
+    double p[3];
+    std::size_t id;
+    std::size_t from;
+};
 
-void PointIndex::build_range(std::size_t lo, std::size_t hi, int depth) {
-    if (hi - lo <= kLeaf) return;
+void build_range(std::vector<BuildNode>& nodes, std::size_t lo, std::size_t hi, int depth, std::size_t leaf) {
+    if (hi - lo <= leaf) return;
     std::size_t mid = lo + (hi - lo) / 2;
     int axis = depth % 3;
-    std::nth_element(nodes_.begin() + static_cast<std::ptrdiff_t>(lo), nodes_.begin() + static_cast<std::ptrdiff_t>(mid),
-                     nodes_.begin() + static_cast<std::ptrdiff_t>(hi), [axis](const Node& a, const Node& b) {
+    std::nth_element(nodes.begin() + static_cast<std::ptrdiff_t>(lo), nodes.begin() + static_cast<std::ptrdiff_t>(mid),
+                     nodes.begin() + static_cast<std::ptrdiff_t>(hi), [axis](const BuildNode& a, const BuildNode& b) {
                          return a.p[axis] < b.p[axis] || (a.p[axis] == b.p[axis] && a.id < b.id);
                      });
     // The two halves are apart from here on: a large index builds them side by side.
     constexpr std::size_t kParallelFrom = 65536;
     if (depth == 0 && hi - lo >= kParallelFrom) {
         parallel_each(2, default_threads(), [&](std::size_t half) {
-            if (half == 0) build_range(lo, mid, depth + 1);
-            else build_range(mid + 1, hi, depth + 1);
+            if (half == 0) build_range(nodes, lo, mid, depth + 1, leaf);
+            else build_range(nodes, mid + 1, hi, depth + 1, leaf);
         });
         return;
     }
-    build_range(lo, mid, depth + 1);
-    build_range(mid + 1, hi, depth + 1);
+    build_range(nodes, lo, mid, depth + 1, leaf);
+    build_range(nodes, mid + 1, hi, depth + 1, leaf);
+}
+}  // namespace
+
+void PointIndex::build(std::vector<double> lon, std::vector<double> lat, std::vector<std::size_t> ids) {
+    std::vector<BuildNode> tree(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        unit_vector(lon[i], lat[i], tree[i].p);
+        tree[i].id = ids[i];
+        tree[i].from = i;
+    }
+    build_range(tree, 0, tree.size(), 0, kLeaf);
+    // The searches touch only the nodes; lon/lat, in the nodes' order, lie apart.
+    nodes_.resize(tree.size());
+    lonlat_.resize(tree.size());
+    for (std::size_t k = 0; k < tree.size(); ++k) {
+        std::copy(tree[k].p, tree[k].p + 3, nodes_[k].p);
+        nodes_[k].id = tree[k].id;
+        lonlat_[k] = {lon[tree[k].from], lat[tree[k].from]};
+    }
 }
 
 void PointIndex::search_nearest(std::size_t lo, std::size_t hi, int depth, const double q[3], std::size_t skip,
@@ -506,8 +518,7 @@ std::optional<std::pair<std::size_t, double>> PointIndex::nearest(double lon, do
     double best_d2 = 1e300;
     search_nearest(0, nodes_.size(), 0, q, skip, best, best_d2);
     if (best == SIZE_MAX) return std::nullopt;
-    const Node& n = nodes_[best];
-    return std::make_pair(n.id, geodesic_km(lon, lat, n.lon, n.lat));
+    return std::make_pair(nodes_[best].id, geodesic_km(lon, lat, lonlat_[best][0], lonlat_[best][1]));
 }
 
 void PointIndex::search_radius(std::size_t lo, std::size_t hi, int depth, const double q[3], double r2,
@@ -536,7 +547,7 @@ std::vector<std::pair<std::size_t, double>> PointIndex::within(double lon, doubl
     std::vector<std::size_t> hits;
     search_radius(0, nodes_.size(), 0, q, chord * chord, hits);
     for (std::size_t h : hits) {
-        double d = geodesic_km(lon, lat, nodes_[h].lon, nodes_[h].lat);
+        double d = geodesic_km(lon, lat, lonlat_[h][0], lonlat_[h][1]);
         if (d <= km) out.emplace_back(nodes_[h].id, d);
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
@@ -557,7 +568,7 @@ std::size_t PointIndex::count_within(double lon, double lat, double km) const {
     for (std::size_t h : hits) {
         // The sphere is within 1 % of the ellipsoid: only points near the edge need the geodesic.
         double sphere_km = 2.0 * kEarthKm * std::asin(std::min(1.0, std::sqrt(d2(nodes_[h].p, q)) / 2.0));
-        if (sphere_km * 1.01 <= km || geodesic_km(lon, lat, nodes_[h].lon, nodes_[h].lat) <= km) ++n;
+        if (sphere_km * 1.01 <= km || geodesic_km(lon, lat, lonlat_[h][0], lonlat_[h][1]) <= km) ++n;
     }
     return n;
 }

@@ -505,6 +505,8 @@ void FeatureSink::write_json(std::string_view) {
     throw std::logic_error("this sink takes features, not JSON text");
 }
 
+bool FeatureSink::write_json_lines(std::string_view, std::size_t) { return false; }
+
 std::string FeatureSource::where_in(const FeatureBatch& b, std::size_t k) const { return b.wheres.at(k); }
 
 bool rereadable(const std::vector<std::string>& inputs) {
@@ -642,16 +644,23 @@ std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptio
             if (as_json) {
                 append_feature_json(b.json, b.fb.features[k]);
                 b.ends.push_back(b.json.size());
+                b.json.push_back('\n');
             }
         }
     };
     std::size_t written = 0;
     stages.consume = [&](MapBatch& b) {
+        if (as_json && b.ends.size() == b.fb.size() && sink.write_json_lines(b.json, b.fb.size())) {
+            written += b.fb.size();
+            if (progress) progress->tick(b.fb.size());
+            finish_batch(b);
+            return;
+        }
         std::size_t from = 0;
         for (std::size_t k = 0; k < b.fb.size(); ++k) {
             if (as_json) {
                 sink.write_json(std::string_view(b.json).substr(from, b.ends[k] - from));
-                from = b.ends[k];
+                from = b.ends[k] + 1;
             } else {
                 sink.write(b.fb.features[k]);
             }
@@ -771,6 +780,14 @@ public:
         if (collection_ && count_ > 0) buf_ += ",\n";
         buf_ += feature;
         end_feature();
+    }
+    bool write_json_lines(std::string_view lines, std::size_t features) override {
+        if (collection_) return false;
+        flush();
+        if (!lines.empty() && std::fwrite(lines.data(), 1, lines.size(), out_.stream()) != lines.size())
+            throw DataError(out_.display_name() + ": write error: " + std::strerror(errno));
+        count_ += features;
+        return true;
     }
     void finish() override {
         if (collection_) buf_ += count_ ? "\n]}\n" : "]}\n";

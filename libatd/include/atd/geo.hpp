@@ -2,6 +2,7 @@
 // Coordinate reference systems (PROJ through OGR), geometry checks (GEOS) and distances.
 #include <atd/feature.hpp>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -104,7 +105,7 @@ public:
     PointIndex() = default;
     // ids are the caller's indices of the points.
     void build(std::vector<double> lon, std::vector<double> lat, std::vector<std::size_t> ids);
-    bool empty() const { return ids_.empty(); }
+    bool empty() const { return nodes_.empty(); }
     // The nearest point other than `skip` (an id, or SIZE_MAX for none).
     std::optional<std::pair<std::size_t, double>> nearest(double lon, double lat, std::size_t skip = SIZE_MAX) const;
     // Every point within km (geodesic), as (id, km), nearest first.
@@ -114,19 +115,17 @@ public:
 
 private:
     struct Node {
-        double p[3];
+        double p[3];  // on the unit sphere
         std::size_t id;
-        double lon, lat;
     };
     // Ranges of at most kLeaf points are left unsplit and scanned whole.
     static constexpr std::size_t kLeaf = 16;
-    void build_range(std::size_t lo, std::size_t hi, int depth);
     void search_nearest(std::size_t lo, std::size_t hi, int depth, const double q[3], std::size_t skip,
                         std::size_t& best, double& best_d2) const;
     void search_radius(std::size_t lo, std::size_t hi, int depth, const double q[3], double r2,
                        std::vector<std::size_t>& out) const;
     std::vector<Node> nodes_;
-    std::vector<std::size_t> ids_;
+    std::vector<std::array<double, 2>> lonlat_;  // per node
 };
 
 }  // namespace atd

@@ -212,6 +212,9 @@ public:
     virtual bool takes_json() const { return false; }
     // Writes one feature already serialised (append_feature_json).
     virtual void write_json(std::string_view feature);
+    // Writes `features` serialised features, each followed by a newline, at
+    // once; false, writing nothing, when the sink takes them one at a time.
+    virtual bool write_json_lines(std::string_view lines, std::size_t features);
     virtual void finish() = 0;
 };
 
