@@ -326,16 +326,18 @@ struct SupportBlocks {
 };
 
 SupportBlocks support_blocks(const SettlementData& s, const Scores& sc) {
+    static const Indicator* const pop_osm = find_indicator("pop_osm");
+    static const Indicator* const emp_total = find_indicator("emp_total");
     SupportBlocks b;
     if (sc.pop) {
         b.pop = *sc.pop;
         b.raw[0] = std::log1p(*sc.pop);
-    } else if (auto it = s.latest.find("pop_osm"); it != s.latest.end()) {
+    } else if (auto it = s.latest.find(pop_osm); it != s.latest.end()) {
         b.pop = it->second;
         b.raw[0] = std::log1p(it->second);
     }
     b.raw[1] = sc.infra_index;
-    if (auto it = s.latest.find("emp_total"); it != s.latest.end() && b.pop > 0) b.raw[2] = it->second / b.pop;
+    if (auto it = s.latest.find(emp_total); it != s.latest.end() && b.pop > 0) b.raw[2] = it->second / b.pop;
     if (sc.nearest_city_km) b.raw[3] = -*sc.nearest_city_km;
     return b;
 }

@@ -457,12 +457,16 @@ Scores Scorer::score(const SettlementData& s) const {
     // C5 employment by activity.
     Outcome& c5 = sc.c[4];
     {
-        auto total = s.latest.find("emp_total");
-        auto agri = s.latest.find("emp_agri");
+        static const Indicator* const emp_total = find_indicator("emp_total");
+        static const Indicator* const emp_agri = find_indicator("emp_agri");
+        static const Indicator* const emp_selfemp_agri = find_indicator("emp_selfemp_agri");
+        auto total = s.latest.find(emp_total);
+        auto agri = s.latest.find(emp_agri);
         if (total == s.latest.end() || agri == s.latest.end() || total->second <= 0) {
             c5.lacks = {"emp_total", "emp_agri"};
         } else {
-            double self_agri = s.latest.count("emp_selfemp_agri") ? s.latest.at("emp_selfemp_agri") : 0.0;
+            auto self = s.latest.find(emp_selfemp_agri);
+            double self_agri = self != s.latest.end() ? self->second : 0.0;
             sc.agri_share = std::min(1.0, (agri->second + self_agri) / total->second);
             sc.nonagri_share = 1.0 - agri->second / total->second;
             double rural = t_.c5_rural_min_agri_share, urban = t_.c5_urban_min_nonagri_share;
@@ -502,15 +506,22 @@ Scores Scorer::score(const SettlementData& s) const {
         // The index is over all six groups; a group without figures counts as
         // unknown, so the result is no_data when the unknown groups could decide it.
         double total = 0, hit = 0, unknown = 0;
+        static const auto group_indicators = [] {
+            std::array<std::array<const Indicator*, 2>, 6> a{};
+            for (std::size_t gi = 0; gi < 6; ++gi)
+                for (std::size_t k = 0; k < 2; ++k)
+                    if (groups[gi].fields[k]) a[gi][k] = find_indicator(groups[gi].fields[k]);
+            return a;
+        }();
         bool any = false;
         std::string present;
         std::vector<std::string> missing;
         for (std::size_t gi = 0; gi < 6; ++gi) {
             const Group& g = groups[gi];
             bool known = false, has = false;
-            for (const char* fld : g.fields) {
-                if (!fld) continue;
-                auto it = s.latest.find(fld);
+            for (std::size_t k = 0; k < 2; ++k) {
+                if (!g.fields[k]) continue;
+                auto it = s.latest.find(group_indicators[gi][k]);
                 if (it == s.latest.end()) continue;
                 known = true;
                 has = has || it->second > 0;
@@ -543,12 +554,16 @@ Scores Scorer::score(const SettlementData& s) const {
     // C8 public opinion.
     Outcome& c8 = sc.c[7];
     {
-        auto yes = s.latest.find("opinion_yes"), no = s.latest.find("opinion_no");
+        static const Indicator* const opinion_yes = find_indicator("opinion_yes");
+        static const Indicator* const opinion_no = find_indicator("opinion_no");
+        static const Indicator* const participants = find_indicator("opinion_participants");
+        static const Indicator* const eligible = find_indicator("opinion_eligible");
+        auto yes = s.latest.find(opinion_yes), no = s.latest.find(opinion_no);
         if (yes == s.latest.end() || no == s.latest.end() || yes->second + no->second <= 0) {
             c8.lacks = {"opinion_yes", "opinion_no"};
         } else {
             sc.support = yes->second / (yes->second + no->second);
-            auto part = s.latest.find("opinion_participants"), elig = s.latest.find("opinion_eligible");
+            auto part = s.latest.find(participants), elig = s.latest.find(eligible);
             if (part != s.latest.end() && elig != s.latest.end() && elig->second > 0) {
                 sc.turnout = part->second / elig->second;
                 sc.low_turnout = *sc.turnout < t_.c8_min_turnout;
