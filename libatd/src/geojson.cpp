@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace atd {
 
@@ -640,6 +641,16 @@ public:
     }
     std::size_t size() const { return pos_; }  // the bytes matched so far
     bool whole() const { return ok_ && pos_ == text_.size(); }
+    void fail() { ok_ = false; }
+    // Matches "s" when the text holds s between quotes as it is; false,
+    // matching nothing, otherwise (s may still match escaped).
+    bool quoted(std::string_view s) {
+        const std::size_t n = s.size();
+        if (!ok_ || text_.size() - pos_ < n + 2 || text_[pos_] != '"' || text_[pos_ + n + 1] != '"') return false;
+        if (!same_text(text_.substr(pos_ + 1, n), s)) return false;
+        pos_ += n + 2;
+        return true;
+    }
 
 private:
     std::string_view text_;
@@ -675,6 +686,13 @@ std::size_t next_escape(std::string_view s, std::size_t i) {
 template <class Out>
 void write_string(Out& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
+    if constexpr (std::is_same_v<Out, TextMatch>) {
+        // Most text needs no escapes: compared whole, then checked for them.
+        if (next_escape(s, 0) == s.size()) {
+            if (!out.quoted(s)) out.fail();
+            return;
+        }
+    }
     out.push_back('"');
     std::size_t run = 0;
     for (std::size_t i = next_escape(s, 0); i < s.size(); i = next_escape(s, run)) {

@@ -131,6 +131,9 @@ TEST_CASE("written_as: text exactly as atd writes a feature, and where its prope
              std::string(canonical).replace(canonical.find("1200"), 4, "1200.0"),  // a real, not an integer
              std::string(canonical).replace(canonical.find(",\"share"), 1, ", "),  // a space
              std::string(canonical).replace(canonical.find("70.5"), 4, "70.50"),    // another spelling
+             std::string(canonical).replace(canonical.find("Qala"), 1, "\\u0051"),  // an escape not needed
+             std::string(canonical).replace(canonical.find("\\\"A"), 2, "\"A"),   // a quote not escaped
+             std::string(canonical).replace(canonical.find("\"kato\""), 6, "kato"),  // a key without quotes
          })
         CHECK_FALSE(written_as(other, f[0]));
     // Another feature's text: the first difference decides.
