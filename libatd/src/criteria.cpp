@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cmath>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace atd {
 
@@ -113,19 +115,44 @@ KeyReading read_key(std::string_view key) {
 // read_key of the n-th key of a record. The records of one input mostly
 // share their keys, so a key equal to the last one seen at that position
 // (on this thread) reuses its reading.
+// read_key through a cache of the keys seen (on this thread), for records
+// whose keys shift from one to the next.
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+KeyReading cached_read_key(std::string_view key) {
+    constexpr std::size_t kKeys = 4096;  // a bound, for inputs of ever new keys
+    thread_local std::unordered_map<std::string, KeyReading, TextHash, std::equal_to<>> cache;
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    if (cache.size() >= kKeys) cache.clear();
+    return cache.emplace(std::string(key), read_key(key)).first->second;
+}
+
 const KeyReading& key_at(std::size_t n, std::string_view key) {
     constexpr std::size_t kPositions = 1024;
     thread_local std::vector<std::pair<std::string, KeyReading>> seen;
     thread_local KeyReading beyond;
-    if (n >= kPositions) return beyond = read_key(key);
+    if (n >= kPositions) return beyond = cached_read_key(key);
     if (n >= seen.size()) seen.resize(n + 1, {std::string(), read_key("")});
     auto& [last, reading] = seen[n];
     if (!same_text(last, key)) {
         last.assign(key);
-        reading = read_key(key);
+        reading = cached_read_key(key);
     }
     return reading;
 }
+
+// Per indicator of the model, on this thread: a mark of the record that last
+// touched it, and what that record holds for it (read_settlement's scratch).
+struct IndicatorMarks {
+    std::vector<std::uint64_t> record;  // the record's number
+    std::vector<std::uint32_t> latest;  // its place in the record's latest values
+    std::vector<int> year;              // the latest year seen, or INT_MIN for none
+    std::uint64_t current = 0;
+    explicit IndicatorMarks(std::size_t n) : record(n, 0), latest(n, 0), year(n, 0) {}
+};
 
 }  // namespace
 
@@ -136,9 +163,11 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     // many values each series holds (so that each is allocated once).
     const Value* named[static_cast<std::size_t>(Named::Count)] = {};
     std::size_t series_size[5] = {};
-    thread_local std::vector<const Indicator*> indicators;
     thread_local std::vector<KeyReading> readings;  // per position: copies, as key_at's may move
-    indicators.clear();
+    thread_local IndicatorMarks marks(indicators().size());
+    const Indicator* const first_indicator = indicators().data();
+    const std::uint64_t record = ++marks.current;
+    std::size_t distinct = 0;
     readings.clear();
     for (std::size_t position = 0; position < entries.size(); ++position) {
         const auto& [key, v] = entries[position];
@@ -147,8 +176,12 @@ SettlementData read_settlement(const Feature& f, int max_window) {
         auto& slot = named[static_cast<std::size_t>(r.named)];
         if (r.named != Named::None && !slot) slot = &v;
         if (r.stat && !is_null(v)) {
-            if (std::find(indicators.begin(), indicators.end(), r.stat->indicator) == indicators.end())
-                indicators.push_back(r.stat->indicator);
+            auto k = static_cast<std::size_t>(r.stat->indicator - first_indicator);
+            if (marks.record[k] != record) {
+                marks.record[k] = record;
+                marks.latest[k] = static_cast<std::uint32_t>(distinct++);
+                marks.year[k] = INT_MIN;
+            }
             if (r.series >= 0) ++series_size[r.series];
         }
     }
@@ -173,8 +206,9 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     s.category = std::move(*cat);
     YearSeries* series[] = {&s.pop, &s.mig_in_int, &s.mig_out_int, &s.mig_in_ext, &s.mig_out_ext};
     for (int k = 0; k < 5; ++k) series[k]->reserve(series_size[k]);
-    s.latest.reserve(indicators.size());
-    std::vector<std::pair<const Indicator*, int>> latest_year;
+    // The latest value of each indicator, in the order the indicators first
+    // come: an undated field sets it, a dated one when its year is the latest yet.
+    std::vector<IndicatorValues::value_type> latest(distinct);
     for (std::size_t position = 0; position < entries.size(); ++position) {
         const auto& [key, v] = entries[position];
         const KeyReading& r = readings[position];
@@ -183,21 +217,21 @@ SettlementData read_settlement(const Feature& f, int max_window) {
         if (!n) throw DataError(who + ": " + key + " is not a number");
         if (*n < 0) throw DataError(who + ": " + key + " is negative (" + as_text(v) + ")");
         const Indicator* ind = r.stat->indicator;
+        auto k = static_cast<std::size_t>(ind - first_indicator);
+        auto& entry = latest[marks.latest[k]];
+        entry.first = ind;
         if (!r.stat->year) {
-            s.latest[ind] = *n;
+            entry.second = *n;
             continue;
         }
         int y = *r.stat->year;
         if (r.series >= 0) (*series[r.series])[y] = *n;
-        auto ly = std::find_if(latest_year.begin(), latest_year.end(), [&](const auto& e) { return e.first == ind; });
-        if (ly == latest_year.end()) {
-            latest_year.emplace_back(ind, y);
-            s.latest[ind] = *n;
-        } else if (y >= ly->second) {
-            ly->second = y;
-            s.latest[ind] = *n;
+        if (y >= marks.year[k]) {
+            marks.year[k] = y;
+            entry.second = *n;
         }
     }
+    s.latest = IndicatorValues(std::move(latest));
     // A gap: a year missing between two years the series has, inside the window.
     if (!s.pop.empty()) {
         int last = s.pop.rbegin()->first;

@@ -53,6 +53,9 @@ class IndicatorValues {
 public:
     using value_type = std::pair<const Indicator*, double>;
     using const_iterator = std::vector<value_type>::const_iterator;
+    IndicatorValues() = default;
+    // values: of distinct indicators.
+    explicit IndicatorValues(std::vector<value_type> values) : v_(std::move(values)) {}
     // name must be an indicator of the data model (man atd-data).
     double& operator[](std::string_view name);
     double& operator[](const Indicator* indicator);
