@@ -112,16 +112,13 @@ KeyReading read_key(std::string_view key) {
     return r;
 }
 
-// read_key of the n-th key of a record. The records of one input mostly
-// share their keys, so a key equal to the last one seen at that position
-// (on this thread) reuses its reading.
-// read_key through a cache of the keys seen (on this thread), for records
-// whose keys shift from one to the next.
 struct TextHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// read_key through a cache of the keys seen (on this thread), for records
+// whose keys shift from one to the next.
 KeyReading cached_read_key(std::string_view key) {
     constexpr std::size_t kKeys = 4096;  // a bound, for inputs of ever new keys
     thread_local std::unordered_map<std::string, KeyReading, TextHash, std::equal_to<>> cache;
@@ -130,6 +127,9 @@ KeyReading cached_read_key(std::string_view key) {
     return cache.emplace(std::string(key), read_key(key)).first->second;
 }
 
+// read_key of the n-th key of a record. The records of one input mostly
+// share their keys, so a key equal to the last one seen at that position
+// (on this thread) reuses its reading.
 const KeyReading& key_at(std::size_t n, std::string_view key) {
     constexpr std::size_t kPositions = 1024;
     thread_local std::vector<std::pair<std::string, KeyReading>> seen;

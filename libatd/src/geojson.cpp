@@ -579,8 +579,6 @@ void GeoJsonReader::parse_record(const GeoJsonRecords& r, std::size_t k, Feature
 
 namespace {
 
-// The text of a feature goes to an Out: a std::string it is appended to, or a
-// TextMatch that compares it with text already there.
 // The digits of c·10^-k written as std::to_chars writes the shortest text of
 // a double: fixed or scientific, whichever is shorter (fixed on a tie).
 // c has no trailing zero when k > 0.
@@ -628,6 +626,8 @@ char* decimal_chars(char* p, bool negative, std::uint64_t c, int k) {
     return p;
 }
 
+// The text of a feature goes to an Out: a std::string it is appended to, or a
+// TextMatch that compares it with text already there.
 class TextMatch {
 public:
     explicit TextMatch(std::string_view text) : text_(text) {}
@@ -643,7 +643,7 @@ public:
     bool whole() const { return ok_ && pos_ == text_.size(); }
     void fail() { ok_ = false; }
     // Matches "s" when the text holds s between quotes as it is; false,
-    // matching nothing, otherwise (s may still match escaped).
+    // matching nothing, otherwise.
     bool quoted(std::string_view s) {
         const std::size_t n = s.size();
         if (!ok_ || text_.size() - pos_ < n + 2 || text_[pos_] != '"' || text_[pos_ + n + 1] != '"') return false;

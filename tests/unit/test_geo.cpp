@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 using namespace atd;
@@ -191,10 +192,14 @@ TEST_CASE("a PointIndex large enough to be built on two threads answers as a sca
     std::vector<std::array<double, 3>> points(lon.size());
     for (std::size_t i = 0; i < lon.size(); ++i) unit(lon[i], lat[i], points[i].data());
     PointIndex both, one;
+    const char* given = std::getenv("ATD_THREADS");
+    const std::string before = given ? given : "";
+    ::setenv("ATD_THREADS", "2", 1);
     both.build(lon, lat, ids);
     ::setenv("ATD_THREADS", "1", 1);
     one.build(lon, lat, ids);
-    ::unsetenv("ATD_THREADS");
+    if (given) ::setenv("ATD_THREADS", before.c_str(), 1);
+    else ::unsetenv("ATD_THREADS");
     for (int q = 0; q < 300; ++q) {
         double qlon = 50 + 30 * next(), qlat = 40 + 15 * next(), qp[3];
         unit(qlon, qlat, qp);
