@@ -39,7 +39,6 @@ public:
     std::vector<value_type>::const_reverse_iterator rbegin() const { return v_.rbegin(); }
     bool empty() const { return v_.empty(); }
     std::size_t size() const { return v_.size(); }
-    void shrink() { v_.shrink_to_fit(); }
     void reserve(std::size_t n) { v_.reserve(n); }
     void clear() { v_.clear(); }
     friend bool operator==(const YearSeries& a, const YearSeries& b) { return a.v_ == b.v_; }
@@ -65,8 +64,6 @@ public:
     double at(std::string_view name) const;
     const_iterator begin() const { return v_.begin(); }
     const_iterator end() const { return v_.end(); }
-    void shrink() { v_.shrink_to_fit(); }
-    void reserve(std::size_t n) { v_.reserve(n); }
 
 private:
     std::vector<value_type> v_;
