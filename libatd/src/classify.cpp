@@ -277,11 +277,18 @@ void finish_proposals(const std::vector<SettlementData>& settlements, std::vecto
         }
         PointIndex staying;
         staying.build(std::move(lon), std::move(lat), std::move(ids));
-        parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
-            for (std::size_t i = from; i < to; ++i) {
-                Proposal& p = out[i];
-                if (p.proposal != "abolish" || !settlements[i].lon) continue;
-                if (auto n = staying.nearest(*settlements[i].lon, *settlements[i].lat)) {
+        std::vector<std::size_t> abolished;
+        std::vector<std::array<double, 2>> where;
+        for (std::size_t i = 0; i < settlements.size(); ++i)
+            if (out[i].proposal == "abolish" && settlements[i].lon) {
+                abolished.push_back(i);
+                where.push_back({*settlements[i].lon, *settlements[i].lat});
+            }
+        auto nearest = staying.nearest_each(where);
+        parallel_for(abolished.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+            for (std::size_t k = from; k < to; ++k) {
+                Proposal& p = out[abolished[k]];
+                if (const auto& n = nearest[k]) {
                     p.target = settlements[n->first].kato;
                     p.target_name = settlements[n->first].name;
                     p.reasons += "; merge into the nearest settlement that stays, " +
@@ -396,19 +403,22 @@ std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all,
         supports.build(std::move(lon), std::move(lat), std::move(ids));
     }
     double radius = st.get("support.satellite_radius_km");
-    parallel_for(rural.size(), default_threads(), [&](std::size_t from, std::size_t to) {
-        for (std::size_t r = from; r < to; ++r) {
-            const auto& s = all[rural[r]];
-            SupportInfo& si = info[rural[r]];
-            if (cls[r] != 0 && s.lon) {
-                if (auto n = supports.nearest(*s.lon, *s.lat); n && n->second <= radius) {
-                    cls[r] = 1;
-                    si.support = static_cast<std::int32_t>(n->first);
-                    si.km = static_cast<float>(n->second);
-                }
-            }
+    std::vector<std::size_t> others;
+    std::vector<std::array<double, 2>> where;
+    for (std::size_t r = 0; r < rural.size(); ++r)
+        if (const auto& s = all[rural[r]]; cls[r] != 0 && s.lon) {
+            others.push_back(r);
+            where.push_back({*s.lon, *s.lat});
         }
-    });
+    auto nearest = supports.nearest_each(where);
+    for (std::size_t k = 0; k < others.size(); ++k)
+        if (const auto& n = nearest[k]; n && n->second <= radius) {
+            std::size_t r = others[k];
+            SupportInfo& si = info[rural[r]];
+            cls[r] = 1;
+            si.support = static_cast<std::int32_t>(n->first);
+            si.km = static_cast<float>(n->second);
+        }
     for (std::size_t r = 0; r < rural.size(); ++r) {
         SupportInfo& si = info[rural[r]];
         si.cls = static_cast<std::int8_t>(cls[r]);
@@ -551,10 +561,15 @@ void annotate_json(const Classification& c, const std::vector<SettlementData>& s
 }
 
 bool annotates_field(std::string_view key) {
-    if (key.empty() || (key[0] != 'p' && key[0] != 'w' && key[0] != 's')) return false;
-    for (std::string_view prefix : {"proposal", "whatif", "settlement_class", "support_village"})
-        if (key.substr(0, prefix.size()) == prefix) return true;
-    return false;
+    // Two letters rule out almost every other key (pop_..., synthetic) before a comparison.
+    if (key.size() < 6) return false;
+    switch (key[0] << 8 | key[1]) {
+        case 'p' << 8 | 'r': return key.starts_with("proposal");
+        case 'w' << 8 | 'h': return key.starts_with("whatif");
+        case 's' << 8 | 'e': return key.starts_with("settlement_class");
+        case 's' << 8 | 'u': return key.starts_with("support_village");
+        default: return false;
+    }
 }
 
 ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOptions& opts) {
@@ -782,6 +797,8 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     if (reader.count() != settlement_of.size())
         throw DataError(inputs.front() + ": the input changed while it was read");
     sink.finish();
+    release_in_parallel(settlements);
+    release_in_parallel(c.proposals);
     return sum;
 }
 

@@ -277,8 +277,12 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     return s;
 }
 
+// The cities' points, numbered by slot; each slot's settlement and code lie
+// here too, so a search does not reach into the settlements for them.
 struct Scorer::Index {
     PointIndex cities;
+    std::vector<std::size_t> settlement;
+    std::vector<std::string> kato;
 };
 
 Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& settlements)
@@ -319,7 +323,9 @@ Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& se
         if (is_city(s.category) && s.lon) {
             lon.push_back(*s.lon);
             lat.push_back(*s.lat);
-            ids.push_back(i);
+            ids.push_back(ids.size());
+            cities_->settlement.push_back(i);
+            cities_->kato.push_back(s.kato);
         }
     }
     cities_->cities.build(std::move(lon), std::move(lat), std::move(ids));
@@ -347,7 +353,8 @@ std::optional<Scorer::Near> Scorer::nearest_city(double lon, double lat, const s
     for (std::size_t pass = 0; pass < 2; ++pass) {
         auto n = cities_->cities.nearest(lon, lat, skip);
         if (!n) return std::nullopt;
-        if (all_[n->first].kato != self) return Near{n->first, n->second};
+        const std::string& kato = cities_->kato[n->first];
+        if (kato != self) return Near{cities_->settlement[n->first], n->second, &kato};
         skip = n->first;
     }
     return std::nullopt;
@@ -464,7 +471,7 @@ Scores Scorer::score(const SettlementData& s) const {
     Outcome& c4 = sc.c[3];
     if (s.lon) {
         if (auto n = nearest_city(*s.lon, *s.lat, s.kato)) {
-            sc.nearest_city = all_[n->index].kato;
+            sc.nearest_city = *n->kato;
             sc.nearest_city_km = n->km;
         }
     }

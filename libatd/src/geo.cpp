@@ -521,6 +521,42 @@ std::optional<std::pair<std::size_t, double>> PointIndex::nearest(double lon, do
     return std::make_pair(nodes_[best].id, geodesic_km(lon, lat, lonlat_[best][0], lonlat_[best][1]));
 }
 
+namespace {
+// Position on the Z-order curve of a lon/lat point, 21 bits per axis.
+std::uint64_t z_order(double lon, double lat) {
+    auto cell = [](double v, double lo, double span) {
+        double t = (v - lo) / span;
+        t = t > 0 ? std::min(t, 1.0) : 0.0;  // NaN too
+        return static_cast<std::uint64_t>(t * 2097151.0);
+    };
+    auto spread = [](std::uint64_t v) {
+        v &= 0x1fffff;
+        v = (v | v << 32) & 0x1f00000000ffffull;
+        v = (v | v << 16) & 0x1f0000ff0000ffull;
+        v = (v | v << 8) & 0x100f00f00f00f00full;
+        v = (v | v << 4) & 0x10c30c30c30c30c3ull;
+        v = (v | v << 2) & 0x1249249249249249ull;
+        return v;
+    };
+    return spread(cell(lon, -180, 360)) | spread(cell(lat, -90, 180)) << 1;
+}
+}  // namespace
+
+std::vector<std::optional<std::pair<std::size_t, double>>> PointIndex::nearest_each(
+    const std::vector<std::array<double, 2>>& lonlat) const {
+    std::vector<std::pair<std::uint64_t, std::size_t>> order(lonlat.size());
+    for (std::size_t i = 0; i < lonlat.size(); ++i) order[i] = {z_order(lonlat[i][0], lonlat[i][1]), i};
+    std::sort(order.begin(), order.end());
+    std::vector<std::optional<std::pair<std::size_t, double>>> out(lonlat.size());
+    parallel_for(order.size(), default_threads(), [&](std::size_t from, std::size_t to) {
+        for (std::size_t k = from; k < to; ++k) {
+            std::size_t i = order[k].second;
+            out[i] = nearest(lonlat[i][0], lonlat[i][1]);
+        }
+    });
+    return out;
+}
+
 void PointIndex::search_radius(std::size_t lo, std::size_t hi, int depth, const double q[3], double r2,
                                std::vector<std::size_t>& out) const {
     if (hi - lo <= kLeaf) {

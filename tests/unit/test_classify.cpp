@@ -709,3 +709,12 @@ TEST_CASE("the stream path reports the first problem in input order, and each wa
     }
     ::unsetenv("ATD_THREADS");
 }
+
+TEST_CASE("annotates_field names the fields atd-classify adds, and no others") {
+    for (const char* key : {"proposal", "proposal_rule", "proposal_target_name", "whatif", "whatif_stable",
+                            "settlement_class", "settlement_class_score", "support_village", "support_village_km"})
+        CHECK_MESSAGE(annotates_field(key), key);
+    for (const char* key : {"", "p", "pr", "propos", "proposa", "pop_2023", "prop_2023", "whatis", "wh", "synthetic",
+                            "settlement", "settlement_type", "support", "support_villag", "sc_demand", "name_ru", "kato"})
+        CHECK_MESSAGE(!annotates_field(key), key);
+}

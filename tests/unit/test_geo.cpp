@@ -222,3 +222,32 @@ TEST_CASE("a PointIndex large enough to be built on two threads answers as a sca
         CHECK(both.count_within(qlon, qlat, 40) == one.count_within(qlon, qlat, 40));
     }
 }
+
+TEST_CASE("PointIndex::nearest_each gives each query what nearest() gives it, in the queries' order") {
+    std::vector<double> lon, lat;
+    std::vector<std::size_t> ids;
+    Xorshift next{2305843009213693951ull};
+    random_points(next, 20000, 46, 41, 40, 15, lon, lat);
+    for (std::size_t i = 0; i < lon.size(); ++i) ids.push_back(i * 2 + 1);
+    PointIndex index;
+    index.build(lon, lat, ids);
+    std::vector<std::array<double, 2>> queries;
+    for (int q = 0; q < 5000; ++q) queries.push_back({46 + 41 * next(), 40 + 15 * next()});
+    queries.push_back({lon[7], lat[7]});  // on a point
+    queries.push_back({-179.5, 89.9});     // far from every point
+    queries.push_back({200.0, 60.0});      // beyond 180 degrees east: ordered at the edge, still answered
+    auto each = index.nearest_each(queries);
+    REQUIRE(each.size() == queries.size());
+    std::size_t same = 0;
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+        auto one = index.nearest(queries[q][0], queries[q][1]);
+        REQUIRE(one);
+        REQUIRE(each[q]);
+        if (each[q]->first == one->first && each[q]->second == one->second) ++same;
+    }
+    CHECK(same == queries.size());
+    CHECK(each[5000]->first == 15);
+    CHECK(each[5000]->second == 0);
+    CHECK(PointIndex{}.nearest_each(queries) == std::vector<std::optional<std::pair<std::size_t, double>>>(queries.size()));
+    CHECK(index.nearest_each({}).empty());
+}

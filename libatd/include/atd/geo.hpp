@@ -108,6 +108,10 @@ public:
     bool empty() const { return nodes_.empty(); }
     // The nearest point other than `skip` (an id, or SIZE_MAX for none).
     std::optional<std::pair<std::size_t, double>> nearest(double lon, double lat, std::size_t skip = SIZE_MAX) const;
+    // nearest() of each (lon, lat), on the default threads; the queries are
+    // taken in an order that keeps near ones together, so the tree stays in cache.
+    std::vector<std::optional<std::pair<std::size_t, double>>> nearest_each(
+        const std::vector<std::array<double, 2>>& lonlat) const;
     // Every point within km (geodesic), as (id, km), nearest first.
     std::vector<std::pair<std::size_t, double>> within(double lon, double lat, double km) const;
     // How many points within km (geodesic): within().size(), without listing them.
