@@ -5,26 +5,22 @@
 #   2. 1 million point features through atd-ingest (GeoJSONSeq in and out)
 #      against ogr2ogr -f GeoJSONSeq /vsistdout/ on the same file (target: >= 5x).
 #   3. atd-validate streaming the same million features.
-# Usage: bench/run.sh [N]   (N points, default 1000000); needs a build in build/.
+#   4. atd-score and atd-classify on the national data and on N synthetic
+#      settlements with full series (targets: 0.5 s and 5 s, under 2 GiB); the
+#      N-settlement runs to /dev/null are repeated and judged on their median.
+# Usage: bench/run.sh [N]   (N points, default 1000000; RUNS repeats, default 5);
+# needs a build in build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
+runs=${RUNS:-5}
 bin=build/tools
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 kz=datasets/kz
+. bench/lib.sh
 
-measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
-  local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-  read -r wall user sys kb <"$work/time"
-  printf '%-34s %8.2f %8.2f %8.2f %8.1f\n' "$label" "$wall" "$user" "$sys" "$(echo "$kb/1024" | bc -l)"
-  echo "$wall" >"$work/last"
-}
-
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "gdal: $(gdal-config --version); atd: $($bin/atd --version)"
-printf '%-34s %8s %8s %8s %8s\n' "run" "wall_s" "user_s" "sys_s" "peak_MB"
+header
+echo "gdal: $(gdal-config --version)"
+table_header
 
 measure "ingest kz (kato+points+bounds+stats)" "$bin/atd-ingest" --kato "$kz/kato.csv" --points "$kz/settlement_points.csv" \
   --boundaries "$kz/districts.geojson" --boundaries "$kz/oblasts.geojson" --make-valid \
@@ -55,9 +51,13 @@ measure "atd-score (full series)" "$bin/atd-score" "$work/settlements.geojsons" 
 rm -f "$work/scored.geojsons"
 measure "atd-classify (full series)" "$bin/atd-classify" "$work/settlements.geojsons" -q -o "$work/classified.geojsons"
 rm -f "$work/classified.geojsons"
-measure "atd-score to /dev/null" "$bin/atd-score" "$work/settlements.geojsons" -q -o /dev/null
-measure "atd-classify to /dev/null" "$bin/atd-classify" "$work/settlements.geojsons" -q -o /dev/null
+measure_runs "atd-score to /dev/null" "$runs" "$bin/atd-score" "$work/settlements.geojsons" -q -o /dev/null
+score_median=$(cat "$work/last")
+measure_runs "atd-classify to /dev/null" "$runs" "$bin/atd-classify" "$work/settlements.geojsons" -q -o /dev/null
+classify_median=$(cat "$work/last")
 measure "atd-classify one thread" env ATD_THREADS=1 "$bin/atd-classify" "$work/settlements.geojsons" -q -o /dev/null
 # What writing that many bytes costs here, whatever writes them.
 measure "dd of the scored output's size" dd if=/dev/zero of="$work/dd" bs=1M count="$((n * 1887 / 1000000))" status=none
 rm -f "$work/dd"
+verdict "atd-score of $n settlements under 5 s (median, to /dev/null)" "$score_median" 5
+verdict "atd-classify of $n settlements under 5 s (median, to /dev/null)" "$classify_median" 5

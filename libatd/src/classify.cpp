@@ -42,7 +42,7 @@ std::string fmt(double v) {
 
 struct WindowStat {
     std::optional<double> min, max;
-    std::string basis;  // window or level
+    std::string_view basis;  // window or level
     std::vector<int> missing;
     int first = 0, last = 0;
 };
@@ -169,8 +169,9 @@ private:
 
 void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) const {
     if (sc.support) {
-        p.opinion = *sc.support > min_support_ ? "supports" : "opposes";
-        if (sc.low_turnout) p.opinion += " (low turnout)";
+        bool supports = *sc.support > min_support_;
+        if (sc.low_turnout) p.opinion = supports ? "supports (low turnout)" : "opposes (low turnout)";
+        else p.opinion = supports ? "supports" : "opposes";
     }
     if (s.pop.empty()) {
         p.lacks = "pop";
@@ -451,8 +452,8 @@ std::vector<double> parse_list(const std::string& text, const std::string& key) 
 // The what-ifs of --vary, and the proposals counted by category.
 void vary_and_count(const std::vector<SettlementData>& settlements, const Standards& st, const ClassifyOptions& opts,
                     Classification& c) {
-    c.whatif.resize(settlements.size());
     c.varied = !opts.vary.empty();
+    if (c.varied) c.whatif.resize(settlements.size());
     // What-if: rerun the rules for each value of each varied key.
     for (const auto& v : opts.vary) {
         auto eq = v.find('=');
@@ -466,13 +467,13 @@ void vary_and_count(const std::vector<SettlementData>& settlements, const Standa
             for (std::size_t i = 0; i < props.size(); ++i) {
                 const Proposal& b = c.proposals[i];
                 if (props[i].proposal == b.proposal && props[i].target == b.target) continue;
-                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + props[i].proposal +
+                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + std::string(props[i].proposal) +
                                (props[i].target.empty() ? "" : " " + props[i].target);
             }
         }
     }
     for (std::size_t i = 0; i < settlements.size(); ++i)
-        ++c.summary.by_category[settlements[i].category][c.proposals[i].proposal];
+        ++c.summary.by_category[settlements[i].category][std::string(c.proposals[i].proposal)];
 }
 
 }  // namespace
@@ -519,18 +520,22 @@ template <class Fields>
 void emit_classification(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
                          const Standards& st, Fields& props) {
     const Proposal& p = c.proposals[i];
-    auto text = [](const std::string& s) { return s.empty() ? Value{} : Value{s}; };
-    props.set("proposal", p.proposal);
-    props.set("proposal_rule", p.rule);
-    props.set("proposal_target", text(p.target));
-    props.set("proposal_target_name", text(p.target_name));
-    props.set("proposal_basis", text(p.basis));
-    props.set("proposal_reasons", text(p.reasons));
-    props.set("proposal_lacks", text(p.lacks));
-    props.set("proposal_opinion", p.opinion);
+    // Text, or null when empty; written as it is, without a copy, when Fields writes JSON.
+    auto text = [&props](const char* key, const std::string& s) {
+        if (s.empty()) props.set(key, Value{});
+        else props.set(key, s);
+    };
+    props.set("proposal", std::string(p.proposal));
+    props.set("proposal_rule", std::string(p.rule));
+    text("proposal_target", p.target);
+    text("proposal_target_name", p.target_name);
+    text("proposal_basis", std::string(p.basis));
+    text("proposal_reasons", p.reasons);
+    text("proposal_lacks", p.lacks);
+    props.set("proposal_opinion", std::string(p.opinion));
     props.set("proposal_profile", st.name());
     if (c.varied) {
-        props.set("whatif", text(c.whatif[i]));
+        text("whatif", c.whatif[i]);
         props.set("whatif_stable", Value{c.whatif[i].empty()});
     }
     const SupportInfo& si = c.classes[i];

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace atd {
@@ -30,12 +31,14 @@ Dataset read_dataset(std::vector<Feature>& features, const std::string& input_na
 // atd-score: adds the score fields to every settlement.
 void score_all(Dataset& d, const Standards& st);
 
+// proposal, rule, basis and opinion are fixed words: they view string literals.
 struct Proposal {
-    std::string proposal = "keep";  // keep, city_district, attach, aul, abolish
-    std::string rule = "keep";      // R1_kent_city ... R6_aul_abolish
+    std::string_view proposal = "keep";  // keep, city_district, attach, aul, abolish
+    std::string_view rule = "keep";      // R1_kent_city ... R6_aul_abolish
     std::string target, target_name;
-    std::string basis;              // window, level
-    std::string reasons, lacks, opinion = "unknown";
+    std::string_view basis;              // window, level
+    std::string reasons, lacks;
+    std::string_view opinion = "unknown";  // supports, opposes, each maybe " (low turnout)"
 };
 
 struct ClassifyOptions {
@@ -65,7 +68,7 @@ struct SupportInfo {
 // Everything classification computes, once per settlement.
 struct Classification {
     std::vector<Proposal> proposals;
-    std::vector<std::string> whatif;
+    std::vector<std::string> whatif;  // per settlement, with --vary only
     std::vector<SupportInfo> classes;
     ClassifySummary summary;
     bool varied = false;
