@@ -25,22 +25,10 @@ header
 if [ ! -s "$d/report.html" ]; then
   echo "running the pipeline on $n settlements in $d (untimed)"
   "$bin/atd-synth" -n "$n" --seed 1 -o "$d" --overwrite -q
-  "$bin/atd-ingest" "$d/settlements.geojsons" -q -o "$d/atd.gpkg" --overwrite
-  "$bin/atd-validate" "$d/settlements.geojsons" -o "$d/validation.txt" --overwrite
-  "$bin/atd-flows" "$d/settlements.geojsons" --od "$d/od.csv" --zones ttwa --zones-output "$d/ttwa.geojsons" \
-    -q -o "$d/flows.geojsons" --overwrite
-  "$bin/atd-access" "$d/flows.geojsons" --facilities "$d/facilities.geojsons" --roads "$d/roads.geojsons" \
-    --fallback geodesic -q -o "$d/access.geojsons" --overwrite
-  "$bin/atd-score" "$d/access.geojsons" -q -o "$d/scored.geojsons" --overwrite
-  "$bin/atd-classify" "$d/scored.geojsons" -q -o "$d/classified.geojsons" --overwrite
-  "$bin/atd-areas" "$d/settlements.geojsons" -q -o "$d/areas.geojsons" --overwrite
-  "$bin/atd-merge" "$d/areas.geojsons" --settlements "$d/classified.geojsons" -q -o "$d/mergers.geojsons" --overwrite
-  "$bin/atd-merge" "$d/areas.geojsons" --settlements "$d/classified.geojsons" --units -q -o "$d/units.geojsons" \
-    --overwrite
-  "$bin/atd-dissolve" "$d/units.geojsons" --by proposal --sum population --list kato --same district_kato \
-    --feature-type okrug -q -o "$d/okrugs.geojsons" --overwrite
-  "$bin/atd-report" "$d/classified.geojsons" "$d/mergers.geojsons" "$d/areas.geojsons" -q -o "$d/report.html" \
-    --overwrite
+  for tool in "${pipeline_tools[@]}"; do
+    pipeline_cmd "$tool" "$d"
+    "${cmd[@]}" --overwrite 2>"$work/err" >/dev/null || { cat "$work/err" >&2; exit 1; }
+  done
 fi
 
 # tool | files read (atd-score and atd-classify read theirs twice) | files written

@@ -1,5 +1,6 @@
 # Shared by the benchmark scripts: a scratch directory ($work, removed at
-# exit), timing with peak memory, ratios, verdicts, the header. Needs $bin.
+# exit), timing with peak memory, ratios, verdicts, the header, and the whole
+# pipeline's tool runs. Needs $bin.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
@@ -33,3 +34,30 @@ header() {  # the machine and the build, first lines of every benchmark
   echo "atd: $($bin/atd --version) ($(git describe --always --dirty 2>/dev/null || echo 'no git'))"
 }
 table_header() { printf '%-34s %8s %8s %8s %8s\n' "run" "wall_s" "user_s" "sys_s" "peak_MB"; }
+
+# The whole pipeline's tool runs in order, each reading what the ones before it
+# wrote in one directory: bench/pipeline.sh times them, bench/floor.sh measures
+# the text they move. pipeline_cmd TOOL DIR sets the array cmd to the run.
+pipeline_tools=(ingest validate flows access score classify areas merge merge_units dissolve report)
+pipeline_cmd() {
+  local d=$2
+  case $1 in
+    ingest) cmd=("$bin/atd-ingest" "$d/settlements.geojsons" -q -o "$d/atd.gpkg") ;;
+    validate) cmd=("$bin/atd-validate" "$d/settlements.geojsons" -o "$d/validation.txt") ;;
+    flows) cmd=("$bin/atd-flows" "$d/settlements.geojsons" --od "$d/od.csv" --zones ttwa
+                --zones-output "$d/ttwa.geojsons" -o "$d/flows.geojsons") ;;
+    access) cmd=("$bin/atd-access" "$d/flows.geojsons" --facilities "$d/facilities.geojsons"
+                 --roads "$d/roads.geojsons" --fallback geodesic -o "$d/access.geojsons") ;;
+    score) cmd=("$bin/atd-score" "$d/access.geojsons" -q -o "$d/scored.geojsons") ;;
+    classify) cmd=("$bin/atd-classify" "$d/scored.geojsons" -o "$d/classified.geojsons") ;;
+    areas) cmd=("$bin/atd-areas" "$d/settlements.geojsons" -o "$d/areas.geojsons") ;;
+    merge) cmd=("$bin/atd-merge" "$d/areas.geojsons" --settlements "$d/classified.geojsons" -o "$d/mergers.geojsons") ;;
+    merge_units) cmd=("$bin/atd-merge" "$d/areas.geojsons" --settlements "$d/classified.geojsons" --units -q
+                      -o "$d/units.geojsons") ;;
+    dissolve) cmd=("$bin/atd-dissolve" "$d/units.geojsons" --by proposal --sum population --list kato
+                   --same district_kato --feature-type okrug -q -o "$d/okrugs.geojsons") ;;
+    report) cmd=("$bin/atd-report" "$d/classified.geojsons" "$d/mergers.geojsons" "$d/areas.geojsons"
+                 -o "$d/report.html") ;;
+    *) echo "pipeline_cmd: no tool run '$1'" >&2; return 1 ;;
+  esac
+}

@@ -45,11 +45,15 @@ else
   echo "scikit-learn: not installed (apt-get install python3-sklearn): no Ward peer"
 fi
 
-tools=(ingest validate flows access score classify areas merge merge_units dissolve report)
+tools=("${pipeline_tools[@]}")
 declare -A wall peak
 cmds=()
-step() {  # key label command...: measure, keep the wall time and peak of this size
+step() {  # key label [command...]: measure (the pipeline's run of that key by default), keep the wall time and peak
   local key=$1 label=$2; shift 2
+  if [ $# -eq 0 ]; then
+    pipeline_cmd "$key" "$d"
+    set -- "${cmd[@]}"
+  fi
   [ "$n" != "${sizes[0]}" ] || cmds+=("${*//$d/DIR}")
   measure "$label" "$@"
   wall[$key,$n]=$(cat "$work/last")
@@ -67,35 +71,29 @@ for n in "${sizes[@]}"; do
   echo "input: $(said atd-synth | sed "s#$d#DIR#")"
   echo "input: settlements.geojsons $(mb "$d/settlements.geojsons"), facilities $(mb "$d/facilities.geojsons"), roads $(mb "$d/roads.geojsons"), od.csv $(mb "$d/od.csv") ($(($(wc -l <"$d/od.csv") - 1)) rows)"
 
-  step ingest "atd-ingest geojsons to gpkg" "$bin/atd-ingest" "$d/settlements.geojsons" -q -o "$d/atd.gpkg"
+  step ingest "atd-ingest geojsons to gpkg"
   step ogr2ogr "ogr2ogr -f GPKG (peer)" ogr2ogr -f GPKG "$d/ogr.gpkg" "$d/settlements.geojsons"
   echo "I/O: atd-ingest (2 typed layers) $(ratio "${wall[ogr2ogr,$n]}" "${wall[ingest,$n]}")x faster than ogr2ogr (1 layer), $(mb "$d/atd.gpkg") against $(mb "$d/ogr.gpkg")"
   rm -f "$d/atd.gpkg" "$d/ogr.gpkg"
-  step validate "atd-validate" "$bin/atd-validate" "$d/settlements.geojsons" -o "$d/validation.txt"
+  step validate "atd-validate"
   echo "validate: $(grep -m1 '^checked' "$d/validation.txt" || true)"
-  step flows "atd-flows --od --zones ttwa" "$bin/atd-flows" "$d/settlements.geojsons" --od "$d/od.csv" --zones ttwa \
-    --zones-output "$d/ttwa.geojsons" -o "$d/flows.geojsons"
+  step flows "atd-flows --od --zones ttwa"
   echo "flows: $(said atd-flows)"
-  step access "atd-access --roads" "$bin/atd-access" "$d/flows.geojsons" --facilities "$d/facilities.geojsons" \
-    --roads "$d/roads.geojsons" --fallback geodesic -o "$d/access.geojsons"
+  step access "atd-access --roads"
   said atd-access
   rm -f "$d/flows.geojsons"
-  step score "atd-score" "$bin/atd-score" "$d/access.geojsons" -q -o "$d/scored.geojsons"
+  step score "atd-score"
   rm -f "$d/access.geojsons"
-  step classify "atd-classify" "$bin/atd-classify" "$d/scored.geojsons" -o "$d/classified.geojsons"
+  step classify "atd-classify"
   said atd-classify
   rm -f "$d/scored.geojsons"
-  step areas "atd-areas" "$bin/atd-areas" "$d/settlements.geojsons" -o "$d/areas.geojsons"
+  step areas "atd-areas"
   said atd-areas
-  step merge "atd-merge" "$bin/atd-merge" "$d/areas.geojsons" --settlements "$d/classified.geojsons" \
-    -o "$d/mergers.geojsons"
+  step merge "atd-merge"
   said atd-merge
-  step merge_units "atd-merge --units" "$bin/atd-merge" "$d/areas.geojsons" --settlements "$d/classified.geojsons" \
-    --units -q -o "$d/units.geojsons"
-  step dissolve "atd-dissolve" "$bin/atd-dissolve" "$d/units.geojsons" --by proposal --sum population --list kato \
-    --same district_kato --feature-type okrug -q -o "$d/okrugs.geojsons"
-  step report "atd-report html" "$bin/atd-report" "$d/classified.geojsons" "$d/mergers.geojsons" "$d/areas.geojsons" \
-    -o "$d/report.html"
+  step merge_units "atd-merge --units"
+  step dissolve "atd-dissolve"
+  step report "atd-report html"
   echo "$(said atd-report) ($(mb "$d/report.html"))"
 
   total=0 top=0
