@@ -4,8 +4,10 @@
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
+  # The command's stdout goes to $work/out, or where $measure_stdout says (/dev/null).
   local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"${measure_stdout:-$work/out}" 2>"$work/err" ||
+    { cat "$work/err" >&2; exit 1; }
   read -r wall user sys kb <"$work/time"
   printf '%-34s %8.2f %8.2f %8.2f %8.1f\n' "$label" "$wall" "$user" "$sys" "$(echo "$kb/1024" | bc -l)"
   echo "$wall" >"$work/last"
@@ -13,8 +15,9 @@ measure() {  # label command... -> prints "label wall_s user_s sys_s peak_MB"
 }
 measure_runs() {  # label runs command... -> the median run's line, then every run's wall time
   # This virtual machine's speed drifts by a third from minute to minute:
-  # a target is judged on the median of several runs, and the spread is shown.
+  # a target is judged on the median of several runs (an odd number), and the spread is shown.
   local label=$1 runs=$2; shift 2
+  [[ $runs =~ ^[0-9]*[13579]$ ]] || { echo "measure_runs: the number of runs must be odd, not '$runs'" >&2; exit 2; }
   : >"$work/runs"
   for _ in $(seq "$runs"); do
     measure "$label" "$@" | awk '{print $(NF - 3) "\t" $0}' >>"$work/runs"

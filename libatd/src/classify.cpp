@@ -520,7 +520,7 @@ template <class Fields>
 void emit_classification(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
                          const Standards& st, Fields& props) {
     const Proposal& p = c.proposals[i];
-    // Text, or null when empty; written as it is, without a copy, when Fields writes JSON.
+    // Text, or null when empty; the long texts (reasons, lacks) go to JSON without a copy.
     auto text = [&props](const char* key, const std::string& s) {
         if (s.empty()) props.set(key, Value{});
         else props.set(key, s);

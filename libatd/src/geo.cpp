@@ -529,13 +529,12 @@ std::uint64_t z_order(double lon, double lat) {
         t = t > 0 ? std::min(t, 1.0) : 0.0;  // NaN too
         return static_cast<std::uint64_t>(t * 2097151.0);
     };
-    auto spread = [](std::uint64_t v) {
-        v &= 0x1fffff;
-        v = (v | v << 32) & 0x1f00000000ffffull;
-        v = (v | v << 16) & 0x1f0000ff0000ffull;
-        v = (v | v << 8) & 0x100f00f00f00f00full;
-        v = (v | v << 4) & 0x10c30c30c30c30c3ull;
-        v = (v | v << 2) & 0x1249249249249249ull;
+    auto spread = [](std::uint64_t v) {  // bit k to bit 2k
+        v = (v | v << 16) & 0x0000ffff0000ffffull;
+        v = (v | v << 8) & 0x00ff00ff00ff00ffull;
+        v = (v | v << 4) & 0x0f0f0f0f0f0f0f0full;
+        v = (v | v << 2) & 0x3333333333333333ull;
+        v = (v | v << 1) & 0x5555555555555555ull;
         return v;
     };
     return spread(cell(lon, -180, 360)) | spread(cell(lat, -90, 180)) << 1;

@@ -139,7 +139,7 @@ public:
     struct Near {
         std::size_t index;
         double km;
-        const std::string* kato;  // all[index].kato, kept beside the index
+        const std::string* kato;  // all[index].kato: the Scorer's copy, valid while it lives
     };
     std::optional<Near> nearest_city(double lon, double lat, const std::string& self) const;
     const Standards& standards() const { return st_; }
