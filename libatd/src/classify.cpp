@@ -268,23 +268,24 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
 // itself; targets named by code alone get that settlement's name.
 void finish_proposals(const std::vector<SettlementData>& settlements, std::vector<Proposal>& out) {
     {
+        // The settlements that stay make the index; the abolished ones query it.
         std::vector<double> lon, lat;
-        std::vector<std::size_t> ids;
+        std::vector<std::size_t> ids, abolished;
+        std::vector<std::array<double, 2>> where;
         for (std::size_t i = 0; i < settlements.size(); ++i) {
-            if (!settlements[i].lon || out[i].proposal == "abolish") continue;
-            lon.push_back(*settlements[i].lon);
-            lat.push_back(*settlements[i].lat);
-            ids.push_back(i);
+            const auto& s = settlements[i];
+            if (!s.lon) continue;
+            if (out[i].proposal == "abolish") {
+                abolished.push_back(i);
+                where.push_back({*s.lon, *s.lat});
+            } else {
+                lon.push_back(*s.lon);
+                lat.push_back(*s.lat);
+                ids.push_back(i);
+            }
         }
         PointIndex staying;
         staying.build(std::move(lon), std::move(lat), std::move(ids));
-        std::vector<std::size_t> abolished;
-        std::vector<std::array<double, 2>> where;
-        for (std::size_t i = 0; i < settlements.size(); ++i)
-            if (out[i].proposal == "abolish" && settlements[i].lon) {
-                abolished.push_back(i);
-                where.push_back({*settlements[i].lon, *settlements[i].lat});
-            }
         auto nearest = staying.nearest_each(where);
         parallel_for(abolished.size(), default_threads(), [&](std::size_t from, std::size_t to) {
             for (std::size_t k = from; k < to; ++k) {
@@ -389,28 +390,25 @@ std::vector<SupportInfo> support_classes(const std::vector<SettlementData>& all,
         if (blocks_of[order[k]].pop >= st.get("support.min_population")) cls[order[k]] = 0;
     for (std::size_t r = 0; r < rural.size(); ++r)
         if (is_admin_centre(all[rural[r]].admin_centre)) cls[r] = 0;
-    PointIndex supports;
-    {
-        std::vector<double> lon, lat;
-        std::vector<std::size_t> ids;
-        for (std::size_t r = 0; r < rural.size(); ++r) {
-            const auto& s = all[rural[r]];
-            if (cls[r] == 0 && s.lon) {
-                lon.push_back(*s.lon);
-                lat.push_back(*s.lat);
-                ids.push_back(rural[r]);
-            }
-        }
-        supports.build(std::move(lon), std::move(lat), std::move(ids));
-    }
-    double radius = st.get("support.satellite_radius_km");
-    std::vector<std::size_t> others;
+    // The support villages make the index; the other rural settlements query it.
+    std::vector<double> lon, lat;
+    std::vector<std::size_t> ids, others;
     std::vector<std::array<double, 2>> where;
-    for (std::size_t r = 0; r < rural.size(); ++r)
-        if (const auto& s = all[rural[r]]; cls[r] != 0 && s.lon) {
+    for (std::size_t r = 0; r < rural.size(); ++r) {
+        const auto& s = all[rural[r]];
+        if (!s.lon) continue;
+        if (cls[r] == 0) {
+            lon.push_back(*s.lon);
+            lat.push_back(*s.lat);
+            ids.push_back(rural[r]);
+        } else {
             others.push_back(r);
             where.push_back({*s.lon, *s.lat});
         }
+    }
+    PointIndex supports;
+    supports.build(std::move(lon), std::move(lat), std::move(ids));
+    double radius = st.get("support.satellite_radius_km");
     auto nearest = supports.nearest_each(where);
     for (std::size_t k = 0; k < others.size(); ++k)
         if (const auto& n = nearest[k]; n && n->second <= radius) {
@@ -467,8 +465,8 @@ void vary_and_count(const std::vector<SettlementData>& settlements, const Standa
             for (std::size_t i = 0; i < props.size(); ++i) {
                 const Proposal& b = c.proposals[i];
                 if (props[i].proposal == b.proposal && props[i].target == b.target) continue;
-                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " + std::string(props[i].proposal) +
-                               (props[i].target.empty() ? "" : " " + props[i].target);
+                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " +
+                               std::string(props[i].proposal) + (props[i].target.empty() ? "" : " " + props[i].target);
             }
         }
     }
@@ -802,8 +800,6 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     if (reader.count() != settlement_of.size())
         throw DataError(inputs.front() + ": the input changed while it was read");
     sink.finish();
-    release_in_parallel(settlements);
-    release_in_parallel(c.proposals);
     return sum;
 }
 

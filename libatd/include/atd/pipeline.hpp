@@ -25,16 +25,6 @@ void parallel_for(std::size_t n, std::size_t threads, const std::function<void(s
 // The error of the lowest index that failed is rethrown.
 void parallel_each(std::size_t n, std::size_t threads, const std::function<void(std::size_t)>& fn);
 
-// Empties v; its elements' own memory is freed on the default threads first
-// (a million settlements take a while to free on one).
-template <class T>
-void release_in_parallel(std::vector<T>& v) {
-    parallel_for(v.size(), default_threads(), [&v](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i) v[i] = T{};
-    });
-    std::vector<T>().swap(v);
-}
-
 template <class Batch>
 struct PipelineStages {
     std::function<bool(Batch&)> produce;  // fills a batch; false at the end (the batch is then unused)
