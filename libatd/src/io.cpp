@@ -8,6 +8,7 @@
 #include <ogrsf_frmts.h>
 #include <cpl_conv.h>
 
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -879,114 +881,243 @@ std::unique_ptr<OGRGeometry> to_ogr(const Geometry& g, OGRwkbGeometryType layer_
     return out;
 }
 
-// A layer's schema: fields in order of first appearance, each with the widest
-// type seen (int < real < string; booleans stay booleans), and one geometry type.
-struct LayerSchema {
-    std::vector<std::string> names;
-    std::map<std::string, OGRFieldType> types;
-    std::map<std::string, bool> is_bool;
-    OGRwkbGeometryType gtype = wkbNone;
+// A layer kept until finish(), when its schema is known: fields in order of
+// first appearance, each with the widest type seen (int < real < string;
+// booleans stay booleans), one geometry type, and its features packed a few
+// bytes per value (the schema grows as they come, so they are read once).
+class PackedLayer {
+public:
+    explicit PackedLayer(std::string name) : name_(std::move(name)) {}
+    const std::string& name() const { return name_; }
+
+    void add(const Feature& f) {
+        auto& b = scratch_;
+        b.clear();
+        std::uint32_t values = 0;
+        put(b, values);  // filled in below
+        const auto& entries = f.props.entries();
+        for (std::size_t pos = 0; pos < entries.size(); ++pos) {
+            const auto& [k, v] = entries[pos];
+            std::uint32_t id = field_id(pos, k);
+            if (is_null(v)) continue;
+            widen(id, v);
+            put(b, id);
+            if (const auto* x = std::get_if<bool>(&v)) {
+                b.push_back(kBool);
+                b.push_back(*x ? 1 : 0);
+            } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+                b.push_back(kInt);
+                put(b, *i);
+            } else if (const auto* d = std::get_if<double>(&v)) {
+                b.push_back(kReal);
+                put(b, *d);
+            } else {
+                const std::string& t = std::holds_alternative<std::string>(v) ? std::get<std::string>(v)
+                                                                              : std::get<RawJson>(v).text;
+                b.push_back(kText);
+                put(b, static_cast<std::uint64_t>(t.size()));
+                b.append(t).push_back('\0');  // GDAL takes C strings
+            }
+            ++values;
+        }
+        std::memcpy(b.data(), &values, sizeof values);
+        const Geometry& g = f.geom;
+        b.push_back(static_cast<char>(g.type));
+        if (!g.empty()) {
+            gtypes_ |= 1u << static_cast<unsigned>(g.type);
+            put_array(b, g.xy);
+            put_array(b, g.ring_ends);
+            put_array(b, g.part_ends);
+        }
+        if (chunks_.empty() || chunks_.back().size() + b.size() > kChunk) {
+            chunks_.emplace_back();
+            chunks_.back().reserve(std::max(kChunk, b.size()));
+        }
+        chunks_.back().append(b);
+        ++count_;
+    }
+
+    std::size_t fields() const { return names_.size(); }
+    const std::string& field_name(std::size_t id) const { return names_[id]; }
+    OGRFieldType field_type(std::size_t id) const { return types_[id] == OFTMaxType ? OFTString : types_[id]; }
+    bool field_is_bool(std::size_t id) const { return is_bool_[id]; }
+
+    OGRwkbGeometryType geometry_type() const {
+        if (gtypes_ == 0) return wkbNone;
+        if (std::has_single_bit(gtypes_)) return ogr_type(static_cast<GeomType>(std::countr_zero(gtypes_)));
+        unsigned polygons = 1u << static_cast<unsigned>(GeomType::Polygon) |
+                            1u << static_cast<unsigned>(GeomType::MultiPolygon);
+        return gtypes_ == polygons ? wkbMultiPolygon : wkbUnknown;
+    }
+
+    // Calls each(feature) for every feature in order, with feature's fields
+    // set through field_index (field id -> OGR field index) and its geometry.
+    template <class Each>
+    void for_each(OGRFeatureDefn* defn, const std::vector<int>& field_index, OGRwkbGeometryType gtype,
+                  Each&& each) const {
+        OGRFeature feat(defn);
+        Geometry g;
+        for (const auto& chunk : chunks_) {
+            const char* p = chunk.data();
+            const char* end = p + chunk.size();
+            while (p < end) {
+                feat.Reset();
+                auto values = take<std::uint32_t>(p);
+                for (std::uint32_t n = 0; n < values; ++n) {
+                    int idx = field_index[take<std::uint32_t>(p)];
+                    char kind = *p++;
+                    switch (kind) {
+                        case kBool: feat.SetField(idx, *p++ ? 1 : 0); break;
+                        case kInt: feat.SetField(idx, static_cast<GIntBig>(take<std::int64_t>(p))); break;
+                        case kReal: feat.SetField(idx, take<double>(p)); break;
+                        default: {
+                            auto size = take<std::uint64_t>(p);
+                            feat.SetField(idx, p);
+                            p += size + 1;
+                        }
+                    }
+                }
+                g.type = static_cast<GeomType>(*p++);
+                if (!g.empty()) {
+                    take_array(p, g.xy);
+                    take_array(p, g.ring_ends);
+                    take_array(p, g.part_ends);
+                    if (gtype != wkbNone) feat.SetGeometryDirectly(to_ogr(g, gtype).release());
+                }
+                each(feat);
+            }
+        }
+    }
+
+private:
+    static constexpr char kBool = 1, kInt = 2, kReal = 3, kText = 4;
+    static constexpr std::size_t kChunk = std::size_t(32) << 20;
+
+    template <class T>
+    static void put(std::string& b, T x) {
+        b.append(reinterpret_cast<const char*>(&x), sizeof x);
+    }
+    template <class T>
+    static void put_array(std::string& b, const std::vector<T>& v) {
+        put(b, static_cast<std::uint64_t>(v.size()));
+        b.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    }
+    template <class T>
+    static T take(const char*& p) {
+        T x;
+        std::memcpy(&x, p, sizeof x);
+        p += sizeof x;
+        return x;
+    }
+    template <class T>
+    static void take_array(const char*& p, std::vector<T>& v) {
+        v.resize(take<std::uint64_t>(p));
+        std::memcpy(v.data(), p, v.size() * sizeof(T));
+        p += v.size() * sizeof(T);
+    }
+
+    // The field's id: most features list their keys as the one before did.
+    std::uint32_t field_id(std::size_t pos, const std::string& key) {
+        if (pos < last_ids_.size() && same_text(names_[last_ids_[pos]], key)) return last_ids_[pos];
+        auto [it, fresh] = ids_.try_emplace(key, static_cast<std::uint32_t>(names_.size()));
+        if (fresh) {
+            names_.push_back(key);
+            types_.push_back(OFTMaxType);  // unknown until a non-null value
+            is_bool_.push_back(true);
+        }
+        if (pos >= last_ids_.size()) last_ids_.resize(pos + 1);
+        last_ids_[pos] = it->second;
+        return it->second;
+    }
+    void widen(std::uint32_t id, const Value& v) {
+        OGRFieldType t = std::holds_alternative<bool>(v)           ? OFTInteger
+                         : std::holds_alternative<std::int64_t>(v) ? OFTInteger64
+                         : std::holds_alternative<double>(v)       ? OFTReal
+                                                                   : OFTString;
+        if (!std::holds_alternative<bool>(v)) is_bool_[id] = false;
+        OGRFieldType& cur = types_[id];
+        if (cur == OFTMaxType) cur = t;
+        else if (cur != t) {
+            bool numeric = (cur == OFTInteger || cur == OFTInteger64 || cur == OFTReal) &&
+                           (t == OFTInteger || t == OFTInteger64 || t == OFTReal);
+            cur = !numeric ? OFTString : (cur == OFTReal || t == OFTReal) ? OFTReal : OFTInteger64;
+        }
+    }
+
+    std::string name_;
+    std::vector<std::string> names_;
+    std::vector<OGRFieldType> types_;
+    std::vector<bool> is_bool_;
+    std::unordered_map<std::string, std::uint32_t> ids_;
+    std::vector<std::uint32_t> last_ids_;  // the previous feature's field ids by position
+    unsigned gtypes_ = 0;                  // bit per GeomType seen
+    std::vector<std::string> chunks_;
+    std::size_t count_ = 0;
+    std::string scratch_;
 };
 
-LayerSchema schema_of(const std::vector<Feature>& features) {
-    LayerSchema s;
-    std::set<GeomType> gtypes;
-    for (const auto& f : features) {
-        if (!f.geom.empty()) gtypes.insert(f.geom.type);
-        for (const auto& [k, v] : f.props.entries()) {
-            auto [it, fresh] = s.types.emplace(k, OFTMaxType);  // unknown until a non-null value
-            if (fresh) {
-                s.names.push_back(k);
-                s.is_bool[k] = true;
-            }
-            if (is_null(v)) continue;
-            OGRFieldType t = std::holds_alternative<bool>(v)           ? OFTInteger
-                             : std::holds_alternative<std::int64_t>(v) ? OFTInteger64
-                             : std::holds_alternative<double>(v)       ? OFTReal
-                                                                       : OFTString;
-            if (!std::holds_alternative<bool>(v)) s.is_bool[k] = false;
-            OGRFieldType& cur = it->second;
-            if (cur == OFTMaxType) cur = t;
-            else if (cur != t) {
-                bool numeric = (cur == OFTInteger || cur == OFTInteger64 || cur == OFTReal) &&
-                               (t == OFTInteger || t == OFTInteger64 || t == OFTReal);
-                cur = !numeric ? OFTString : (cur == OFTReal || t == OFTReal) ? OFTReal : OFTInteger64;
-            }
-        }
-    }
-    if (gtypes.size() == 1) s.gtype = ogr_type(*gtypes.begin());
-    else if (gtypes == std::set<GeomType>{GeomType::Polygon, GeomType::MultiPolygon}) s.gtype = wkbMultiPolygon;
-    else if (!gtypes.empty()) s.gtype = wkbUnknown;
-    return s;
-}
-
-// Features grouped into layers until finish(): a layer's schema is the union
-// of its features' fields. The GDAL writers (GeoPackage, CSV, PostgreSQL) share it.
+// Features grouped into layers until finish(). The GDAL writers (GeoPackage,
+// CSV, PostgreSQL) share it.
 class LayeredSink : public FeatureSink {
 public:
-    void write(const Feature& f) override {
-        std::string layer = !opts_.table.empty()          ? opts_.table
-                            : opts_.format == Format::Csv ? std::string("features")
-                                                          : layer_name_for(f);
-        auto it = index_.find(layer);
-        if (it == index_.end()) {
-            it = index_.emplace(layer, layers_.size()).first;
-            layers_.push_back({layer, {}});
-        }
-        layers_[it->second].features.push_back(f);
-    }
+    void write(const Feature& f) override { layer_for(f).add(f); }
 
 protected:
-    struct Layer {
-        std::string name;
-        std::vector<Feature> features;
-    };
-
     LayeredSink(const WriteOptions& o, std::string display) : opts_(o), display_(std::move(display)) {}
 
     // Creates the layer with its fields and writes its features; lco: layer creation options.
-    OGRLayer* write_layer(GDALDataset& ds, const Layer& l, char** lco, bool layer_transaction) {
-        LayerSchema schema = schema_of(l.features);
+    OGRLayer* write_layer(GDALDataset& ds, const PackedLayer& l, char** lco, bool layer_transaction) {
+        OGRwkbGeometryType gtype = l.geometry_type();
         OGRSpatialReference wgs84;
         wgs84.SetWellKnownGeogCS("WGS84");
         wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        if (opts_.format == Format::Csv && schema.gtype != wkbNone) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
-        OGRLayer* layer =
-            ds.CreateLayer(l.name.c_str(), schema.gtype == wkbNone ? nullptr : &wgs84, schema.gtype, lco);
+        if (opts_.format == Format::Csv && gtype != wkbNone) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
+        OGRLayer* layer = ds.CreateLayer(l.name().c_str(), gtype == wkbNone ? nullptr : &wgs84, gtype, lco);
         CSLDestroy(lco);
-        if (!layer) throw DataError(display_ + ": cannot create layer " + l.name + ": " + gdal_message());
-        for (const auto& n : schema.names) {
-            OGRFieldType t = schema.types[n] == OFTMaxType ? OFTString : schema.types[n];
-            OGRFieldDefn fd(n.c_str(), t);
-            if (t == OFTInteger && schema.is_bool[n]) fd.SetSubType(OFSTBoolean);
+        if (!layer) throw DataError(display_ + ": cannot create layer " + l.name() + ": " + gdal_message());
+        for (std::size_t id = 0; id < l.fields(); ++id) {
+            OGRFieldDefn fd(l.field_name(id).c_str(), l.field_type(id));
+            if (l.field_type(id) == OFTInteger && l.field_is_bool(id)) fd.SetSubType(OFSTBoolean);
             if (layer->CreateField(&fd) != OGRERR_NONE)
-                throw DataError(display_ + ": cannot create field " + n + " in " + l.name + ": " + gdal_message());
+                throw DataError(display_ + ": cannot create field " + l.field_name(id) + " in " + l.name() + ": " +
+                                gdal_message());
         }
         bool tx = layer_transaction && layer->StartTransaction() == OGRERR_NONE;
         OGRFeatureDefn* defn = layer->GetLayerDefn();
-        for (const auto& f : l.features) {
-            OGRFeature feat(defn);
-            for (const auto& [k, v] : f.props.entries()) {
-                int idx = defn->GetFieldIndex(k.c_str());
-                if (idx < 0 || is_null(v)) continue;
-                if (const auto* b = std::get_if<bool>(&v)) feat.SetField(idx, *b ? 1 : 0);
-                else if (const auto* i = std::get_if<std::int64_t>(&v)) feat.SetField(idx, static_cast<GIntBig>(*i));
-                else if (const auto* d = std::get_if<double>(&v)) feat.SetField(idx, *d);
-                else feat.SetField(idx, as_text(v).c_str());
-            }
-            if (schema.gtype != wkbNone && !f.geom.empty())
-                feat.SetGeometryDirectly(to_ogr(f.geom, schema.gtype).release());
-            if (layer->CreateFeature(&feat) != OGRERR_NONE)
-                throw DataError(display_ + ": cannot write a feature to " + l.name + ": " + gdal_message());
+        std::vector<int> field_index(l.fields());
+        for (std::size_t id = 0; id < l.fields(); ++id) {
+            field_index[id] = defn->GetFieldIndex(l.field_name(id).c_str());
+            if (field_index[id] < 0)
+                throw DataError(display_ + ": field " + l.field_name(id) + " is missing from " + l.name());
         }
+        l.for_each(defn, field_index, gtype, [&](OGRFeature& feat) {
+            if (layer->CreateFeature(&feat) != OGRERR_NONE)
+                throw DataError(display_ + ": cannot write a feature to " + l.name() + ": " + gdal_message());
+        });
         if (tx && layer->CommitTransaction() != OGRERR_NONE) throw DataError(display_ + ": " + gdal_message());
         return layer;
     }
 
     WriteOptions opts_;
     std::string display_;  // the output's name in messages
-    std::vector<Layer> layers_;
+    std::vector<PackedLayer> layers_;
+
+private:
+    PackedLayer& layer_for(const Feature& f) {
+        std::string name = !opts_.table.empty()          ? opts_.table
+                           : opts_.format == Format::Csv ? std::string("features")
+                                                         : layer_name_for(f);
+        if (last_ < layers_.size() && layers_[last_].name() == name) return layers_[last_];
+        auto it = index_.find(name);
+        if (it == index_.end()) {
+            it = index_.emplace(name, layers_.size()).first;
+            layers_.emplace_back(name);
+        }
+        last_ = it->second;
+        return layers_[last_];
+    }
     std::map<std::string, std::size_t> index_;
+    std::size_t last_ = 0;
 };
 
 // GeoPackage and CSV files.
@@ -1056,7 +1187,7 @@ public:
     void finish() override {
         for (const auto& l : layers_) {
             try {
-                check_table_name(l.name);
+                check_table_name(l.name());
             } catch (const UsageError& e) {
                 throw DataError(display_ + ": " + e.what());
             }
@@ -1067,10 +1198,10 @@ public:
         // Every old table is dropped before the first layer is created: GDAL lists
         // the tables then, and would take a dropped one for an existing layer.
         for (const auto& l : layers_) {
-            if (!table_exists(l.name)) continue;
-            if (!opts_.overwrite) throw exists(l.name);
+            if (!table_exists(l.name())) continue;
+            if (!opts_.overwrite) throw exists(l.name());
             // No CASCADE: a view that depends on the table stops the run.
-            execute("DROP TABLE " + l.name, "cannot replace table " + l.name);
+            execute("DROP TABLE " + l.name(), "cannot replace table " + l.name());
         }
         for (const auto& l : layers_) {
             char** lco = CSLSetNameValue(nullptr, "FID", "fid");
@@ -1078,7 +1209,7 @@ public:
             lco = CSLSetNameValue(lco, "LAUNDER", "NO");  // columns keep the property names
             OGRLayer* layer = write_layer(*ds_, l, lco, false);
             if (layer->SyncToDisk() != OGRERR_NONE)
-                throw DataError(display_ + ": cannot write " + l.name + ": " + gdal_message());
+                throw DataError(display_ + ": cannot write " + l.name() + ": " + gdal_message());
         }
         in_transaction_ = false;
         if (ds_->CommitTransaction() != OGRERR_NONE)

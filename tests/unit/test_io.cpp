@@ -150,6 +150,72 @@ TEST_CASE("GeoPackage round trip keeps types, layers and geometry") {
     fs::remove_all(dir);
 }
 
+TEST_CASE("GeoPackage layers take every field of their features, each with the widest type seen") {
+    auto dir = temp_dir();
+    std::string path = dir + "/t.gpkg";
+    auto unit = [](const char* kato, bool multi) {
+        Feature u;
+        u.props.append("feature_type", std::string("unit"));
+        u.props.append("kato", std::string(kato));
+        u.geom.type = multi ? GeomType::MultiPolygon : GeomType::Polygon;
+        u.geom.xy = {80, 50, 81, 50, 81, 51, 80, 50};
+        u.geom.ring_ends = {4};
+        if (multi) u.geom.part_ends = {1};
+        return u;
+    };
+    {
+        auto sink = FeatureSink::open({Format::Gpkg, path, false});
+        Feature a = settlement("101010001", 80, 50);
+        a.props.append("mixed_num", std::int64_t{3});
+        a.props.append("mixed_text", std::int64_t{7});
+        a.props.append("flag_then_int", true);
+        a.props.append("never_set", Value{});
+        a.props.append("nested", RawJson{R"({"a":[1,2]})"});
+        sink->write(a);
+        sink->write(unit("101000000", false));
+        // The same fields in another order, two new ones, and wider values.
+        Feature b;
+        b.props.append("kato", std::string("101010002"));
+        b.props.append("feature_type", std::string("settlement"));
+        b.props.append("mixed_text", std::string("seven"));
+        b.props.append("mixed_num", 2.5);
+        b.props.append("flag_then_int", std::int64_t{4});
+        b.props.append("late", std::string("x"));
+        b.props.append("ok", false);
+        b.geom = Geometry::point(81, 51);
+        sink->write(b);
+        sink->write(unit("102000000", true));
+        sink->finish();
+    }
+    Log log;
+    auto back = read_all(path, {}, log);
+    REQUIRE(back.size() == 4);
+    const auto &s1 = back[0], &s2 = back[1];
+    CHECK(s1.props.get_string("kato") == "101010001");
+    CHECK(s2.props.get_string("kato") == "101010002");
+    CHECK(std::get<double>(*s1.props.find("mixed_num")) == 3.0);  // int and real: real
+    CHECK(std::get<double>(*s2.props.find("mixed_num")) == 2.5);
+    CHECK(std::get<std::string>(*s1.props.find("mixed_text")) == "7");  // int and text: text
+    CHECK(std::get<std::string>(*s2.props.find("mixed_text")) == "seven");
+    CHECK(std::get<std::int64_t>(*s1.props.find("flag_then_int")) == 1);  // a bool among ints is no longer a bool
+    CHECK(std::get<std::int64_t>(*s2.props.find("flag_then_int")) == 4);
+    CHECK(std::get<bool>(*s1.props.find("ok")));
+    CHECK_FALSE(std::get<bool>(*s2.props.find("ok")));
+    CHECK(is_null(*s2.props.find("pop_2023")));  // not in b
+    CHECK(s2.props.get_string("late") == "x");
+    CHECK(s1.props.find("late") != nullptr);
+    CHECK(is_null(*s1.props.find("late")));
+    CHECK(s1.props.find("never_set") != nullptr);
+    CHECK(is_null(*s1.props.find("never_set")));
+    CHECK(s1.props.get_string("nested") == R"({"a":[1,2]})");
+    CHECK(s2.geom == Geometry::point(81, 51));
+    // A layer of polygons and multipolygons is a multipolygon layer.
+    CHECK(back[2].geom.type == GeomType::MultiPolygon);
+    CHECK(back[3].geom.type == GeomType::MultiPolygon);
+    CHECK(back[3].props.get_string("kato") == "102000000");
+    fs::remove_all(dir);
+}
+
 TEST_CASE("CSV output with WKT geometry") {
     auto dir = temp_dir();
     std::string path = dir + "/t.csv";
