@@ -227,22 +227,17 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
     }
     sum.districts = district_order.size();
     // Districts a window at a time: built on all threads, written in order.
-    constexpr std::size_t kWindow = 64;
-    const std::size_t threads = default_threads();
-    std::vector<DistrictAreas> window;
-    for (std::size_t w0 = 0; w0 < district_order.size(); w0 += kWindow) {
-        std::size_t w1 = std::min(district_order.size(), w0 + kWindow);
-        window.assign(w1 - w0, DistrictAreas{});
-        parallel_each(w1 - w0, threads, [&](std::size_t k) {
-            const std::string& district = district_order[w0 + k];
-            window[k] = district_areas(district, by_district.at(district), places, units);
-        });
-        for (std::size_t k = 0; k < window.size(); ++k) {
-            DistrictAreas& d = window[k];
+    ordered_windows<DistrictAreas>(
+        district_order.size(), 64, default_threads(),
+        [&](std::size_t i, DistrictAreas& d) {
+            const std::string& district = district_order[i];
+            d = district_areas(district, by_district.at(district), places, units);
+        },
+        [&](std::size_t i, DistrictAreas& d) {
             if (!d.has_polygon) {
                 ++sum.districts_without_polygon;
-                log.warn("area-no-polygon", "district " + district_order[w0 + k] +
-                                                " has no polygon: its areas are written without geometry");
+                log.warn("area-no-polygon",
+                         "district " + district_order[i] + " has no polygon: its areas are written without geometry");
             }
             for (const auto& [code, message] : d.warnings) log.warn(code, message);
             sum.without_position += d.without_position;
@@ -253,8 +248,7 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
             sum.worst_overlap = std::max(sum.worst_overlap, d.overlap);
             for (const auto& f : d.areas) sink.write(f);
             sum.areas += d.areas.size();
-        }
-    }
+        });
     sink.finish();
     if (sum.areas_without_geometry)
         log.warn("area-empty", std::to_string(sum.areas_without_geometry) +

@@ -933,41 +933,33 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         }
     };
     // Districts a window at a time: built in parallel, written in order.
-    constexpr std::size_t kWindow = 256;
-    std::vector<RegionOutput> window;
-    for (std::size_t w0 = 0; w0 < region_order.size(); w0 += kWindow) {
-        std::size_t w1 = std::min(region_order.size(), w0 + kWindow);
-        window.assign(w1 - w0, RegionOutput{});
-        parallel_each(w1 - w0, threads, [&](std::size_t i) { build(w0 + i, window[i]); });
-        for (std::size_t ri = w0; ri < w1; ++ri) {
-            const auto& region = region_order[ri];
-            const RegionResult& r = results[ri];
-            RegionOutput& o = window[ri - w0];
-            for (const auto& m : r.messages) log.warn("merge-district", m);
-            sum.exact_skipped += r.exact_skipped;
-            greedy_total += r.greedy_objective;
-            sum.proposals += o.counts.proposals;
-            sum.merged_proposals += o.counts.merged_proposals;
-            sum.below_legal += o.counts.below_legal;
-            sum.below_floor += o.counts.below_floor;
-            sum.population_unknown += o.counts.population_unknown;
-            for (double j : o.objectives) sum.objective += j;
-            for (const auto& f : o.features) sink.write(f);
-            o.features.clear();
-            if (coassign) {
-                for (const auto& [pair, n] : r.together) {
-                    Feature row;
-                    row.props.append("unit_a", data.units[pair.first].id);
-                    row.props.append("unit_b", data.units[pair.second].id);
-                    row.props.append("region", region);
-                    row.props.append("together", std::round(static_cast<double>(n) / static_cast<double>(r.variants) * 1e3) / 1e3);
-                    row.props.append("neighbours", std::binary_search(data.adj[pair.first].begin(), data.adj[pair.first].end(),
-                                                                      pair.second));
-                    coassign->write(row);
-                }
+    ordered_windows<RegionOutput>(region_order.size(), 256, threads, build, [&](std::size_t ri, RegionOutput& o) {
+        const auto& region = region_order[ri];
+        const RegionResult& r = results[ri];
+        for (const auto& m : r.messages) log.warn("merge-district", m);
+        sum.exact_skipped += r.exact_skipped;
+        greedy_total += r.greedy_objective;
+        sum.proposals += o.counts.proposals;
+        sum.merged_proposals += o.counts.merged_proposals;
+        sum.below_legal += o.counts.below_legal;
+        sum.below_floor += o.counts.below_floor;
+        sum.population_unknown += o.counts.population_unknown;
+        for (double j : o.objectives) sum.objective += j;
+        for (const auto& f : o.features) sink.write(f);
+        o.features.clear();
+        if (coassign) {
+            for (const auto& [pair, n] : r.together) {
+                Feature row;
+                row.props.append("unit_a", data.units[pair.first].id);
+                row.props.append("unit_b", data.units[pair.second].id);
+                row.props.append("region", region);
+                row.props.append("together", std::round(static_cast<double>(n) / static_cast<double>(r.variants) * 1e3) / 1e3);
+                row.props.append("neighbours", std::binary_search(data.adj[pair.first].begin(), data.adj[pair.first].end(),
+                                                                  pair.second));
+                coassign->write(row);
             }
         }
-    }
+    });
     if (coassign) coassign->finish();
     sink.finish();
     if (opts.method == "exact")

@@ -706,22 +706,16 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
             }
             std::string current_oblast = "\x01";
             // Maps are drawn a window of districts at a time, on all threads.
-            constexpr std::size_t kWindow = 64;
-            std::vector<std::pair<MapOutput, MapOutput>> maps;  // after, before
-            std::size_t window_from = 0;
-            for (std::size_t di = 0; di < m.districts.size(); ++di) {
+            using MapPair = std::pair<MapOutput, MapOutput>;  // after, before
+            auto draw = [&](std::size_t di, MapPair& maps) {
                 const District& d = m.districts[di];
-                if (!shown(d)) continue;
-                if (di >= window_from + maps.size()) {
-                    window_from = di;
-                    maps.assign(std::min(kWindow, m.districts.size() - di), {});
-                    parallel_each(maps.size(), default_threads(), [&](std::size_t k) {
-                        const District& w = m.districts[window_from + k];
-                        if (!shown(w)) return;
-                        maps[k].first = district_map(m, w, opts.lang);
-                        if (!w.mergers.empty()) maps[k].second = district_map(m, w, opts.lang, true);
-                    });
-                }
+                if (!shown(d)) return;
+                maps.first = district_map(m, d, opts.lang);
+                if (!d.mergers.empty()) maps.second = district_map(m, d, opts.lang, true);
+            };
+            ordered_windows<MapPair>(m.districts.size(), 64, default_threads(), draw, [&](std::size_t di, MapPair& maps) {
+                const District& d = m.districts[di];
+                if (!shown(d)) return;
                 ++sum.districts;
                 if (d.oblast != current_oblast) {
                     current_oblast = d.oblast;
@@ -732,8 +726,8 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                         o << "## " << md_escape(oname) << "\n\n";
                 }
                 std::string dname = L("district") + ": " + name_of(m, d.kato);
-                MapOutput map = std::move(maps[di - window_from].first);
-                MapOutput before = std::move(maps[di - window_from].second);
+                MapOutput map = std::move(maps.first);
+                MapOutput before = std::move(maps.second);
                 if (html) {
                     o << "<section class=\"district\" id=\"d-" << html_escape(d.kato) << "\"><h3>" << html_escape(dname)
                       << "</h3>\n";
@@ -851,7 +845,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                 if (html) o << "</section>\n";
                 emit(o.str());
                 o.str("");
-            }
+            });
         }
         if (html) o << "</body></html>\n";
         doc = o.str();

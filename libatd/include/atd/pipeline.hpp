@@ -2,6 +2,7 @@
 // Batches through three stages: one thread produces them in order, worker
 // threads transform them, and the calling thread consumes them in the order
 // they were produced. Errors surface in that order too, as if run serially.
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -24,6 +25,21 @@ void parallel_for(std::size_t n, std::size_t threads, const std::function<void(s
 // the next index as it finishes one (for items of uneven cost: districts).
 // The error of the lowest index that failed is rethrown.
 void parallel_each(std::size_t n, std::size_t threads, const std::function<void(std::size_t)>& fn);
+
+// Builds item i of [0, n) with build(i, out) on up to `threads` threads, a
+// window of `window` items at a time, and hands each to write(i, out) in
+// index order: the work is parallel, the output ordered, and memory holds one
+// window of outputs (districts' areas, proposals, maps).
+template <class Out, class Build, class Write>
+void ordered_windows(std::size_t n, std::size_t window, std::size_t threads, Build&& build, Write&& write) {
+    std::vector<Out> outs;
+    for (std::size_t w0 = 0; w0 < n; w0 += window) {
+        std::size_t w1 = std::min(n, w0 + window);
+        outs.assign(w1 - w0, Out{});
+        parallel_each(w1 - w0, threads, [&](std::size_t k) { build(w0 + k, outs[k]); });
+        for (std::size_t i = w0; i < w1; ++i) write(i, outs[i - w0]);
+    }
+}
 
 template <class Batch>
 struct PipelineStages {
