@@ -736,6 +736,46 @@ TEST_CASE("read_settlement reads records whose keys change places from one to th
     }
 }
 
+TEST_CASE("read_settlement reads records with a field more or less, and records of thousands of new keys") {
+    auto text = [](const char* s) { return Value{std::string(s)}; };
+    auto count = [](std::int64_t n) { return Value{n}; };
+    Feature a = feature({{"kato", text("991010100")}, {"category", text("aul")}, {"pop_2022", count(900)},
+                         {"pop_2023", count(950)}, {"emp_total_2023", count(400)}});
+    Feature inserted = feature({{"kato", text("991010200")}, {"category", text("aul")}, {"note", text("x")},
+                                {"pop_2022", count(100)}, {"pop_2023", count(120)}, {"emp_total_2023", count(40)}});
+    Feature removed = feature({{"kato", text("991010300")}, {"category", text("kent")}, {"pop_2023", count(77)},
+                               {"emp_total_2023", count(7)}});
+    Feature wide = feature({});  // more keys than the reader keeps, a statistic among them
+    for (int i = 0; i < 5000; ++i) {
+        wide.props.append("extra_" + std::to_string(i), count(i));
+        if (i == 2500) wide.props.append("pop_2023", count(5));
+    }
+    wide.props.append("kato", text("991010400"));
+    wide.props.append("category", text("aul"));
+    for (int round = 0; round < 2; ++round) {
+        for (const Feature* f : {&a, &inserted, &removed, &wide, &a}) {
+            SettlementData s = read_settlement(*f, 10);
+            if (f == &a) {
+                CHECK(s.kato == "991010100");
+                CHECK(s.pop == years(2022, {900, 950}));
+                CHECK(s.latest.at("emp_total") == 400);
+            } else if (f == &inserted) {
+                CHECK(s.kato == "991010200");
+                CHECK(s.pop == years(2022, {100, 120}));
+                CHECK(s.latest.at("emp_total") == 40);
+            } else if (f == &removed) {
+                CHECK(s.category == "kent");
+                CHECK(s.pop == years(2023, {77}));
+                CHECK(s.latest.at("emp_total") == 7);
+            } else {
+                CHECK(s.kato == "991010400");
+                CHECK(s.category == "aul");
+                CHECK(s.pop == years(2023, {5}));
+            }
+        }
+    }
+}
+
 TEST_CASE("read_settlement errors name the settlement and the field") {
     auto base = [](std::initializer_list<std::pair<std::string, Value>> extra) {
         Feature f = feature({{"kato", Value{std::string("991010100")}}, {"category", Value{std::string("aul")}}});
