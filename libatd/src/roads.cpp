@@ -3,9 +3,10 @@
 #include <atd/roads.hpp>
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
-#include <boost/graph/dijkstra_shortest_paths.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <unordered_map>
@@ -34,21 +35,6 @@ std::size_t find_root(std::vector<std::size_t>& parent, std::size_t v) {
     }
     return v;
 }
-
-// Records, on each improvement, the route's road distance and its source.
-class FollowRoute : public boost::default_dijkstra_visitor {
-public:
-    FollowRoute(std::vector<double>& km, std::vector<std::size_t>& source) : km_(km), source_(source) {}
-    void edge_relaxed(Csr::edge_descriptor e, const Csr& g) const {
-        auto s = boost::source(e, g), t = boost::target(e, g);
-        km_[t] = km_[s] + g[e].km;
-        source_[t] = source_[s];
-    }
-
-private:
-    std::vector<double>& km_;
-    std::vector<std::size_t>& source_;
-};
 
 }  // namespace
 
@@ -164,14 +150,32 @@ RoadGraph::Reach RoadGraph::fastest_from(const std::vector<Source>& sources) con
         }
     }
     if (starts.empty() || n == 0) return r;
-    std::vector<std::uint32_t> predecessor(n);
-    std::iota(predecessor.begin(), predecessor.end(), std::uint32_t{0});
-    auto index = boost::get(boost::vertex_index, m.graph);
-    boost::dijkstra_shortest_paths_no_init(
-        m.graph, starts.begin(), starts.end(),
-        boost::make_iterator_property_map(predecessor.begin(), index),
-        boost::make_iterator_property_map(r.minutes.begin(), index), boost::get(&RoadEdge::minutes, m.graph), index,
-        std::less<double>(), boost::closed_plus<double>(inf), 0.0, FollowRoute(r.km, r.source));
+    // Dijkstra with a plain binary heap of (minutes, vertex): an improved
+    // vertex is pushed again and its older entries are skipped when they come.
+    // Ties leave a vertex to the route found first, in the order of the heap.
+    using Item = std::pair<double, std::uint32_t>;
+    std::vector<Item> heap;
+    heap.reserve(starts.size());
+    for (std::uint32_t v : starts) heap.emplace_back(r.minutes[v], v);
+    std::make_heap(heap.begin(), heap.end(), std::greater<>());
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+        auto [minutes, u] = heap.back();
+        heap.pop_back();
+        if (minutes > r.minutes[u]) continue;
+        for (auto [e, end] = boost::out_edges(u, m.graph); e != end; ++e) {
+            std::uint32_t v = boost::target(*e, m.graph);
+            const RoadEdge& edge = m.graph[*e];
+            double through = minutes + edge.minutes;
+            if (through < r.minutes[v]) {
+                r.minutes[v] = through;
+                r.km[v] = r.km[u] + edge.km;
+                r.source[v] = r.source[u];
+                heap.emplace_back(through, v);
+                std::push_heap(heap.begin(), heap.end(), std::greater<>());
+            }
+        }
+    }
     return r;
 }
 

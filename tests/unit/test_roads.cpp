@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 using namespace atd;
 using atd::test::TempFile;
@@ -64,6 +66,78 @@ TEST_CASE("several sources: each vertex goes to its fastest, offsets included") 
     CHECK(r.source[at(0.2)] == 2);
     CHECK(r.minutes[at(0.2)] == doctest::Approx(10 + step));
     CHECK(r.km[at(0.2)] == doctest::Approx(5 + kTenthDegree));
+}
+
+TEST_CASE("fastest_from agrees with repeated relaxation on a random grid of roads") {
+    // A 12 x 12 grid of 0.01-degree cells with random speeds and random missing
+    // segments, five sources with offsets: every vertex's minutes equal those
+    // of Bellman-Ford's relaxation, and its km and source are those of one of
+    // its fastest routes.
+    const int side = 12;
+    std::uint64_t state = 12345;
+    auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<double>(state >> 11) / 9007199254740992.0;
+    };
+    RoadGraph g;
+    struct Segment {
+        double x0, y0, x1, y1, minutes, km;
+    };
+    std::vector<Segment> segments;
+    for (int i = 0; i < side; ++i)
+        for (int j = 0; j < side; ++j)
+            for (int dir = 0; dir < 2; ++dir) {
+                int i1 = i + (dir == 0), j1 = j + (dir == 1);
+                if (i1 >= side || j1 >= side || next() < 0.15) continue;
+                double xy[] = {i * 0.01, j * 0.01, i1 * 0.01, j1 * 0.01};
+                double speed = 20 + 80 * next();
+                g.add_line(xy, 2, speed);
+                double km = geodesic_km(xy[0], xy[1], xy[2], xy[3]);
+                segments.push_back({xy[0], xy[1], xy[2], xy[3], km / speed * 60, km});
+            }
+    g.finish();
+    auto at = [&](double x, double y) { return g.snap(x, y, 0.01)->vertex; };
+    std::vector<RoadGraph::Source> sources;
+    for (std::size_t id = 0; id < 5; ++id) {
+        double x = std::floor(next() * side) * 0.01, y = std::floor(next() * side) * 0.01;
+        if (auto snap = g.snap(x, y, 0.01)) sources.push_back({snap->vertex, 3.0 * next(), 1.0, id});
+    }
+    REQUIRE(sources.size() == 5);
+    auto r = g.fastest_from(sources);
+    const std::size_t n = g.vertices();
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<double> best(n, inf);
+    for (const auto& src : sources) best[src.vertex] = std::min(best[src.vertex], src.minutes);
+    for (std::size_t round = 0; round < n; ++round)
+        for (const auto& seg : segments) {
+            std::size_t a = at(seg.x0, seg.y0), b = at(seg.x1, seg.y1);
+            best[b] = std::min(best[b], best[a] + seg.minutes);
+            best[a] = std::min(best[a], best[b] + seg.minutes);
+        }
+    std::size_t reached = 0;
+    for (std::size_t v = 0; v < n; ++v) {
+        if (best[v] == inf) {
+            CHECK(r.source[v] == SIZE_MAX);
+            continue;
+        }
+        ++reached;
+        CHECK(r.minutes[v] == doctest::Approx(best[v]).epsilon(1e-12));
+        REQUIRE(r.source[v] < sources.size());
+        // The km follow a route of those minutes: each vertex but a source's own
+        // has a neighbour it was reached from, with the same source.
+        bool own = sources[r.source[v]].vertex == v && r.minutes[v] == sources[r.source[v]].minutes;
+        bool through = false;
+        for (const auto& seg : segments) {
+            std::size_t a = at(seg.x0, seg.y0), b = at(seg.x1, seg.y1);
+            for (auto [from, to] : {std::pair{a, b}, std::pair{b, a}})
+                if (to == v && r.source[from] == r.source[v] &&
+                    std::abs(r.minutes[from] + seg.minutes - r.minutes[v]) < 1e-9 &&
+                    std::abs(r.km[from] + seg.km - r.km[v]) < 1e-9)
+                    through = true;
+        }
+        CHECK((own || through));
+    }
+    CHECK(reached > n / 2);
 }
 
 TEST_CASE("disconnected parts are counted and unreachable vertices have no source") {
