@@ -168,15 +168,11 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
     auto trim = [](Feature& f) {
         auto type = f.props.get_string(field::feature_type);
         if (!type || *type != kSettlement) return;
-        Properties kept;
-        for (auto& [k, v] : f.props.entries()) {
-            bool wanted = k == field::feature_type || k == field::kato || k == field::okrug_kato ||
-                          k == field::parent_kato || k == field::district_kato || k == field::oblast_kato ||
-                          k == field::name_ru || k == field::name_kk || k == field::category || k == "pop_osm";
-            wanted = wanted || field_year(k, "pop");
-            if (wanted) kept.append(k, std::move(v));
-        }
-        f.props = std::move(kept);
+        f.props.retain([](std::string_view k) {
+            return k == field::feature_type || k == field::kato || k == field::okrug_kato || k == field::parent_kato ||
+                   k == field::district_kato || k == field::oblast_kato || k == field::name_ru || k == field::name_kk ||
+                   k == field::category || k == "pop_osm" || field_year(k, "pop");
+        });
         if (!f.geom.empty() && f.geom.type != GeomType::Point) {
             auto [lon, lat] = representative_point(f.geom);
             f.geom = Geometry::point(lon, lat);

@@ -222,9 +222,7 @@ void trim_settlement(Feature& f, bool all_details) {
     if (type && *type != kSettlement) return;
     auto proposal = f.props.get_string("proposal");
     bool details = all_details || (proposal && !proposal->empty() && *proposal != "keep");
-    auto& e = f.props.entries();
-    e.erase(std::remove_if(e.begin(), e.end(), [&](const Properties::Entry& x) { return !wanted_field(x.first, details); }),
-            e.end());
+    f.props.retain([&](std::string_view k) { return wanted_field(k, details); });
     if (!f.geom.empty() && f.geom.type != GeomType::Point) {
         auto [lon, lat] = representative_point(f.geom);
         f.geom = Geometry::point(lon, lat);

@@ -20,6 +20,19 @@ TEST_CASE("properties keep order; set replaces in place") {
     CHECK_FALSE(p.erase("kato"));
 }
 
+TEST_CASE("retain keeps the accepted fields in their order") {
+    Properties p;
+    for (const char* k : {"kato", "pop_2022", "note", "pop_2023", "name_ru", "note"}) p.append(k, std::string(k));
+    p.retain([](std::string_view k) { return k != "note" && k != "name_ru"; });
+    REQUIRE(p.size() == 3);
+    CHECK(p.entries()[0].first == "kato");
+    CHECK(p.entries()[1].first == "pop_2022");
+    CHECK(p.entries()[2].first == "pop_2023");
+    CHECK(p.get_string("pop_2023") == "pop_2023");
+    p.retain([](std::string_view) { return false; });
+    CHECK(p.empty());
+}
+
 TEST_CASE("values as text and numbers") {
     CHECK(as_text(Value{std::int64_t{-4}}) == "-4");
     CHECK(as_text(Value{2.5}) == "2.5");

@@ -53,6 +53,11 @@ public:
     // Appends without looking for an existing key (the caller knows it is new).
     void append(std::string key, Value value) { entries_.emplace_back(std::move(key), std::move(value)); }
     bool erase(std::string_view key);
+    // Keeps the fields whose key keep(key) accepts, in their order.
+    template <class Keep>
+    void retain(Keep&& keep) {
+        std::erase_if(entries_, [&](const Entry& e) { return !keep(std::string_view(e.first)); });
+    }
     // Sets many fields at once: existing ones are replaced in place, new ones
     // appended in the given order. Linear in the number of fields.
     void set_all(std::vector<Entry>&& fields);
