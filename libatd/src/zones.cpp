@@ -20,20 +20,29 @@ struct Links {
     std::vector<double> self;
 
     explicit Links(const ZoneInput& in) : of(in.employed.size()), self(in.employed.size(), 0.0) {
-        std::unordered_map<std::uint64_t, std::pair<double, double>> pair;  // (lo->hi, hi->lo)
-        for (const auto& f : in.flows) {
+        // Flows by pair (lo, hi) in flow order, so that each pair's sums add up as the flows come.
+        std::vector<std::pair<std::uint64_t, std::size_t>> by_pair;
+        by_pair.reserve(in.flows.size());
+        for (std::size_t k = 0; k < in.flows.size(); ++k) {
+            const auto& f = in.flows[k];
             if (f.origin == f.destination) {
                 self[f.origin] += f.persons;
                 continue;
             }
-            std::size_t a = std::min(f.origin, f.destination), b = std::max(f.origin, f.destination);
-            auto& p = pair[(static_cast<std::uint64_t>(a) << 32) | b];
-            (f.origin == a ? p.first : p.second) += f.persons;
+            std::uint64_t a = std::min(f.origin, f.destination), b = std::max(f.origin, f.destination);
+            by_pair.emplace_back(a << 32 | b, k);
         }
-        for (const auto& [key, p] : pair) {
+        std::sort(by_pair.begin(), by_pair.end());
+        for (std::size_t i = 0; i < by_pair.size();) {
+            std::uint64_t key = by_pair[i].first;
             std::size_t a = static_cast<std::size_t>(key >> 32), b = static_cast<std::size_t>(key & 0xffffffffu);
-            of[a].push_back({b, p.first, p.second});
-            of[b].push_back({a, p.second, p.first});
+            double lo_hi = 0, hi_lo = 0;
+            for (; i < by_pair.size() && by_pair[i].first == key; ++i) {
+                const auto& f = in.flows[by_pair[i].second];
+                (f.origin == a ? lo_hi : hi_lo) += f.persons;
+            }
+            of[a].push_back({b, lo_hi, hi_lo});
+            of[b].push_back({a, hi_lo, lo_hi});
         }
         for (auto& l : of)
             std::sort(l.begin(), l.end(), [](const Link& x, const Link& y) { return x.partner < y.partner; });

@@ -59,6 +59,24 @@ TEST_CASE("TTWA on a hand-made table: D dissolves into C, then B into A") {
     CHECK(z.zone_of == std::vector<std::size_t>{1, 1, 0, 0});
 }
 
+TEST_CASE("TTWA adds up repeated rows of a pair, each way, and self-flows given twice") {
+    // The hand-made table again, with A->B, D->C and D->A each split into rows
+    // (in any order, among other pairs) and A's self-flow given in two rows.
+    auto in = make_input({180, 10, 270, 5}, {{1, 0, 25, -1}, {0, 1, 5, -1}, {3, 2, 10, -1}, {2, 3, 30, -1}, {3, 0, 2, -1},
+                                             {0, 1, 15, -1}, {3, 2, 20, -1}, {1, 0, 15, -1}, {3, 0, 3, -1}});
+    in.flows[0].persons = 100;
+    in.flows.push_back({0, 0, 80, -1});
+    CHECK(in.employed == std::vector<double>{200, 50, 300, 40});
+    auto z = ttwa_zones(in, TtwaParams{100, 1000, 0.6, 0.8});
+    REQUIRE(z.zones.size() == 2);
+    CHECK(z.steps == 2);
+    CHECK(z.zones[0].units == std::vector<std::size_t>{2, 3});
+    CHECK(z.zones[0].internal == doctest::Approx(335));
+    CHECK(z.zones[1].units == std::vector<std::size_t>{0, 1});
+    CHECK(z.zones[1].internal == doctest::Approx(250));
+    CHECK(z.zone_of == std::vector<std::size_t>{1, 1, 0, 0});
+}
+
 TEST_CASE("a TTWA unit with no flows to others stays alone and is reported invalid") {
     auto in = make_input({180, 10, 30}, {{0, 1, 20, -1}, {1, 0, 40, -1}});
     auto z = ttwa_zones(in, TtwaParams{100, 1000, 0.6, 0.8});
