@@ -6,6 +6,7 @@
 
 #include <geos_c.h>
 #include <geodesic.h>
+#include <proj.h>
 #include <ogr_spatialref.h>
 #include <cpl_error.h>
 
@@ -99,40 +100,47 @@ void Reprojector::apply(Geometry& g) const {
     }
 }
 
+namespace {
+// PROJ's context for this thread: a LocalProjection is made and used on one thread.
+PJ_CONTEXT* proj_context() {
+    struct Context {
+        PJ_CONTEXT* ctx = proj_context_create();
+        ~Context() { proj_context_destroy(ctx); }
+    };
+    thread_local Context c;
+    return c.ctx;
+}
+}  // namespace
+
 LocalProjection::LocalProjection(double lon0, double lat0) {
-    OGRSpatialReference src = wgs84_lonlat(), dst;
-    char def[160];
-    std::snprintf(def, sizeof def, "+proj=laea +lat_0=%.6f +lon_0=%.6f +datum=WGS84 +units=m +no_defs", lat0, lon0);
-    if (dst.importFromProj4(def) != OGRERR_NONE) throw DataError(std::string("PROJ rejected ") + def);
-    dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    transform_ = OGRCreateCoordinateTransformation(&src, &dst);
-    if (!transform_) throw DataError(std::string("PROJ cannot project to ") + def);
+    // The conversion as a PROJ pipeline: no CRS database lookup for each map.
+    char def[200];
+    std::snprintf(def, sizeof def,
+                  "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+                  "+step +proj=laea +lat_0=%.6f +lon_0=%.6f +x_0=0 +y_0=0 +ellps=WGS84",
+                  lat0, lon0);
+    transform_ = proj_create(proj_context(), def);
+    if (!transform_) throw DataError(std::string("PROJ rejected ") + def);
 }
 
 LocalProjection::~LocalProjection() {
-    if (transform_) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(transform_));
+    if (transform_) proj_destroy(static_cast<PJ*>(transform_));
 }
 
 void LocalProjection::apply(Geometry& g) const {
     std::size_t n = g.point_count();
     if (n == 0) return;
-    std::vector<double> x(n), y(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        x[i] = g.xy[2 * i];
-        y[i] = g.xy[2 * i + 1];
-    }
-    auto* t = static_cast<OGRCoordinateTransformation*>(transform_);
-    if (!t->Transform(static_cast<int>(n), x.data(), y.data())) throw DataError("PROJ could not project a coordinate");
-    for (std::size_t i = 0; i < n; ++i) {
-        g.xy[2 * i] = x[i];
-        g.xy[2 * i + 1] = y[i];
-    }
+    const std::size_t stride = 2 * sizeof(double);
+    proj_trans_generic(static_cast<PJ*>(transform_), PJ_FWD, g.xy.data(), stride, n, g.xy.data() + 1, stride, n,
+                       nullptr, 0, 0, nullptr, 0, 0);
+    for (double v : g.xy)
+        if (!std::isfinite(v)) throw DataError("PROJ could not project a coordinate");
 }
 
 std::pair<double, double> LocalProjection::forward(double lon, double lat) const {
-    auto* t = static_cast<OGRCoordinateTransformation*>(transform_);
-    if (!t->Transform(1, &lon, &lat)) throw DataError("PROJ could not project a coordinate");
-    return {lon, lat};
+    PJ_COORD c = proj_trans(static_cast<PJ*>(transform_), PJ_FWD, proj_coord(lon, lat, 0, 0));
+    if (!std::isfinite(c.xy.x) || !std::isfinite(c.xy.y)) throw DataError("PROJ could not project a coordinate");
+    return {c.xy.x, c.xy.y};
 }
 
 bool within_lonlat(const Geometry& g) {

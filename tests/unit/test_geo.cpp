@@ -53,6 +53,32 @@ TEST_CASE("Web Mercator to lon/lat") {
     CHECK_THROWS_AS(Reprojector("EPSG:99999999"), UsageError);
 }
 
+TEST_CASE("LocalProjection: equal-area plane centred on the district, in metres") {
+    LocalProjection proj(71.4, 51.1);
+    auto [x0, y0] = proj.forward(71.4, 51.1);
+    CHECK(std::abs(x0) < 1e-6);
+    CHECK(std::abs(y0) < 1e-6);
+    // Along the central meridian, north is +y and the distance is close to the geodesic one.
+    auto [xn, yn] = proj.forward(71.4, 51.2);
+    CHECK(std::abs(xn) < 1e-6);
+    CHECK(yn == doctest::Approx(geodesic_km(71.4, 51.1, 71.4, 51.2) * 1000).epsilon(1e-4));
+    // East and west mirror each other.
+    auto [xe, ye] = proj.forward(71.5, 51.0);
+    auto [xw, yw] = proj.forward(71.3, 51.0);
+    CHECK(xe > 0);
+    CHECK(xw == doctest::Approx(-xe));
+    CHECK(yw == doctest::Approx(ye));
+    // apply() gives every point what forward() gives it.
+    Geometry g;
+    g.type = GeomType::LineString;
+    g.xy = {71.5, 51.0, 71.3, 51.0, 71.4, 51.2};
+    g.ring_ends = {3};
+    proj.apply(g);
+    CHECK(g.xy == std::vector<double>{xe, ye, xw, yw, xn, yn});
+    // The antipode has no place on the plane.
+    CHECK_THROWS_AS(proj.forward(71.4 - 180, -51.1), DataError);
+}
+
 TEST_CASE("lon/lat range check") {
     CHECK(within_lonlat(Geometry::point(80, 50)));
     CHECK_FALSE(within_lonlat(Geometry::point(8905559, 6446275)));

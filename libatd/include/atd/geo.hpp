@@ -38,7 +38,7 @@ private:
 };
 
 // From WGS84 lon/lat to a Lambert azimuthal equal-area plane centred on
-// (lon0, lat0), in metres (PROJ through OGR): maps of a district or an oblast.
+// (lon0, lat0), in metres (a PROJ pipeline): maps of a district or an oblast.
 class LocalProjection {
 public:
     LocalProjection(double lon0, double lat0);
@@ -50,7 +50,7 @@ public:
     std::pair<double, double> forward(double lon, double lat) const;
 
 private:
-    void* transform_ = nullptr;  // OGRCoordinateTransformationH
+    void* transform_ = nullptr;  // PJ*
 };
 
 // True if every coordinate lies within lon [-180,180] and lat [-90,90].
