@@ -112,50 +112,6 @@ KeyReading read_key(std::string_view key) {
     return r;
 }
 
-struct TextHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-// read_key through a cache of the keys seen on this thread, each key with the
-// one that followed it last time. Records mostly list their keys in one order,
-// and a record with a field more or less breaks that order at one place only,
-// so a key is mostly found by one comparison with its predecessor's successor.
-class KeyReader {
-public:
-    void start_record() { prev_ = &start_; }
-    const KeyReading& read(std::string_view key) {
-        Entry* e = prev_->second.next;
-        if (!e || !same_text(e->first, key)) {
-            e = find(key);
-            prev_->second.next = e;
-        }
-        prev_ = e;
-        return e->second.reading;
-    }
-
-private:
-    struct Node;
-    using Entry = std::pair<const std::string, Node>;
-    struct Node {
-        KeyReading reading;
-        Entry* next = nullptr;
-    };
-    Entry* find(std::string_view key) {
-        if (auto it = keys_.find(key); it != keys_.end()) return &*it;
-        if (keys_.size() >= kKeys) {  // inputs of ever new keys: start again
-            keys_.clear();
-            start_.second.next = nullptr;
-            prev_ = &start_;
-        }
-        return &*keys_.emplace(std::string(key), Node{read_key(key), nullptr}).first;
-    }
-    static constexpr std::size_t kKeys = 4096;
-    std::unordered_map<std::string, Node, TextHash, std::equal_to<>> keys_;
-    Entry start_{std::string(), Node{}};
-    Entry* prev_ = &start_;
-};
-
 // Per indicator of the model, on this thread: a mark of the record that last
 // touched it, and what that record holds for it (read_settlement's scratch).
 struct IndicatorMarks {
@@ -175,17 +131,17 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     // many values each series holds (so that each is allocated once).
     const Value* named[static_cast<std::size_t>(Named::Count)] = {};
     std::size_t series_size[5] = {};
-    thread_local KeyReader keys;
-    thread_local std::vector<KeyReading> readings;  // per position: copies, as the reader's may move
+    thread_local KeyCache<KeyReading> keys(read_key);
+    thread_local std::vector<KeyReading> readings;  // per position: copies, as the cache's may move
     thread_local IndicatorMarks marks(indicators().size());
     const Indicator* const first_indicator = indicators().data();
     const std::uint64_t record = ++marks.current;
     std::size_t distinct = 0;
     readings.clear();
-    keys.start_record();
+    keys.start();
     for (std::size_t position = 0; position < entries.size(); ++position) {
         const auto& [key, v] = entries[position];
-        const KeyReading& r = keys.read(key);
+        const KeyReading& r = keys.get(key);
         readings.push_back(r);
         auto& slot = named[static_cast<std::size_t>(r.named)];
         if (r.named != Named::None && !slot) slot = &v;

@@ -6,6 +6,7 @@
 #include <atd/report.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -222,7 +223,10 @@ void trim_settlement(Feature& f, bool all_details) {
     if (type && *type != kSettlement) return;
     auto proposal = f.props.get_string("proposal");
     bool details = all_details || (proposal && !proposal->empty() && *proposal != "keep");
-    f.props.retain([&](std::string_view k) { return wanted_field(k, details); });
+    thread_local KeyCache<std::array<bool, 2>> wanted(
+        [](std::string_view k) { return std::array<bool, 2>{wanted_field(k, false), wanted_field(k, true)}; });
+    wanted.start();
+    f.props.retain([&](std::string_view k) { return wanted.get(k)[details]; });
     if (!f.geom.empty() && f.geom.type != GeomType::Point) {
         auto [lon, lat] = representative_point(f.geom);
         f.geom = Geometry::point(lon, lat);

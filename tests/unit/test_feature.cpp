@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using namespace atd;
 
 TEST_CASE("properties keep order; set replaces in place") {
@@ -31,6 +33,36 @@ TEST_CASE("retain keeps the accepted fields in their order") {
     CHECK(p.get_string("pop_2023") == "pop_2023");
     p.retain([](std::string_view) { return false; });
     CHECK(p.empty());
+}
+
+namespace {
+int computed = 0;
+std::size_t length_of(std::string_view k) {
+    ++computed;
+    return k.size();
+}
+}  // namespace
+
+TEST_CASE("KeyCache computes each key once and finds it again in shifted records") {
+    KeyCache<std::size_t> cache(length_of);
+    computed = 0;
+    auto read = [&](std::initializer_list<std::string_view> keys) {
+        cache.start();
+        for (auto k : keys) CHECK(cache.get(k) == k.size());
+    };
+    read({"kato", "category", "pop_2023"});
+    read({"kato", "note", "category", "pop_2023"});  // a field more
+    read({"category", "pop_2023"});                  // a field less
+    read({"pop_2023", "kato", "category", "note"});  // another order
+    CHECK(computed == 4);
+    // Records of ever new keys: the cache starts again past its bound, and stays right.
+    cache.start();
+    for (int i = 0; i < 5000; ++i) {
+        std::string k = "extra_" + std::to_string(i);
+        CHECK(cache.get(k) == k.size());
+    }
+    read({"kato", "category"});
+    CHECK(computed == 4 + 5000 + 2);
 }
 
 TEST_CASE("values as text and numbers") {

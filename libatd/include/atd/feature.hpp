@@ -2,9 +2,11 @@
 // The in-memory feature: flat properties and a simple geometry.
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -72,6 +74,52 @@ public:
 
 private:
     std::vector<Entry> entries_;
+};
+
+// Values computed once per property key and then found again, mostly by one
+// comparison: each key remembers the key that followed it in the last record,
+// so records that list their keys in one order, even with a field more or
+// less here and there, rarely hash a key. For one thread; start() at each record.
+template <class T>
+class KeyCache {
+public:
+    explicit KeyCache(T (*compute)(std::string_view)) : compute_(compute) {}
+    void start() { prev_ = &start_; }
+    const T& get(std::string_view key) {
+        Entry* e = prev_->second.next;
+        if (!e || !same_text(e->first, key)) {
+            e = find(key);
+            prev_->second.next = e;
+        }
+        prev_ = e;
+        return e->second.value;
+    }
+
+private:
+    struct Node;
+    using Entry = std::pair<const std::string, Node>;
+    struct Node {
+        T value{};
+        Entry* next = nullptr;
+    };
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    Entry* find(std::string_view key) {
+        if (auto it = keys_.find(key); it != keys_.end()) return &*it;
+        if (keys_.size() >= kKeys) {  // inputs of ever new keys: start again
+            keys_.clear();
+            start_.second.next = nullptr;
+            prev_ = &start_;
+        }
+        return &*keys_.emplace(std::string(key), Node{compute_(key), nullptr}).first;
+    }
+    static constexpr std::size_t kKeys = 4096;
+    T (*compute_)(std::string_view);
+    std::unordered_map<std::string, Node, Hash, std::equal_to<>> keys_;
+    Entry start_{std::string(), Node{}};
+    Entry* prev_ = &start_;
 };
 
 // Collects fields for Properties::set_all.
