@@ -132,7 +132,7 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     const Value* named[static_cast<std::size_t>(Named::Count)] = {};
     std::size_t series_size[5] = {};
     thread_local KeyCache<KeyReading> keys(read_key);
-    thread_local std::vector<KeyReading> readings;  // per position: copies, as the cache's may move
+    thread_local std::vector<KeyReading> readings;  // per position: copies, as a later get may clear the cache
     thread_local IndicatorMarks marks(indicators().size());
     const Indicator* const first_indicator = indicators().data();
     const std::uint64_t record = ++marks.current;

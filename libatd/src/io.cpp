@@ -929,12 +929,9 @@ public:
             put_array(b, g.ring_ends);
             put_array(b, g.part_ends);
         }
-        if (chunks_.empty() || chunks_.back().size() + b.size() > kChunk) {
+        if (chunks_.empty() || (!chunks_.back().empty() && chunks_.back().size() + b.size() > kChunk))
             chunks_.emplace_back();
-            chunks_.back().reserve(std::max(kChunk, b.size()));
-        }
         chunks_.back().append(b);
-        ++count_;
     }
 
     std::size_t fields() const { return names_.size(); }
@@ -1000,7 +997,7 @@ private:
     template <class T>
     static void put_array(std::string& b, const std::vector<T>& v) {
         put(b, static_cast<std::uint64_t>(v.size()));
-        b.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+        if (!v.empty()) b.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
     }
     template <class T>
     static T take(const char*& p) {
@@ -1012,7 +1009,7 @@ private:
     template <class T>
     static void take_array(const char*& p, std::vector<T>& v) {
         v.resize(take<std::uint64_t>(p));
-        std::memcpy(v.data(), p, v.size() * sizeof(T));
+        if (!v.empty()) std::memcpy(v.data(), p, v.size() * sizeof(T));
         p += v.size() * sizeof(T);
     }
 
@@ -1051,8 +1048,7 @@ private:
     std::unordered_map<std::string, std::uint32_t> ids_;
     std::vector<std::uint32_t> last_ids_;  // the previous feature's field ids by position
     unsigned gtypes_ = 0;                  // bit per GeomType seen
-    std::vector<std::string> chunks_;
-    std::size_t count_ = 0;
+    std::vector<std::string> chunks_;  // packed features, none across two chunks
     std::string scratch_;
 };
 

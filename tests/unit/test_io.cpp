@@ -216,6 +216,35 @@ TEST_CASE("GeoPackage layers take every field of their features, each with the w
     fs::remove_all(dir);
 }
 
+TEST_CASE("GeoPackage layers: a feature without geometry, a key given twice, a layer without fields") {
+    auto dir = temp_dir();
+    std::string path = dir + "/t.gpkg";
+    {
+        auto sink = FeatureSink::open({Format::Gpkg, path, false});
+        sink->write(settlement("101010001", 80, 50));
+        Feature bare;  // no geometry, a key twice: the last value set wins
+        bare.props.append("feature_type", std::string("settlement"));
+        bare.props.append("kato", std::string("101010002"));
+        bare.props.append("pop_2023", std::int64_t{7});
+        bare.props.append("pop_2023", std::int64_t{9});
+        sink->write(bare);
+        Feature empty;  // a layer of its own ("features") with no field at all
+        empty.geom = Geometry::point(81, 51);
+        sink->write(empty);
+        sink->finish();
+    }
+    Log log;
+    auto back = read_all(path, {}, log);
+    REQUIRE(back.size() == 3);
+    CHECK(back[0].geom == Geometry::point(80, 50));
+    CHECK(back[1].props.get_string("kato") == "101010002");
+    CHECK(back[1].geom.empty());
+    CHECK(std::get<std::int64_t>(*back[1].props.find("pop_2023")) == 9);
+    CHECK(back[2].geom == Geometry::point(81, 51));
+    CHECK(back[2].props.empty());
+    fs::remove_all(dir);
+}
+
 TEST_CASE("CSV output with WKT geometry") {
     auto dir = temp_dir();
     std::string path = dir + "/t.csv";

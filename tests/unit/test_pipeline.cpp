@@ -156,3 +156,38 @@ TEST_CASE("parallel_each runs every index once and rethrows the lowest failing i
                           "at 3");
     }
 }
+
+TEST_CASE("ordered_windows builds on threads and writes every item once, in order") {
+    for (std::size_t threads : {1u, 2u, 4u}) {
+        for (std::size_t n : {0u, 1u, 63u, 64u, 130u}) {
+            std::vector<std::size_t> written;
+            ordered_windows<std::string>(
+                n, 64, threads, [](std::size_t i, std::string& out) { out = "item " + std::to_string(i); },
+                [&](std::size_t i, std::string& out) {
+                    CHECK(out == "item " + std::to_string(i));
+                    written.push_back(i);
+                });
+            REQUIRE(written.size() == n);
+            for (std::size_t i = 0; i < n; ++i) CHECK(written[i] == i);
+        }
+    }
+    // A window of 0 is taken as 1.
+    std::size_t count = 0;
+    ordered_windows<int>(5, 0, 2, [](std::size_t, int& out) { out = 1; }, [&](std::size_t, int& out) { count += out; });
+    CHECK(count == 5);
+}
+
+TEST_CASE("ordered_windows: a build error stops the run after the windows before it") {
+    std::vector<std::size_t> written;
+    auto run = [&] {
+        ordered_windows<int>(
+            200, 64, 2,
+            [](std::size_t i, int& out) {
+                if (i == 70 || i == 100) throw std::runtime_error("item " + std::to_string(i));
+                out = static_cast<int>(i);
+            },
+            [&](std::size_t i, int&) { written.push_back(i); });
+    };
+    CHECK_THROWS_WITH_AS(run(), "item 70", std::runtime_error);
+    CHECK(written.size() == 64);  // the first window only
+}

@@ -84,7 +84,10 @@ template <class T>
 class KeyCache {
 public:
     explicit KeyCache(T (*compute)(std::string_view)) : compute_(compute) {}
+    KeyCache(const KeyCache&) = delete;  // its links point into itself
+    KeyCache& operator=(const KeyCache&) = delete;
     void start() { prev_ = &start_; }
+    // The key's value; valid until the next get, which may start the cache again.
     const T& get(std::string_view key) {
         Entry* e = prev_->second.next;
         if (!e || !same_text(e->first, key)) {

@@ -39,13 +39,15 @@ private:
 
 // From WGS84 lon/lat to a Lambert azimuthal equal-area plane centred on
 // (lon0, lat0), in metres (a PROJ pipeline): maps of a district or an oblast.
+// It uses its thread's PROJ context: make, use and drop it on one thread.
 class LocalProjection {
 public:
     LocalProjection(double lon0, double lat0);
     ~LocalProjection();
     LocalProjection(const LocalProjection&) = delete;
     LocalProjection& operator=(const LocalProjection&) = delete;
-    // Projects every coordinate in place; throws DataError if one fails.
+    // Projects every coordinate in place; throws DataError if one fails
+    // (g is then partly projected).
     void apply(Geometry& g) const;
     std::pair<double, double> forward(double lon, double lat) const;
 

@@ -33,9 +33,11 @@ void parallel_each(std::size_t n, std::size_t threads, const std::function<void(
 template <class Out, class Build, class Write>
 void ordered_windows(std::size_t n, std::size_t window, std::size_t threads, Build&& build, Write&& write) {
     std::vector<Out> outs;
+    window = std::max<std::size_t>(window, 1);
     for (std::size_t w0 = 0; w0 < n; w0 += window) {
         std::size_t w1 = std::min(n, w0 + window);
-        outs.assign(w1 - w0, Out{});
+        outs.clear();
+        outs.resize(w1 - w0);
         parallel_each(w1 - w0, threads, [&](std::size_t k) { build(w0 + k, outs[k]); });
         for (std::size_t i = w0; i < w1; ++i) write(i, outs[i - w0]);
     }
