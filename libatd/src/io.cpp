@@ -8,6 +8,7 @@
 #include <ogrsf_frmts.h>
 #include <cpl_conv.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -929,9 +930,14 @@ public:
             put_array(b, g.ring_ends);
             put_array(b, g.part_ends);
         }
-        if (chunks_.empty() || (!chunks_.back().empty() && chunks_.back().size() + b.size() > kChunk))
+        if (chunks_.empty() || chunks_.back().size() + b.size() > chunks_.back().capacity()) {
+            // Chunks as large as the layer so far, from 64 KiB to kChunk: filled, never moved.
+            std::size_t size = std::clamp(packed_, std::size_t(64) << 10, kChunk);
             chunks_.emplace_back();
+            chunks_.back().reserve(std::max(size, b.size()));
+        }
         chunks_.back().append(b);
+        packed_ += b.size();
     }
 
     std::size_t fields() const { return names_.size(); }
@@ -1049,6 +1055,7 @@ private:
     std::vector<std::uint32_t> last_ids_;  // the previous feature's field ids by position
     unsigned gtypes_ = 0;                  // bit per GeomType seen
     std::vector<std::string> chunks_;  // packed features, none across two chunks
+    std::size_t packed_ = 0;           // their bytes
     std::string scratch_;
 };
 
