@@ -105,6 +105,7 @@ namespace {
 PJ_CONTEXT* proj_context() {
     struct Context {
         PJ_CONTEXT* ctx = proj_context_create();
+        Context() { proj_log_level(ctx, PJ_LOG_NONE); }  // failures surface as one DataError
         ~Context() { proj_context_destroy(ctx); }
     };
     thread_local Context c;

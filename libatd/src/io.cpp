@@ -12,6 +12,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -889,6 +890,8 @@ std::unique_ptr<OGRGeometry> to_ogr(const Geometry& g, OGRwkbGeometryType layer_
 class PackedLayer {
 public:
     explicit PackedLayer(std::string name) : name_(std::move(name)) {}
+    PackedLayer(const PackedLayer&) = delete;  // its key cache refers to it
+    PackedLayer& operator=(const PackedLayer&) = delete;
     const std::string& name() const { return name_; }
 
     void add(const Feature& f) {
@@ -896,10 +899,9 @@ public:
         b.clear();
         std::uint32_t values = 0;
         put(b, values);  // filled in below
-        const auto& entries = f.props.entries();
-        for (std::size_t pos = 0; pos < entries.size(); ++pos) {
-            const auto& [k, v] = entries[pos];
-            std::uint32_t id = field_id(pos, k);
+        ids_.start();
+        for (const auto& [k, v] : f.props.entries()) {
+            std::uint32_t id = ids_.get(k);
             if (is_null(v)) continue;
             widen(id, v);
             put(b, id);
@@ -1019,17 +1021,14 @@ private:
         p += v.size() * sizeof(T);
     }
 
-    // The field's id: most features list their keys as the one before did.
-    std::uint32_t field_id(std::size_t pos, const std::string& key) {
-        if (pos < last_ids_.size() && same_text(names_[last_ids_[pos]], key)) return last_ids_[pos];
-        auto [it, fresh] = ids_.try_emplace(key, static_cast<std::uint32_t>(names_.size()));
+    // The field's id, a new field when the key is new (ids_ asks this on a miss).
+    std::uint32_t field_id(std::string_view key) {
+        auto [it, fresh] = field_of_.try_emplace(std::string(key), static_cast<std::uint32_t>(names_.size()));
         if (fresh) {
-            names_.push_back(key);
+            names_.emplace_back(key);
             types_.push_back(OFTMaxType);  // unknown until a non-null value
             is_bool_.push_back(true);
         }
-        if (pos >= last_ids_.size()) last_ids_.resize(pos + 1);
-        last_ids_[pos] = it->second;
         return it->second;
     }
     void widen(std::uint32_t id, const Value& v) {
@@ -1051,8 +1050,8 @@ private:
     std::vector<std::string> names_;
     std::vector<OGRFieldType> types_;
     std::vector<bool> is_bool_;
-    std::unordered_map<std::string, std::uint32_t> ids_;
-    std::vector<std::uint32_t> last_ids_;  // the previous feature's field ids by position
+    std::unordered_map<std::string, std::uint32_t> field_of_;
+    KeyCache<std::uint32_t> ids_{[this](std::string_view key) { return field_id(key); }};
     unsigned gtypes_ = 0;                  // bit per GeomType seen
     std::vector<std::string> chunks_;  // packed features, none across two chunks
     std::size_t packed_ = 0;           // their bytes
@@ -1103,7 +1102,7 @@ protected:
 
     WriteOptions opts_;
     std::string display_;  // the output's name in messages
-    std::vector<PackedLayer> layers_;
+    std::deque<PackedLayer> layers_;  // never moved: each holds a cache that refers to it
 
 private:
     PackedLayer& layer_for(const Feature& f) {

@@ -44,8 +44,8 @@ struct Links {
             of[a].push_back({b, lo_hi, hi_lo});
             of[b].push_back({a, hi_lo, lo_hi});
         }
-        for (auto& l : of)
-            std::sort(l.begin(), l.end(), [](const Link& x, const Link& y) { return x.partner < y.partner; });
+        // Each unit's links come by partner already: first the lower ones (as hi
+        // of their pair), then the higher ones (as lo), each in key order.
     }
     bool linked(std::size_t u) const { return !of[u].empty() || self[u] > 0; }
 };

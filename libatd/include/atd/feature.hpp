@@ -83,7 +83,7 @@ private:
 template <class T>
 class KeyCache {
 public:
-    explicit KeyCache(T (*compute)(std::string_view)) : compute_(compute) {}
+    explicit KeyCache(std::function<T(std::string_view)> compute) : compute_(std::move(compute)) {}
     KeyCache(const KeyCache&) = delete;  // its links point into itself
     KeyCache& operator=(const KeyCache&) = delete;
     void start() { prev_ = &start_; }
@@ -119,7 +119,7 @@ private:
         return &*keys_.emplace(std::string(key), Node{compute_(key), nullptr}).first;
     }
     static constexpr std::size_t kKeys = 4096;
-    T (*compute_)(std::string_view);
+    std::function<T(std::string_view)> compute_;
     std::unordered_map<std::string, Node, Hash, std::equal_to<>> keys_;
     Entry start_{std::string(), Node{}};
     Entry* prev_ = &start_;
