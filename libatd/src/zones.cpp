@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <queue>
-#include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace atd {
 
@@ -105,6 +105,7 @@ Zoning ttwa_zones(const ZoneInput& in, const TtwaParams& p) {
         std::vector<std::size_t> units;
         double employed = 0, jobs = 0, internal = 0;
         double key = 0;
+        std::uint32_t stamp = 0;  // the queue entry that is current
         bool queued = false, isolated = false;
     };
     std::vector<Cluster> cl(n);
@@ -117,49 +118,67 @@ Zoning ttwa_zones(const ZoneInput& in, const TtwaParams& p) {
         cl[u].jobs = in.jobs[u];
         cl[u].internal = links.self[u];
     }
-    std::set<std::pair<double, std::size_t>> worst;  // invalid clusters, least valid first
+    // Invalid clusters, least valid first (then by number). A requeued cluster's
+    // older entries stay in the heap and are skipped: only its stamp's entry counts.
+    struct Queued {
+        double key;
+        std::size_t c;
+        std::uint32_t stamp;
+        bool operator>(const Queued& o) const { return key > o.key || (key == o.key && c > o.c); }
+    };
+    std::priority_queue<Queued, std::vector<Queued>, std::greater<>> worst;
     auto requeue = [&](std::size_t c) {
         Cluster& z = cl[c];
-        if (z.queued) worst.erase({z.key, c});
         z.queued = false;
         if (z.units.empty() || z.isolated) return;
         double sc = std::min(z.employed > 0 ? z.internal / z.employed : 0.0, z.jobs > 0 ? z.internal / z.jobs : 0.0);
         z.key = ttwa_validity(z.employed, sc, p);
         if (z.key < 1) {
-            worst.insert({z.key, c});
+            worst.push({z.key, c, ++z.stamp});
             z.queued = true;
         }
     };
+    auto current = [&](const Queued& q) { return cl[q.c].queued && cl[q.c].stamp == q.stamp; };
     for (std::size_t c = 0; c < n; ++c) requeue(c);
     std::size_t steps = 0;
-    std::unordered_map<std::size_t, std::pair<double, double>> to;  // cluster -> (unit to it, it to unit)
+    // Per cluster, a unit's flows to it and from it; `near` lists the clusters
+    // set, which are zeroed again after each unit.
+    std::vector<std::pair<double, double>> to(n, {0.0, 0.0});
+    std::vector<std::size_t> near;
     // Units of a partly dissolved zone may come back into play; a bound on the
     // dissolutions keeps any input from cycling (never reached on real data).
     const std::size_t max_steps = 20 * n + 100;
     bool converged = true;
-    while (!worst.empty()) {
+    std::vector<std::pair<std::size_t, std::size_t>> moves;  // (unit, cluster)
+    std::vector<std::size_t> touched;
+    while (true) {
+        while (!worst.empty() && !current(worst.top())) worst.pop();
+        if (worst.empty()) break;
         if (steps >= max_steps) {
             converged = false;
             break;
         }
-        std::size_t d = worst.begin()->second;
-        worst.erase(worst.begin());
+        std::size_t d = worst.top().c;
+        worst.pop();
         cl[d].queued = false;
         ++steps;
         // Each unit's best other zone, against the zones as they stand before the dissolution.
-        std::vector<std::pair<std::size_t, std::size_t>> moves;  // (unit, cluster)
+        moves.clear();
         for (std::size_t u : cl[d].units) {
-            to.clear();
+            near.clear();
             for (const auto& l : links.of[u]) {
                 std::size_t c = cluster_of[l.partner];
                 if (c == d || c == SIZE_MAX) continue;
                 auto& t = to[c];
+                if (t.first == 0 && t.second == 0) near.push_back(c);
                 t.first += l.out;
                 t.second += l.in;
             }
+            // The best is the same in any order: ties go to the lowest cluster.
             std::size_t best = SIZE_MAX;
             double best_cohesion = 0;
-            for (const auto& [c, t] : to) {
+            for (std::size_t c : near) {
+                const auto t = std::exchange(to[c], {0.0, 0.0});
                 double a = in.employed[u] > 0 && cl[c].jobs > 0 ? t.first * t.first / (in.employed[u] * cl[c].jobs) : 0;
                 double b = cl[c].employed > 0 && in.jobs[u] > 0 ? t.second * t.second / (cl[c].employed * in.jobs[u]) : 0;
                 double cohesion = a + b;
@@ -174,7 +193,7 @@ Zoning ttwa_zones(const ZoneInput& in, const TtwaParams& p) {
             cl[d].isolated = true;  // stays as it is, invalid
             continue;
         }
-        std::vector<std::size_t> touched;
+        touched.clear();
         for (const auto& [u, c] : moves) {
             Cluster& z = cl[c];
             cluster_of[u] = c;
