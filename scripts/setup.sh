@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config git python3 locales file dpkg-dev
           libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
-          libboost-graph-dev libcli11-dev doctest-dev libsimdjson-dev libtomlplusplus-dev
+          libboost-graph-dev libcli11-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libjemalloc-dev
           postgresql postgresql-15-postgis-3)  # PostGIS for tests/postgis (a server of its own)
 
 missing=()
