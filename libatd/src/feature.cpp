@@ -1,6 +1,7 @@
 #include <atd/feature.hpp>
 #include <atd/geojson.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <unordered_map>
@@ -11,6 +12,12 @@ std::optional<double> as_number(const Value& v) {
     if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
     if (const auto* d = std::get_if<double>(&v)) return *d;
     return std::nullopt;
+}
+
+std::string fixed_text(double v, int digits) {
+    char buf[400];  // the longest double: 309 digits, a sign, a point and the decimals
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, std::clamp(digits, 0, 60));
+    return std::string(buf, r.ptr);
 }
 
 std::string as_text(const Value& v) {

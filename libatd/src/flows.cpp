@@ -15,9 +15,7 @@ namespace atd {
 namespace {
 
 std::string round_text(double v, double scale) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*f", scale >= 1000 ? 3 : 2, std::round(v * scale) / scale);
-    return buf;
+    return fixed_text(std::round(v * scale) / scale, scale >= 1000 ? 3 : 2);
 }
 
 // The latest value of a yearly indicator (e.g. emp_total_2023), or a named field.

@@ -54,11 +54,7 @@ std::uint64_t pair_key(std::size_t a, std::size_t b) {
     return (static_cast<std::uint64_t>(a) << 32) | b;
 }
 
-std::string fmt(double v, int digits = 1) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
-}
+std::string fmt(double v, int digits = 1) { return fixed_text(v, digits); }
 
 // What a group of units would be as one okrug.
 struct Eval {

@@ -123,10 +123,8 @@ std::string md_escape(std::string_view s) {
 
 std::string num(double v, int digits = 0) {
     if (!std::isfinite(v)) return std::isnan(v) ? "NaN" : (v > 0 ? "∞" : "-∞");
-    char buf[400];  // the longest double in %f: 309 digits and the decimals
-    std::snprintf(buf, sizeof buf, "%.*f", std::clamp(digits, 0, 6), v);
     // Thousands separated by a thin space for readability.
-    std::string s(buf);
+    std::string s = fixed_text(v, std::clamp(digits, 0, 6));
     std::size_t dot = s.find('.');
     std::size_t end = dot == std::string::npos ? s.size() : dot;
     std::size_t start = s[0] == '-' ? 1 : 0;
@@ -637,21 +635,15 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
             for (std::size_t i : d.settlements) {
                 const Settlement& s = m.settlements[i];
                 if (!is_change(s)) continue;
-                char pop[32] = "";
-                if (!s.pop.empty()) std::snprintf(pop, sizeof pop, "%.0f", s.pop.back().second);
+                std::string pop = s.pop.empty() ? std::string() : fixed_text(s.pop.back().second, 0);
                 doc += "status," + cell(s.oblast) + "," + cell(s.district) + "," + cell(s.kato) + "," + cell(s.name) +
                        "," + cell(s.category) + "," + cell(s.proposal + (s.target.empty() ? "" : ":" + s.target)) + "," +
-                       cell(s.rule) + "," + cell(s.reasons) + "," + cell(s.lacks) + "," + std::string(pop) + ",,,,,,\n";
+                       cell(s.rule) + "," + cell(s.reasons) + "," + cell(s.lacks) + "," + pop + ",,,,,,\n";
             }
             for (std::size_t gi : d.mergers) {
                 const Merger& g = m.mergers[gi];
                 if (!g.changed && g.note.empty()) continue;
-                char buf[64];
-                auto opt = [&](const std::optional<double>& v, int digits) {
-                    if (!v) return std::string();
-                    std::snprintf(buf, sizeof buf, "%.*f", digits, *v);
-                    return std::string(buf);
-                };
+                auto opt = [](const std::optional<double>& v, int digits) { return v ? fixed_text(*v, digits) : std::string(); };
                 doc += "merger," + cell(d.oblast) + "," + cell(g.district) + "," + cell(g.id) + ",," +
                        std::to_string(g.member_count) + " units," + (g.changed ? "merge" : "keep") + "," +
                        cell(g.trigger) + ",,," + opt(g.population, 0) + "," + cell(g.members) + "," + cell(g.centre) +

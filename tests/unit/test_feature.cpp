@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <random>
 #include <string>
 
 using namespace atd;
@@ -74,4 +78,26 @@ TEST_CASE("values as text and numbers") {
     CHECK_FALSE(as_number(Value{true}));
     CHECK(geom_type_from_name("MultiPolygon") == GeomType::MultiPolygon);
     CHECK_FALSE(geom_type_from_name("GeometryCollection"));
+}
+
+TEST_CASE("fixed_text writes what printf's %.*f writes, at any size") {
+    auto printf_text = [](double v, int digits) {
+        char buf[400];
+        std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+        return std::string(buf);
+    };
+    // Exact ties (0.125, 2.5) round to even in both, as the binary value is exact.
+    for (double v : {0.0, -0.0, 0.125, 2.5, 3.5, -2.5, 0.1, 1e-7, 123456.789, -1e15, 1e22, 1.7976931348623157e308,
+                     4.9e-324, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()})
+        for (int digits = 0; digits <= 6; ++digits) CHECK(fixed_text(v, digits) == printf_text(v, digits));
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> mantissa(-1.0, 1.0);
+    std::uniform_int_distribution<int> exponent(-12, 40);
+    for (int k = 0; k < 20000; ++k) {
+        double v = std::ldexp(mantissa(rng), exponent(rng));
+        int digits = static_cast<int>(rng() % 7);
+        CHECK(fixed_text(v, digits) == printf_text(v, digits));
+    }
+    CHECK(fixed_text(std::nan(""), 2) == printf_text(std::nan(""), 2));
+    CHECK(fixed_text(1e300, 1).size() == 303);  // all 301 digits, where a short buffer cut them
 }

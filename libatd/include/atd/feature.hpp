@@ -26,6 +26,8 @@ inline bool is_null(const Value& v) { return std::holds_alternative<std::monosta
 std::optional<double> as_number(const Value& v);
 // The value as text: strings verbatim, numbers formatted, null as "".
 std::string as_text(const Value& v);
+// v with `digits` decimals, as printf's "%.*f" writes it (any size, no locale).
+std::string fixed_text(double v, int digits);
 
 // a == b for short texts such as field names, without a call to memcmp
 // for those of 8 to 16 bytes.
