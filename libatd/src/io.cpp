@@ -7,6 +7,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <cpl_conv.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <bit>
@@ -113,6 +114,11 @@ namespace {
 void gdal_init() {
     static std::once_flag once;
     std::call_once(once, [] {
+        // SQLite's memory statistics take a global mutex on every allocation,
+        // which GDAL's GeoPackage writer and the thread that builds its spatial
+        // index then contend for; atd never reads them. Only possible before
+        // SQLite starts, and harmless when it has.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         GDALAllRegister();
         CPLSetErrorHandler(CPLQuietErrorHandler);
     });
