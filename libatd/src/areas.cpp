@@ -164,21 +164,25 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
     AreasSummary sum;
     std::unordered_map<std::string, Unit> units;
     std::vector<Place> places;
-    // Settlements are cut down on the reading threads to what an area needs.
-    auto trim = [](Feature& f) {
+    // Settlements are cut down on the reading threads to what an area needs:
+    // when read, where their records start with feature_type, else after.
+    auto wanted = [](std::string_view k) {
+        return k == field::feature_type || k == field::kato || k == field::okrug_kato || k == field::parent_kato ||
+               k == field::district_kato || k == field::oblast_kato || k == field::name_ru || k == field::name_kk ||
+               k == field::category || k == "pop_osm" || field_year(k, "pop");
+    };
+    ReadOptions read = opts.read;
+    read.keep_field = settlement_fields(wanted);
+    auto trim = [&wanted](Feature& f) {
         auto type = f.props.get_string(field::feature_type);
         if (!type || *type != kSettlement) return;
-        f.props.retain([](std::string_view k) {
-            return k == field::feature_type || k == field::kato || k == field::okrug_kato || k == field::parent_kato ||
-                   k == field::district_kato || k == field::oblast_kato || k == field::name_ru || k == field::name_kk ||
-                   k == field::category || k == "pop_osm" || field_year(k, "pop");
-        });
+        f.props.retain(wanted);
         if (!f.geom.empty() && f.geom.type != GeomType::Point) {
             auto [lon, lat] = representative_point(f.geom);
             f.geom = Geometry::point(lon, lat);
         }
     };
-    read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+    read_features(opts.inputs, read, log, [&](Feature& f, const FeatureOrigin& at) {
         auto type = f.props.get_string(field::feature_type);
         if (!type) throw DataError(at.where() + ": no feature_type (atd-areas reads the output of atd-ingest)");
         if (*type == kUnit) {

@@ -166,27 +166,32 @@ void scalar_into(od::value v, std::string_view key, Value& out) {
 }
 
 // The properties of a feature read into props; entries already there are
-// overwritten in place, so that a reused feature allocates little.
-void parse_properties(od::value v, Properties& props) {
+// overwritten in place, so that a reused feature allocates little. With a
+// filter, a record that starts with its feature_type keeps what it accepts.
+void parse_properties(od::value v, Properties& props, const FieldFilter* filter) {
     auto& entries = props.entries();
     std::size_t n = 0;
+    bool filtering = false;
     if (!v.is_null()) {
         od::object obj = v.get_object();
         for (auto field : obj) {
             std::string_view key = field.unescaped_key();
+            if (filtering && !(*filter)(std::get<std::string>(entries[0].second), key)) continue;
             if (n < entries.size()) {
                 if (!same_text(entries[n].first, key)) entries[n].first.assign(key);
                 scalar_into(field.value(), key, entries[n].second);
             } else {
                 entries.emplace_back(std::string(key), scalar_value(field.value(), key));
             }
+            if (n == 0 && filter && *filter && key == "feature_type")
+                filtering = std::holds_alternative<std::string>(entries[0].second);
             ++n;
         }
     }
     entries.resize(n);
 }
 
-void parse_feature_object(od::object obj, Feature& f, bool& saw_z) {
+void parse_feature_object(od::object obj, Feature& f, bool& saw_z, const FieldFilter* filter) {
     f.id.reset();
     bool has_props = false;
     f.geom.type = GeomType::None;
@@ -201,7 +206,7 @@ void parse_feature_object(od::object obj, Feature& f, bool& saw_z) {
             if (t != "Feature") throw DataError("expected a Feature, found \"" + std::string(t) + "\"");
             typed = true;
         } else if (key == "properties") {
-            parse_properties(field.value(), f.props);
+            parse_properties(field.value(), f.props, filter);
             has_props = true;
         } else if (key == "geometry") {
             parse_geometry(field.value(), f.geom, saw_z);
@@ -314,6 +319,7 @@ struct GeoJsonReader::Impl {
     std::size_t features = 0;
     std::string crs;
     std::atomic<bool> z = false;
+    FieldFilter filter;  // properties kept; all when empty
 
     od::parser parser;
     od::document doc;
@@ -433,7 +439,7 @@ struct GeoJsonReader::Impl {
         }
         if (type == "Feature") {
             bool saw_z = false;
-            parse_feature_object(obj, f, saw_z);
+            parse_feature_object(obj, f, saw_z, &filter);
             if (saw_z) z = true;
             return true;
         }
@@ -467,7 +473,7 @@ struct GeoJsonReader::Impl {
         }
         od::value v = (*it).value();
         bool saw_z = false;
-        parse_feature_object(v.get_object(), f, saw_z);
+        parse_feature_object(v.get_object(), f, saw_z, &filter);
         if (saw_z) z = true;
         ++it;
         return true;
@@ -526,6 +532,7 @@ const std::string& GeoJsonReader::declared_crs() const { return impl_->crs; }
 std::size_t GeoJsonReader::feature_number() const { return impl_->features; }
 std::size_t GeoJsonReader::line() const { return impl_->record_line; }
 bool GeoJsonReader::saw_z() const { return impl_->z; }
+void GeoJsonReader::keep_fields(FieldFilter filter) { impl_->filter = std::move(filter); }
 
 bool GeoJsonReader::splittable() const {
     return impl_->features > 0 && !impl_->in_array &&
@@ -566,7 +573,7 @@ void GeoJsonReader::parse_record(const GeoJsonRecords& r, std::size_t k, Feature
         if (type != "Feature")
             throw DataError("expected a Feature or FeatureCollection, found \"" + std::string(type) + "\"");
         bool saw_z = false;
-        parse_feature_object(obj, f, saw_z);
+        parse_feature_object(obj, f, saw_z, &impl_->filter);
         if (saw_z) impl_->z = true;
     } catch (const simdjson::simdjson_error& e) {
         throw DataError(where() + ": " + parser_message(e, r.ends_input && k + 1 == r.size()));

@@ -162,7 +162,9 @@ const char* const kProjectedInput =
 class GeoJsonSource final : public FeatureSource {
 public:
     GeoJsonSource(std::FILE* fp, bool own, std::string name, const ReadOptions& opts, Log& log)
-        : FeatureSource(name), fp_(fp), own_(own), reader_(fp, std::move(name)), opts_(opts), log_(log) {}
+        : FeatureSource(name), fp_(fp), own_(own), reader_(fp, std::move(name)), opts_(opts), log_(log) {
+        reader_.keep_fields(opts.keep_field);
+    }
     ~GeoJsonSource() override {
         if (own_) std::fclose(fp_);
     }

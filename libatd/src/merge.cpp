@@ -663,7 +663,14 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     SettlementIds place_ids;
     if (!opts.settlements.empty()) {
         std::size_t unmatched = 0;
-        read_features({opts.settlements}, opts.read, log, [&](Feature& f, const FeatureOrigin&) {
+        // Records of classified settlements hold some 200 fields; a place needs these.
+        ReadOptions read = opts.read;
+        read.keep_field = settlement_fields([](std::string_view k) {
+            return k == field::kato || k == field::okrug_kato || k == field::parent_kato || k == field::district_kato ||
+                   k == field::name_ru || k == field::name_kk || k == "pop_osm" || k == "c7_index" ||
+                   k == "admin_centre" || field_year(k, "pop").has_value();
+        }, false);
+        read_features({opts.settlements}, read, log, [&](Feature& f, const FeatureOrigin&) {
             if (!is_settlement(f.props)) return;
             std::string unit = area_unit_of(f.props);
             auto it = unit_of.find(unit);

@@ -1,7 +1,10 @@
 #include <atd/model.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <cstdint>
+#include <memory>
 #include <unordered_map>
 
 namespace atd {
@@ -128,6 +131,26 @@ std::optional<StatField> parse_stat_field(std::string_view field) {
 bool is_settlement(const Properties& p) {
     const Value* v = p.find(field::feature_type);
     return !v || is_null(*v) || as_text(*v) == kSettlement;
+}
+
+FieldFilter settlement_fields(std::function<bool(std::string_view)> wanted, bool others) {
+    // Each filter has a number of its own, never reused, under which every
+    // thread keeps its cache of answers.
+    static std::atomic<std::uint64_t> filters{0};
+    auto ask = std::make_shared<const std::function<bool(std::string_view)>>(std::move(wanted));
+    return [ask, others, id = ++filters](std::string_view type, std::string_view key) {
+        if (type != kSettlement) return others;
+        thread_local std::unordered_map<std::uint64_t, std::unique_ptr<KeyCache<bool>>> caches;
+        thread_local std::uint64_t last_id = 0;
+        thread_local KeyCache<bool>* last = nullptr;
+        if (last_id != id) {
+            auto& cache = caches[id];
+            if (!cache) cache = std::make_unique<KeyCache<bool>>([ask](std::string_view k) { return (*ask)(k); });
+            last = cache.get();
+            last_id = id;
+        }
+        return last->get(key);
+    };
 }
 
 std::optional<int> field_year(std::string_view key, std::string_view indicator) {

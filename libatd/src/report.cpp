@@ -241,7 +241,11 @@ Model read_model(const ReportOptions& opts, Log& log, bool all_details) {
         return m.districts[it->second];
     };
     auto trim = [all_details](Feature& f) { trim_settlement(f, all_details); };
-    read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+    // Settlements keep, as they are read, what a proposed change shows; the
+    // trim then drops the details of those that keep their status.
+    ReadOptions read = opts.read;
+    read.keep_field = settlement_fields([](std::string_view k) { return wanted_field(k, true); });
+    read_features(opts.inputs, read, log, [&](Feature& f, const FeatureOrigin& at) {
         auto type = f.props.get_string(field::feature_type);
         if (!type) throw DataError(at.where() + ": no feature_type (atd-report reads atd-classify and atd-merge output)");
         const Properties& p = f.props;

@@ -4,6 +4,7 @@
 #include <atd/geojson.hpp>
 #include <atd/io.hpp>
 #include <atd/log.hpp>
+#include <atd/model.hpp>
 
 #include <doctest/doctest.h>
 
@@ -323,4 +324,70 @@ TEST_CASE("append_json_string escapes at any place in long strings") {
             ++checked;
         }
     CHECK(checked == 15 * (base.size() + 1));
+}
+
+TEST_CASE("a field filter keeps what it accepts of records that start with their feature_type") {
+    const std::string settlement =
+        R"({"type":"Feature","properties":{"feature_type":"settlement","kato":"101010100","junk":"x","pop_2023":5,"huge":1e999},"geometry":null})";
+    const std::string unit = R"({"type":"Feature","properties":{"feature_type":"unit","kato":"101010000","name_ru":"U"},"geometry":null})";
+    const std::string late = R"({"type":"Feature","properties":{"kato":"101010200","feature_type":"settlement","junk":1},"geometry":null})";
+    const std::string untyped = R"({"type":"Feature","properties":{"feature_type":null,"junk":2},"geometry":null})";
+    auto keys = [](const Feature& f) {
+        std::string s;
+        for (const auto& [k, v] : f.props.entries()) s += k + ";";
+        return s;
+    };
+    auto read = [&](const std::string& text, const FieldFilter& filter, std::size_t threads) {
+        TempFile t(text);
+        Log log({}, Verbosity::Quiet);
+        ReadOptions ro;
+        ro.keep_field = filter;
+        std::vector<std::string> out;
+        read_features({t.path()}, ro, log, [&](Feature& f, const FeatureOrigin&) { out.push_back(keys(f)); }, {}, threads);
+        return out;
+    };
+    auto wanted = [](std::string_view k) { return k == "kato" || field_year(k, "pop").has_value(); };
+    // Several records, so that the first is read alone and the rest are parsed
+    // apart on the workers; and the same features in a FeatureCollection.
+    std::string seq, collection = R"({"type":"FeatureCollection","features":[)";
+    for (int i = 0; i < 5; ++i) {
+        seq += settlement + "\n" + unit + "\n" + late + "\n" + untyped + "\n";
+        collection += std::string(i ? "," : "") + settlement + "," + unit + "," + late + "," + untyped;
+    }
+    collection += "]}";
+    for (const std::string& text : {seq, collection}) {
+        for (std::size_t threads : {1, 2}) {
+            CAPTURE(threads);
+            auto kept = read(text, settlement_fields(wanted), threads);
+            REQUIRE(kept.size() == 20);
+            for (std::size_t i = 0; i < 20; i += 4) {
+                CHECK(kept[i] == "feature_type;kato;pop_2023;");  // the 1e999 was skipped unread
+                CHECK(kept[i + 1] == "feature_type;kato;name_ru;");
+                CHECK(kept[i + 2] == "kato;feature_type;junk;");  // not first: every field
+                CHECK(kept[i + 3] == "feature_type;junk;");       // a null type: every field
+            }
+            auto settlements_only = read(text, settlement_fields(wanted, false), threads);
+            REQUIRE(settlements_only.size() == 20);
+            CHECK(settlements_only[0] == "feature_type;kato;pop_2023;");
+            CHECK(settlements_only[1] == "feature_type;");
+        }
+    }
+    // Without a filter, every field is read, and the number out of range is an error.
+    TempFile t(seq);
+    Log log({}, Verbosity::Quiet);
+    CHECK_THROWS_WITH_AS(read_features({t.path()}, ReadOptions{}, log, [](Feature&, const FeatureOrigin&) {}),
+                         doctest::Contains("feature 1 (line 1): property 'huge'"), DataError);
+}
+
+TEST_CASE("settlement filters on one thread each keep their own answers") {
+    auto a = settlement_fields([](std::string_view k) { return k == "a"; });
+    auto b = settlement_fields([](std::string_view k) { return k == "b"; });
+    for (int round = 0; round < 3; ++round) {
+        for (std::string_view k : {"a", "b", "c"}) {
+            CHECK(a("settlement", k) == (k == "a"));
+            CHECK(b("settlement", k) == (k == "b"));
+        }
+        CHECK(a("unit", "c"));
+        CHECK_FALSE(settlement_fields([](std::string_view) { return true; }, false)("unit", "a"));
+    }
 }

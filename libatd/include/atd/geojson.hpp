@@ -3,6 +3,7 @@
 #include <atd/feature.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,14 @@ struct GeoJsonRecords {
 
 // Reads a GeoJSON FeatureCollection, a single Feature, or a GeoJSON Sequence
 // (LF- or RS-separated) from a stdio stream, one feature at a time.
+// Which properties a reader keeps, for a caller that needs a few fields of
+// large records: given a feature's type (the value of feature_type when that
+// is the record's first property, as atd writes it) and a key. The other
+// properties are skipped unparsed, so a malformed value among them goes
+// unnoticed. Records whose first property is not feature_type keep every
+// field. Called on the reading threads.
+using FieldFilter = std::function<bool(std::string_view feature_type, std::string_view key)>;
+
 class GeoJsonReader {
 public:
     // name is used in messages; the reader does not close fp.
@@ -43,6 +52,8 @@ public:
     std::size_t line() const;
     // Whether any position carried a third coordinate (dropped).
     bool saw_z() const;
+    // Keeps only the properties the filter accepts, from the next feature on.
+    void keep_fields(FieldFilter filter);
 
     // True when the rest of the input is a GeoJSON Sequence of Feature records
     // (after next() has returned at least one feature): next_records may then

@@ -34,6 +34,9 @@ void check_table_name(const std::string& name);
 struct ReadOptions {
     std::string src_crs;  // CRS of the input when it does not declare one
     std::vector<std::string> layers;  // OGR layers to read; all when empty
+    // GeoJSON input keeps only the properties this accepts (see FieldFilter);
+    // other sources keep every field.
+    FieldFilter keep_field;
 };
 
 // Features read together, for work on several threads: either parsed by the

@@ -1,7 +1,10 @@
 #pragma once
 // The data model: feature types, settlement categories, unit kinds, and the
 // statistics indicators a settlement or unit can carry (man atd-data).
+#include <atd/geojson.hpp>
 #include <atd/kato.hpp>
+
+#include <functional>
 
 #include <optional>
 #include <string>
@@ -81,6 +84,11 @@ bool is_admin_centre(const std::optional<std::string>& v);
 
 // Whether a feature is a settlement: its feature_type says so, or it has none.
 bool is_settlement(const Properties& p);
+// A reader's FieldFilter for a tool that needs a few fields of each
+// settlement: settlements keep the fields `wanted` accepts (and their
+// feature_type), other features all of theirs, or none when `others` is false.
+// Each reading thread asks `wanted` once per key.
+FieldFilter settlement_fields(std::function<bool(std::string_view)> wanted, bool others = true);
 
 // The year of a field of a yearly indicator ("pop_2023" for "pop": 2023);
 // nullopt for any other field. parse_stat_field's reading, for one indicator.
