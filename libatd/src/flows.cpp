@@ -373,7 +373,23 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     std::vector<std::uint32_t> settlement_at;  // per feature: its settlement's index, or kNotSettlement
     {
         std::string text;
-        read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+        // Read from a file, each settlement needs only the fields below (a
+        // pipe's records are kept whole in the temporary file).
+        ReadOptions read = opts.read;
+        if (!spill) {
+            read.keep_field = settlement_fields(
+                [id = opts.id_field, population = opts.population_field, employed = opts.employed_field,
+                 jobs = opts.jobs_field, names = zone_features ? opts.name_field : std::string(), zone_features](std::string_view k) {
+                    if (k == id) return true;
+                    if (population.empty() ? k == "pop_osm" || field_year(k, "pop") : k == population) return true;
+                    if (employed.empty() ? field_year(k, "emp_total").has_value() : k == employed) return true;
+                    if (jobs.empty() ? field_year(k, "jobs").has_value() : k == jobs) return true;
+                    if (!zone_features) return false;
+                    return names.empty() ? k == "name" || k == "name_ru" || k == "name_kk" : k == names;
+                },
+                false);
+        }
+        read_features(opts.inputs, read, log, [&](Feature& f, const FeatureOrigin& at) {
             ++feature_count;
             if (spill) {
                 text.clear();
