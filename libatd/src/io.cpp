@@ -111,14 +111,15 @@ void check_table_name(const std::string& name) {
 
 namespace {
 
+// SQLite's memory statistics take a global mutex on every allocation, which
+// GDAL's GeoPackage writer and the thread that builds its spatial index then
+// contend for; atd never reads them. Set before main, so before GDAL or PROJ
+// can start SQLite (after that the call changes nothing).
+[[maybe_unused]] const bool kSqliteMemoryStatisticsOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+
 void gdal_init() {
     static std::once_flag once;
     std::call_once(once, [] {
-        // SQLite's memory statistics take a global mutex on every allocation,
-        // which GDAL's GeoPackage writer and the thread that builds its spatial
-        // index then contend for; atd never reads them. Only possible before
-        // SQLite starts, and harmless when it has.
-        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         GDALAllRegister();
         CPLSetErrorHandler(CPLQuietErrorHandler);
     });
