@@ -27,8 +27,16 @@ ZoneInput make_input(const std::vector<double>& self, const std::vector<FlowRow>
 // TTWA done the slow way, as the rule reads: every step scans all zones for
 // the least valid (the lowest number on a tie) and sums every flow again.
 // With whole persons every sum is exact in any order. Returns each unit's
-// zone (its number, SIZE_MAX for none) and the number of dissolutions.
-std::pair<std::vector<std::size_t>, std::size_t> ttwa_by_scan(const ZoneInput& in, const TtwaParams& p) {
+// zone (its number, SIZE_MAX for none), the number of dissolutions, and per
+// zone number whether it was left isolated and its validity at the end.
+struct Scan {
+    std::vector<std::size_t> zone;
+    std::size_t steps = 0;
+    std::vector<bool> isolated;
+    std::vector<double> validity;
+    bool converged = true;
+};
+Scan ttwa_by_scan(const ZoneInput& in, const TtwaParams& p) {
     const std::size_t n = in.employed.size();
     std::map<std::pair<std::size_t, std::size_t>, double> flow;
     std::vector<std::set<std::size_t>> partners(n);
@@ -74,6 +82,7 @@ std::pair<std::vector<std::size_t>, std::size_t> ttwa_by_scan(const ZoneInput& i
         return ttwa_validity(s.employed, sc, p);
     };
     std::size_t steps = 0;
+    bool converged = true;
     while (true) {
         std::size_t d = SIZE_MAX;
         double least = 1;
@@ -86,6 +95,10 @@ std::pair<std::vector<std::size_t>, std::size_t> ttwa_by_scan(const ZoneInput& i
             }
         }
         if (d == SIZE_MAX) break;
+        if (steps == 20 * n + 100) {  // the same bound on dissolutions as ttwa_zones
+            converged = false;
+            break;
+        }
         ++steps;
         std::vector<std::pair<std::size_t, std::size_t>> moves;
         for (std::size_t u : members(d)) {
@@ -111,7 +124,10 @@ std::pair<std::vector<std::size_t>, std::size_t> ttwa_by_scan(const ZoneInput& i
         if (moves.empty()) isolated[d] = true;
         for (const auto& [u, c] : moves) zone[u] = c;
     }
-    return {zone, steps};
+    std::vector<double> end_validity(n, 0.0);
+    for (std::size_t c = 0; c < n; ++c)
+        if (!members(c).empty()) end_validity[c] = validity(c);
+    return {zone, steps, isolated, end_validity, converged};
 }
 }  // namespace
 
@@ -173,10 +189,11 @@ TEST_CASE("TTWA adds up repeated rows of a pair, each way, and self-flows given 
 
 TEST_CASE("TTWA gives the zones of a plain scan, step for step, on random tables") {
     // Units on a line commute to neighbours up to five places away, in whole
-    // persons, some pairs in several rows: zones form, dissolve and take units
-    // back, so the queue sees zones requeued with new validities many times.
+    // persons (some rows of none), some pairs in several rows: zones form,
+    // dissolve and take units back, so the queue sees zones requeued with new
+    // validities many times, and some zones end isolated.
     const TtwaParams p{100, 1000, 0.6, 0.8};
-    std::size_t dissolutions = 0;
+    std::size_t dissolutions = 0, isolated = 0, stopped = 0;
     for (unsigned seed = 1; seed <= 150; ++seed) {
         std::mt19937 rng(seed);
         const std::size_t n = 20 + rng() % 60;
@@ -185,21 +202,32 @@ TEST_CASE("TTWA gives the zones of a plain scan, step for step, on random tables
         std::vector<FlowRow> between;
         for (std::size_t k = 0, rows = n * (1 + rng() % 4); k < rows; ++k) {
             std::size_t o = rng() % n, d = (o + 1 + rng() % 5) % n;
-            between.push_back({rng() % 2 ? o : d, rng() % 2 ? d : o, static_cast<double>(1 + rng() % 60), -1});
+            double persons = rng() % 10 == 0 ? 0.0 : static_cast<double>(1 + rng() % 60);
+            between.push_back({rng() % 2 ? o : d, rng() % 2 ? d : o, persons, -1});
         }
         auto in = make_input(self, between);
         auto z = ttwa_zones(in, p);
-        auto [want, steps] = ttwa_by_scan(in, p);
+        auto scan = ttwa_by_scan(in, p);
+        const auto& want = scan.zone;
         INFO("seed " << seed << ", " << n << " units");
-        CHECK(z.steps == steps);
-        dissolutions += steps;
+        CHECK(z.steps == scan.steps);
+        CHECK(z.converged == scan.converged);
+        stopped += !scan.converged;
+        dissolutions += scan.steps;
         for (std::size_t u = 0; u < n; ++u) {
             CHECK((z.zone_of[u] == SIZE_MAX) == (want[u] == SIZE_MAX));
             for (std::size_t v = u + 1; v < n; ++v)
                 if (z.zone_of[u] != SIZE_MAX) CHECK((z.zone_of[u] == z.zone_of[v]) == (want[u] == want[v]));
+            if (z.zone_of[u] == SIZE_MAX || want[u] == SIZE_MAX) continue;
+            const Zone& zone = z.zones[z.zone_of[u]];
+            CHECK(zone.isolated == scan.isolated[want[u]]);
+            CHECK(zone.valid == (scan.validity[want[u]] >= 1));
+            isolated += zone.isolated && u == zone.units.front();
         }
     }
     CHECK(dissolutions > 1000);
+    CHECK(isolated > 0);
+    MESSAGE(stopped << " of 150 tables reached the bound on dissolutions");
 }
 
 TEST_CASE("a TTWA unit with no flows to others stays alone and is reported invalid") {
