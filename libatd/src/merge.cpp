@@ -54,8 +54,6 @@ std::uint64_t pair_key(std::size_t a, std::size_t b) {
     return (static_cast<std::uint64_t>(a) << 32) | b;
 }
 
-std::string fmt(double v, int digits = 1) { return fixed_text(v, digits); }
-
 // What a group of units would be as one okrug.
 struct Eval {
     double population = 0, settlements = 0, budget_total = 0, budget_own = 0;
@@ -187,12 +185,12 @@ bool legal(const Eval& e, const MergeParams& p) {
 // Why a group needs a merger, or "" when it does not.
 std::string trigger_of(const Eval& e, const MergeParams& p) {
     if (!legal(e, p))
-        return "below the legal minimum of " + fmt(p.min_settlements, 0) + " settlements and " +
-               fmt(p.min_population, 0) + " residents (" + fmt(e.settlements, 0) + ", " + fmt(e.population, 0) + ")";
+        return "below the legal minimum of " + fixed_text(p.min_settlements, 0) + " settlements and " +
+               fixed_text(p.min_population, 0) + " residents (" + fixed_text(e.settlements, 0) + ", " + fixed_text(e.population, 0) + ")";
     if (e.population_unknown == 0 && e.population < p.soft_floor)
-        return "below the soft floor of " + fmt(p.soft_floor, 0) + " residents (" + fmt(e.population, 0) + ")";
+        return "below the soft floor of " + fixed_text(p.soft_floor, 0) + " residents (" + fixed_text(e.population, 0) + ")";
     if (auto ss = e.self_sufficiency(); ss && *ss < p.self_sufficiency_target)
-        return "budget self-sufficiency " + fmt(*ss * 100, 1) + "% below " + fmt(p.self_sufficiency_target * 100, 0) +
+        return "budget self-sufficiency " + fixed_text(*ss * 100, 1) + "% below " + fixed_text(p.self_sufficiency_target * 100, 0) +
                "%";
     return {};
 }
@@ -288,7 +286,7 @@ public:
                 stuck[worst] = true;
                 groups[worst].note = nb[worst].empty() ? "no neighbour to merge with"
                                      : too_far ? "every merge with a neighbour puts a settlement farther than " +
-                                                     fmt(p_.max_distance_km, 0) + " km from the centre"
+                                                     fixed_text(p_.max_distance_km, 0) + " km from the centre"
                                      : too_many ? "every merge with a neighbour exceeds " +
                                                       std::to_string(p_.max_members) + " members"
                                                 : "no feasible merge";
@@ -402,7 +400,7 @@ public:
             }
         }
         if (best[full] == inf) {
-            why_not = "no partition keeps every merged okrug within " + fmt(p_.max_distance_km, 0) + " km and " +
+            why_not = "no partition keeps every merged okrug within " + fixed_text(p_.max_distance_km, 0) + " km and " +
                       std::to_string(p_.max_members) + " members while lifting every unit to the legal minimum";
             return std::nullopt;
         }
@@ -453,7 +451,7 @@ public:
             Eval e = evaluate(data_, pr.members, w_);
             if (!legal(e, p_)) pr.note = trigger_of(e, p_);
             if (pr.members.size() > 1)
-                pr.trigger = opts_.method == "maxp" ? "max-p region, floor " + opts_.floor_field + " >= " + fmt(opts_.floor, 0)
+                pr.trigger = opts_.method == "maxp" ? "max-p region, floor " + opts_.floor_field + " >= " + fixed_text(opts_.floor, 0)
                                                     : "SKATER cut, k = " + std::to_string(opts_.k);
         }
         return out;
@@ -897,7 +895,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
                 const Unit& x = data.units[u];
                 if (!x.geom.empty()) parts.push_back(&x.geom);
                 Eval alone = evaluate(data, {u}, base);
-                if (auto ss = alone.self_sufficiency()) before += (before.empty() ? "" : ";") + x.id + ":" + fmt(*ss, 3);
+                if (auto ss = alone.self_sufficiency()) before += (before.empty() ? "" : ";") + x.id + ":" + fixed_text(*ss, 3);
             }
             out.geom = dissolve_geometries(parts);
             if (out.geom.type == GeomType::Polygon || out.geom.type == GeomType::MultiPolygon)
@@ -966,7 +964,7 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     if (coassign) coassign->finish();
     sink.finish();
     if (opts.method == "exact")
-        log.info("objective: exact " + fmt(sum.objective, 3) + " against greedy " + fmt(greedy_total, 3) +
+        log.info("objective: exact " + fixed_text(sum.objective, 3) + " against greedy " + fixed_text(greedy_total, 3) +
                  " (lower is better)");
     return sum;
 }

@@ -25,8 +25,6 @@ struct GeoJsonRecords {
     }
 };
 
-// Reads a GeoJSON FeatureCollection, a single Feature, or a GeoJSON Sequence
-// (LF- or RS-separated) from a stdio stream, one feature at a time.
 // Which properties a reader keeps, for a caller that needs a few fields of
 // large records: given a feature's type (the value of feature_type when that
 // is the record's first property, as atd writes it) and a key. The other
@@ -35,6 +33,8 @@ struct GeoJsonRecords {
 // field. Called on the reading threads.
 using FieldFilter = std::function<bool(std::string_view feature_type, std::string_view key)>;
 
+// Reads a GeoJSON FeatureCollection, a single Feature, or a GeoJSON Sequence
+// (LF- or RS-separated) from a stdio stream, one feature at a time.
 class GeoJsonReader {
 public:
     // name is used in messages; the reader does not close fp.

@@ -5,7 +5,6 @@
 #include <atd/kato.hpp>
 
 #include <functional>
-
 #include <optional>
 #include <string>
 #include <string_view>
