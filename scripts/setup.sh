@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
 # Installs the Debian packages atd needs (if missing) and builds it into build/.
-# Usage: scripts/setup.sh [BUILD_DIR [extra cmake options...]]
+# Usage: scripts/setup.sh [--tests] [--no-build] [BUILD_DIR [extra cmake options...]]
+#        scripts/setup.sh --list-packages     (every package it may install, one a line)
+#   --tests     also the packages the test suite calls (scripts/test.sh passes it)
+#   --no-build  install only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config git python3 locales file dpkg-dev
           libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
-          libboost-graph-dev libcli11-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libjemalloc-dev
-          postgresql postgresql-15-postgis-3)  # PostGIS for tests/postgis (a server of its own)
+          libboost-graph-dev libcli11-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libjemalloc-dev)
+# What the test suite runs besides the build: /usr/bin/time (peak memory),
+# clang with its sanitizer runtimes (the fuzzers), Chromium (the report in a
+# browser), PostgreSQL with PostGIS (a server of the test's own), bc (the
+# benchmarks' arithmetic).
+test_packages=(time bc clang libclang-rt-14-dev chromium chromium-driver postgresql postgresql-15-postgis-3)
+
+tests=0 build_it=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --list-packages) printf '%s\n' "${packages[@]}" "${test_packages[@]}"; exit 0 ;;
+    --tests) tests=1; shift ;;
+    --no-build) build_it=0; shift ;;
+    *) break ;;
+  esac
+done
+[ "$tests" = 1 ] && packages+=("${test_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -23,6 +41,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[ "$build_it" = 1 ] || exit 0
 
 build="${1:-build}"
 shift || true

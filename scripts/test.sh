@@ -4,7 +4,7 @@
 # run of every libFuzzer target (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh build
+scripts/setup.sh --tests build
 
 # The CLI tests also run under a decimal-comma locale.
 if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then

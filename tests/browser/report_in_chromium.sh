@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # Opens an atd-report page in headless Chromium: it must render without console
 # errors, the rendered maps must hold the expected features, and a screenshot
-# is saved. Installs chromium and chromium-driver from Debian when missing.
+# is saved. Needs chromium (scripts/setup.sh --tests installs it).
 # Usage: report_in_chromium.sh TOOL_DIR DATA_DIR SCREENSHOT.png
 set -euo pipefail
 tools=$1 data=$2 shot=$3
-if ! command -v chromium >/dev/null; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
-fi
+command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (scripts/setup.sh --tests installs it)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$tools/atd-score" "$data/synthetic-district/district.geojsonl" -q | "$tools/atd-classify" -q >"$work/classified.geojsons"
