@@ -34,7 +34,8 @@ d=tests/data/synthetic-district
   --fallback geodesic -q -o out/district-access.gpkg --overwrite
 
 # Criteria and status proposals (standards profile datasets/standards/kz.toml).
-"$bin/atd-score" out/kz-flows.geojsons -q | "$bin/atd-classify" -o out/proposals.gpkg --overwrite
+"$bin/atd-score" out/kz-flows.geojsons -q \
+  | "$bin/atd-classify" -o out/proposals.gpkg --overwrite --data-plan out/data-plan.csv
 "$bin/atd-classify" out/kz-flows.geojsons --only-changes -f csv -o out/proposals.csv --overwrite -q
 
 # Rural okrug mergers: okrug areas derived from the settlements (no okrug
@@ -61,6 +62,7 @@ echo "  out/kz.geojsons      the same as a GeoJSON Sequence, for atd pipelines"
 echo "  out/validation.txt   validation findings with counts ($(tail -n +1 out/validation.txt | grep -m1 '^checked'))"
 echo "  out/proposals.gpkg   every settlement scored on C1-C8 with its status proposal and reasons"
 echo "  out/proposals.csv    the proposals that change something, for spreadsheets"
+echo "  out/data-plan.csv    per oblast, the fields that would settle the undetermined and unassessed proposals"
 echo "  out/kz-flows.geojsons  settlements with modelled commuting indicators (flow_source=modelled)"
 echo "  out/kz-ttwa.gpkg     travel-to-work areas from the modelled flows, with their statistics"
 echo "  out/district-access.gpkg  a synthetic district: road distance and time to each kind of facility"

@@ -3,6 +3,7 @@
 #include <atd/cli.hpp>
 
 #include <cstdio>
+#include <optional>
 
 int main(int argc, char** argv) {
     atd::Tool tool("atd-classify",
@@ -19,10 +20,16 @@ int main(int argc, char** argv) {
     app.add_option("--vary", o.vary, "rerun the rules for each value, KEY=V1,V2,... (repeatable); adds whatif fields")
         ->allow_extra_args(false);
     app.add_flag("--only-changes", o.only_changes, "write only settlements whose proposal changes something");
+    std::string data_plan;
+    app.add_option("--data-plan", data_plan,
+                   "write the data plan to FILE (CSV): per oblast, the fields that would settle the undetermined and "
+                   "not-assessed proposals");
     app.add_flag("--skip-invalid", run.skip_invalid, "pass a settlement with bad fields through marked invalid, with a warning");
     return tool.run(argc, argv, [&] {
         auto st = tool.standards();
         auto sink = atd::FeatureSink::open(tool.write_options());
+        std::optional<atd::OutputFile> plan;
+        if (!data_plan.empty()) plan.emplace(data_plan, tool.overwrite());
         atd::StreamOptions so;
         so.classify = true;
         so.classify_opts = o;
@@ -30,10 +37,19 @@ int main(int argc, char** argv) {
         auto result = atd::process_stream(tool.inputs_or_stdin(), tool.read_options(), st, so, *sink, tool.log());
         const auto& sum = result.classes;
         auto& log = tool.log();
-        for (const auto& [cat, props] : sum.by_category) {
+        for (const auto& [cat, statuses] : sum.by_category) {
             std::string line = "proposals for " + cat + ":";
-            for (const auto& [p, n] : props) line += " " + p + " " + std::to_string(n);
+            const char* sep = " ";
+            for (const auto& [status, props] : statuses) {
+                line += sep + status;
+                for (const auto& [p, n] : props) line += (p.empty() ? "" : " " + p) + " " + std::to_string(n);
+                sep = "; ";
+            }
             log.info(line);
+        }
+        if (plan) {
+            atd::write_data_plan(sum.plan, result.units, plan->stream());
+            plan->commit();
         }
         char buf[256];
         double share = sum.rural_pop_known > 0 ? 100.0 * sum.cluster_pop / sum.rural_pop_known : 0.0;

@@ -40,11 +40,12 @@ std::string fmt(double v) {
     return buf;
 }
 
+// The sustained test's figures over the years of a window that are present.
 struct WindowStat {
     std::optional<double> min, max;
-    std::string_view basis;  // window or level
+    std::string_view basis;  // window, partial or level
     std::vector<int> missing;
-    int first = 0, last = 0;
+    int first = 0, last = 0, years = 0;
 };
 
 WindowStat window_stat(const YearSeries& pop, int w) {
@@ -61,26 +62,43 @@ WindowStat window_stat(const YearSeries& pop, int w) {
         }
         lo = std::min(lo, it->second);
         hi = std::max(hi, it->second);
+        ++ws.years;
     }
-    ws.basis = ws.missing.empty() ? "window" : "level";
-    // An incomplete window tests the latest year's level alone.
-    ws.min = ws.basis == "window" ? lo : pop.rbegin()->second;
-    ws.max = ws.basis == "window" ? hi : pop.rbegin()->second;
+    ws.basis = ws.missing.empty() ? "window" : ws.years > 1 ? "partial" : "level";
+    ws.min = lo;
+    ws.max = hi;
     return ws;
 }
 
-// "min population 2021-2023 = 12000", or "population 2023 (the only year of the window) = 12000".
+// "C1 min population 2021-2023 = 12000", "C1 min population 2022-2023 (2 of 3 years) = 9761",
+// "C1 population 2023 (1 of 3 years) = 61221".
 std::string c1_text(const char* stat, const WindowStat& ws, double v) {
-    if (ws.basis == "window")
-        return std::string("C1 ") + stat + " population " + std::to_string(ws.first) + "-" + std::to_string(ws.last) +
-               " = " + fmt(v);
-    return "C1 population " + std::to_string(ws.last) + " (window " + std::to_string(ws.first) + "-" +
-           std::to_string(ws.last) + " incomplete) = " + fmt(v);
+    int from = ws.last - ws.years + 1;
+    std::string years = from == ws.last ? std::to_string(ws.last) : std::to_string(from) + "-" + std::to_string(ws.last);
+    std::string of = ws.basis == "window" ? "" : " (" + std::to_string(ws.years) + " of " +
+                                                     std::to_string(ws.last - ws.first + 1) + " years)";
+    return std::string("C1 ") + (ws.years > 1 ? std::string(stat) + " " : "") + "population " + years + of + " = " + fmt(v);
 }
 
 std::string missing_text(const WindowStat& ws) {
     std::string out;
     for (int y : ws.missing) out += (out.empty() ? "" : ",") + std::string("pop_") + std::to_string(y);
+    return out;
+}
+
+// A comma-separated list with each item once, in the order first seen.
+std::string unique_items(const std::string& list) {
+    std::string out;
+    std::vector<std::string_view> seen;
+    std::string_view rest = list;
+    while (!rest.empty()) {
+        auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        if (item.empty() || std::find(seen.begin(), seen.end(), item) != seen.end()) continue;
+        seen.push_back(item);
+        out += (out.empty() ? "" : ",") + std::string(item);
+    }
     return out;
 }
 
@@ -97,8 +115,12 @@ enum class Taken { Other, Settlement, Invalid };
 
 // Reads a settlement feature into settlements. An invalid one gets why, and
 // with skip_invalid is marked invalid=<why>.
-Taken read_feature(Feature& f, bool skip_invalid, std::vector<SettlementData>& settlements, std::string& why) {
-    if (!is_settlement(f.props)) return Taken::Other;
+Taken read_feature(Feature& f, bool skip_invalid, std::vector<SettlementData>& settlements, std::string& why,
+                   UnitNames& units) {
+    if (!is_settlement(f.props)) {
+        units.take(f.props);
+        return Taken::Other;
+    }
     try {
         settlements.push_back(read_settlement(f, kGapWindow));
         return Taken::Settlement;
@@ -127,7 +149,7 @@ Dataset read_dataset(std::vector<Feature>& features, const std::string& input_na
     d.features = &features;
     std::string why;
     for (std::size_t i = 0; i < features.size(); ++i) {
-        Taken t = read_feature(features[i], opts.skip_invalid, d.settlements, why);
+        Taken t = read_feature(features[i], opts.skip_invalid, d.settlements, why, d.units);
         if (t == Taken::Settlement) d.feature_of.push_back(i);
         if (t == Taken::Invalid)
             report_invalid(input_name + ": feature " + std::to_string(i + 1), why, opts, log, d.invalid);
@@ -135,8 +157,19 @@ Dataset read_dataset(std::vector<Feature>& features, const std::string& input_na
     return d;
 }
 
+bool UnitNames::take(const Properties& p) {
+    auto type = p.get_string(field::feature_type);
+    auto kind = p.get_string(field::unit_kind);
+    auto kato = p.get_string(field::kato);
+    if (!type || *type != kUnit || !kind || !kato) return false;
+    if (*kind == "city_administration") city_administrations.insert(*kato);
+    if (*kind == "oblast" || *kind == "city_republican")
+        oblast_names[*kato] = p.get_string(field::name_ru).value_or("");
+    return true;
+}
+
 void score_all(Dataset& d, const Standards& st) {
-    Scorer scorer(st, d.settlements);
+    Scorer scorer(st, d.settlements, d.units.city_administrations);
     for (std::size_t i = 0; i < d.settlements.size(); ++i) {
         Scores sc = scorer.score(d.settlements[i]);
         scorer.write(sc, (*d.features)[d.feature_of[i]].props);
@@ -145,8 +178,68 @@ void score_all(Dataset& d, const Standards& st) {
 
 namespace {
 
-// The rules of METHODOLOGY §3 for one settlement, given its scores. Abolished
-// auls get their target in finish_proposals, once every proposal is known.
+// The rules of METHODOLOGY §3 for one settlement, given its scores, each
+// test three-valued (§3.1). Abolished auls get their target in finish_proposals.
+
+// One test of a rule: its value, what it found, the fields it lacks when
+// unknown, and when it rests on weaker evidence than observed data, why
+// (soft) and what would confirm it.
+struct Test {
+    Result result = Result::NoData;
+    std::string text, lacks, soft, confirm;
+};
+
+void join_to(std::string& out, const std::string& part, const char* sep = ",") {
+    if (part.empty()) return;
+    if (!out.empty()) out += sep;
+    out += part;
+}
+
+// A rule as tested: the outcome it gives and its tests, in the order of the text.
+struct RuleCheck {
+    std::string_view rule, outcome;
+    std::string target;
+    std::vector<Test> tests;
+
+    Result result() const {
+        Result r = Result::Pass;
+        for (const auto& t : tests) {
+            if (t.result == Result::Fail) return Result::Fail;
+            if (t.result == Result::NoData) r = Result::NoData;
+        }
+        return r;
+    }
+    // Why the result is provisional: a pass, by any soft test; a fail, only
+    // when every failing test is soft (one certain fail decides it).
+    const Test* firm_fail() const {
+        for (const auto& t : tests)
+            if (t.result == Result::Fail && t.soft.empty()) return &t;
+        return nullptr;
+    }
+    void soft(std::string& why, std::string& confirm) const {
+        Result r = result();
+        if (r == Result::NoData || (r == Result::Fail && firm_fail())) return;
+        for (const auto& t : tests)
+            if (t.result == r) {
+                join_to(why, t.soft, ", ");
+                join_to(confirm, t.confirm);
+            }
+    }
+    std::string text() const {
+        std::string out = std::string(rule.substr(0, 2)) + " " + std::string(result_name(result())) + ":";
+        const char* sep = " ";
+        for (const auto& t : tests) {
+            out += sep + t.text;
+            sep = ", ";
+        }
+        return out;
+    }
+};
+
+std::string option_text(const RuleCheck& r) {
+    return std::string(r.outcome) + (r.target.empty() ? "" : ":" + r.target);
+}
+
 class RuleBook {
 public:
     explicit RuleBook(const Standards& st)
@@ -155,6 +248,8 @@ public:
           aul_min_(st.get("aul.min_population")),
           min_index_(st.get("city_district.min_infrastructure_index")),
           min_support_(st.get("c8.min_support")),
+          urban_share_(st.get("c5.urban_min_nonagri_share")),
+          attach_share_(st.get("c4.attach_min_commuting_share")),
           rural_years_(static_cast<int>(st.get("windows.rural_years"))),
           up_years_(static_cast<int>(st.get("city_district.window_years"))),
           down_years_(static_cast<int>(st.get("aul.window_years"))),
@@ -162,10 +257,148 @@ public:
     void propose(const SettlementData& s, const Scores& sc, Proposal& p) const;
 
 private:
+    std::string cite(const char* key) const { return " (" + st_.cite(key) + ")"; }
+    // Promotion: the minimum of the years present reaches the threshold.
+    Test at_least(const WindowStat& ws, double threshold, const char* key) const;
+    // Demotion: the maximum stays under (below, or with or_equal at most) the threshold.
+    Test at_most(const WindowStat& ws, double threshold, bool or_equal, const char* key) const;
+    Test infrastructure(const Scores& sc) const;
+    Test urban_profile(const Scores& sc) const;
+    Test urban_density(const Scores& sc) const;
+    Test tied_to_city(const Scores& sc) const;
+    std::vector<RuleCheck> rules_for(const SettlementData& s, const Scores& sc, WindowStat& ws) const;
+
     const Standards& st_;
-    double cd_, aul_min_, min_index_, min_support_;
+    double cd_, aul_min_, min_index_, min_support_, urban_share_, attach_share_;
     int rural_years_, up_years_, down_years_, demotion_years_;
 };
+
+// A pass on part of the window is provisional; a fail is not (the minimum
+// can only fall, the maximum only rise, with the years missing).
+void soften_partial(const WindowStat& ws, Test& t) {
+    if (t.result != Result::Pass || ws.basis == "window") return;
+    t.soft = "population of " + std::to_string(ws.years) + " of " + std::to_string(ws.last - ws.first + 1) + " years";
+    t.confirm = missing_text(ws);
+}
+
+Test RuleBook::at_least(const WindowStat& ws, double threshold, const char* key) const {
+    Test t;
+    bool ok = *ws.min >= threshold;
+    t.result = ok ? Result::Pass : Result::Fail;
+    t.text = c1_text("min", ws, *ws.min) + (ok ? " >= " : " < ") + fmt(threshold) + cite(key);
+    soften_partial(ws, t);
+    return t;
+}
+
+Test RuleBook::at_most(const WindowStat& ws, double threshold, bool or_equal, const char* key) const {
+    Test t;
+    bool ok = or_equal ? *ws.max <= threshold : *ws.max < threshold;
+    t.result = ok ? Result::Pass : Result::Fail;
+    t.text = c1_text("max", ws, *ws.max) + (ok ? (or_equal ? " <= " : " < ") : (or_equal ? " > " : " >= ")) +
+             fmt(threshold) + cite(key);
+    soften_partial(ws, t);
+    return t;
+}
+
+Test RuleBook::infrastructure(const Scores& sc) const {
+    Test t;
+    const Outcome& c7 = sc.c[6];
+    t.result = c7.result;
+    std::string threshold = fmt(min_index_) + cite("city_district.min_infrastructure_index");
+    if (sc.infra_index)
+        t.text = "C7 index " + fmt(*sc.infra_index) + (c7.result == Result::Pass ? " >= " : " < ") + threshold;
+    else if (c7.result == Result::Fail)
+        t.text = "C7 groups present (" + (sc.infra_groups.empty() ? std::string("none") : sc.infra_groups) +
+                 ") cannot reach index " + threshold;
+    else
+        t.text = "C7 unknown (no infrastructure data)";
+    if (c7.result == Result::NoData)
+        for (const auto& l : c7.lacks) join_to(t.lacks, l);
+    return t;
+}
+
+Test RuleBook::urban_profile(const Scores& sc) const {
+    Test t;
+    if (!sc.nonagri_share) {
+        t.text = "C5 unknown (no employment by activity)";
+        t.lacks = "emp_total,emp_agri";
+        return t;
+    }
+    bool ok = sc.profile == "urban";
+    t.result = ok ? Result::Pass : Result::Fail;
+    t.text = "C5 non-agricultural share " + fmt(*sc.nonagri_share) + (ok ? " >= " : " < ") + fmt(urban_share_) +
+             cite("c5.urban_min_nonagri_share");
+    return t;
+}
+
+Test RuleBook::urban_density(const Scores& sc) const {
+    Test t;
+    if (sc.degurba.empty()) {
+        t.text = "C3 unknown (no area)";
+        for (const auto& l : sc.c[2].lacks) join_to(t.lacks, l);
+        return t;
+    }
+    bool ok = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
+    t.result = ok ? Result::Pass : Result::Fail;
+    t.text = "C3 " + sc.degurba + (ok ? "" : ", not an urban cluster") + cite("c3.urban_cluster_density");
+    return t;
+}
+
+Test RuleBook::tied_to_city(const Scores& sc) const {
+    Test t;
+    const Outcome& c4 = sc.c[3];
+    const bool modelled = c4.provisional.find("modelled") != std::string::npos;
+    t.result = sc.attach;
+    if (!sc.c4_city) {
+        t.text = "C4 unknown (no city to test)";
+    } else {
+        std::string km = sc.c4_city_km ? ", " + fmt(std::round(*sc.c4_city_km * 10) / 10) + " km" : "";
+        t.text = "C4 " + std::string(sc.contiguous == Result::Pass ? "contiguous with " : "not contiguous with ") +
+                 *sc.c4_city + " (" + sc.c4_basis + km + ")";
+        if (sc.commuting_share)
+            t.text += ", commuting share " + fmt(*sc.commuting_share) +
+                      (*sc.commuting_share >= attach_share_ ? " >= " : " < ") + fmt(attach_share_) +
+                      cite("c4.attach_min_commuting_share") + (modelled ? " (modelled)" : "");
+        else if (sc.attach == Result::Fail && sc.contiguous == Result::Pass)
+            t.text += ", commuting share below " + fmt(attach_share_);
+        else if (sc.contiguous != Result::Fail)
+            t.text += ", commuting share unknown";
+    }
+    if (sc.attach == Result::NoData)
+        for (const auto& l : c4.lacks) join_to(t.lacks, l);
+    // A settlement no proxy ties to a city is not contiguous with one: that fail is firm.
+    if (sc.attach != Result::NoData && !(sc.attach == Result::Fail && sc.contiguous == Result::Fail)) {
+        t.soft = c4.provisional;
+        if (sc.attach == Result::Pass && sc.c4_basis != "boundary") join_to(t.confirm, "boundaries");
+        if (t.soft.find("modelled") != std::string::npos) join_to(t.confirm, "od_survey");
+    }
+    return t;
+}
+
+std::vector<RuleCheck> RuleBook::rules_for(const SettlementData& s, const Scores& sc, WindowStat& ws) const {
+    std::vector<RuleCheck> rules;
+    if (s.category == "kent") {
+        ws = window_stat(s.pop, rural_years_);
+        rules.push_back({"R1_kent_city", "city_district", {}, {at_least(ws, cd_, "city_district.min_population"), infrastructure(sc)}});
+        rules.push_back({"R2_kent_attach", "attach", sc.c4_city.value_or(""),
+                         {urban_profile(sc), urban_density(sc), tied_to_city(sc)}});
+        rules.push_back({"R3_kent_aul", "aul", {}, {Test{Result::Pass, "kent category abolished [C]", {}, {}, {}}}});
+    } else if (s.category == "aul") {
+        ws = window_stat(s.pop, up_years_);
+        rules.push_back({"R4_aul_city", "city_district", {}, {at_least(ws, cd_, "city_district.min_population"), infrastructure(sc)}});
+        WindowStat down = window_stat(s.pop, down_years_);
+        rules.push_back({"R6_aul_abolish", "abolish", {}, {at_most(down, aul_min_, true, "aul.min_population")}});
+        if (rules.back().result() == Result::Pass) ws = down;
+        rules.push_back({"keep", "keep", {}, {}});
+    } else if (s.category == "city_district") {
+        ws = window_stat(s.pop, demotion_years_);
+        rules.push_back({"R5_city_aul", "aul", {}, {at_most(ws, cd_, false, "city_district.min_population")}});
+        rules.push_back({"keep", "keep", {}, {}});
+    } else {
+        rules.push_back({"keep", "keep", {}, {}});
+    }
+    return rules;
+}
 
 void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) const {
     if (sc.support) {
@@ -174,95 +407,60 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
         else p.opinion = supports ? "supports" : "opposes";
     }
     if (s.pop.empty()) {
-        p.lacks = "pop";
+        p.status = "not_assessed";
+        p.proposal = {};
+        p.rule = {};
+        p.lacks = p.decide_with = "pop";
         p.reasons = "no population figures: no rule can be tested";
-        if (s.category == "kent") {
-            // Every kent gets a proposal: without data the default of rule 3 applies.
-            p.proposal = "aul";
-            p.rule = "R3_kent_aul";
-            p.reasons = "kent category abolished [C]; no population figures, so rules 1-2 cannot apply";
-        }
         return;
     }
-    auto cite = [&](const char* key) { return " (" + st_.cite(key) + ")"; };
-    if (s.category == "kent") {
-        WindowStat ws = window_stat(s.pop, rural_years_);
-        p.basis = ws.basis;
-        add_lack(p.lacks, missing_text(ws));
-        bool pop_ok = *ws.min >= cd_;
-        std::string pop_reason = c1_text("min", ws, *ws.min) + (pop_ok ? " >= " : " < ") + fmt(cd_) +
-                                 cite("city_district.min_population");
-        if (pop_ok && sc.infra_index && *sc.infra_index >= min_index_ - 1e-9) {
-            p.proposal = "city_district";
-            p.rule = "R1_kent_city";
-            p.reasons = pop_reason + "; C7 index " + fmt(*sc.infra_index) + " >= " + fmt(min_index_) +
-                        cite("city_district.min_infrastructure_index");
-            return;
+    WindowStat ws;
+    std::vector<RuleCheck> rules = rules_for(s, sc, ws);
+    // The outcomes still possible: every rule not failed, up to the first that passes.
+    std::vector<const RuleCheck*> options;
+    std::string soft, confirm, unknown_lacks;
+    for (const auto& r : rules) {
+        join_to(p.reasons, r.rule == "keep" ? std::string() : r.text(), "; ");
+        for (const auto& t : r.tests) join_to(p.lacks, t.lacks);
+        Result res = r.result();
+        if (res == Result::Fail) {
+            r.soft(soft, confirm);
+            continue;
         }
-        std::string why1 = pop_reason;
-        if (pop_ok) {
-            if (!sc.infra_index) add_lack(p.lacks, "infra_*");
-            why1 += sc.infra_index ? "; C7 index " + fmt(*sc.infra_index) + " < " + fmt(min_index_)
-                                   : "; C7 no infrastructure data";
-        }
-        bool urban = sc.profile == "urban";
-        bool dense = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
-        bool tied = sc.c4_candidate == "attach";
-        if (urban && dense && tied && sc.commuting_city) {
-            p.proposal = "attach";
-            p.rule = "R2_kent_attach";
-            p.target = *sc.commuting_city;
-            p.reasons = why1 + "; C5 non-agricultural share " + fmt(*sc.nonagri_share) + cite("c5.urban_min_nonagri_share") +
-                        "; C3 " + sc.degurba + cite("c3.urban_cluster_density") + "; C4 commuting share " +
-                        fmt(*sc.commuting_share) + " to " + *sc.commuting_city + cite("c4.attach_min_commuting_share");
-            return;
-        }
-        if (sc.profile.empty()) add_lack(p.lacks, "emp_total,emp_agri");
-        if (sc.degurba.empty()) add_lack(p.lacks, "area_km2");
-        if (sc.c4_candidate.empty()) add_lack(p.lacks, "dominant_destination");
-        p.proposal = "aul";
-        p.rule = "R3_kent_aul";
-        p.reasons = "kent category abolished [C]; " + why1 + "; not urban, dense and tied to a city";
-        return;
+        options.push_back(&r);
+        if (res == Result::Pass) break;
+        for (const auto& t : r.tests) join_to(unknown_lacks, t.lacks);
     }
-    if (s.category == "aul") {
-        WindowStat up = window_stat(s.pop, up_years_);
-        if (*up.min >= cd_) {
-            p.proposal = "city_district";
-            p.rule = "R4_aul_city";
-            p.basis = up.basis;
-            add_lack(p.lacks, missing_text(up));
-            p.reasons = c1_text("min", up, *up.min) + " >= " + fmt(cd_) + cite("city_district.min_population");
-            if (sc.infra_index)
-                p.reasons += "; C7 index " + fmt(*sc.infra_index) + (*sc.infra_index >= min_index_ - 1e-9 ? " >= " : " < ") +
-                             fmt(min_index_);
-            else
-                add_lack(p.lacks, "infra_*");
-            return;
-        }
-        WindowStat down = window_stat(s.pop, down_years_);
-        if (*down.max <= aul_min_) {
-            p.proposal = "abolish";
-            p.rule = "R6_aul_abolish";
-            p.basis = down.basis;
-            add_lack(p.lacks, missing_text(down));
-            p.reasons = c1_text("max", down, *down.max) + " <= " + fmt(aul_min_) + cite("aul.min_population");
-            if (!s.lon) add_lack(p.lacks, "geometry");
-            return;  // the settlement to merge into is chosen in finish_proposals
-        }
-        return;
+    const RuleCheck& lead = *options.front();
+    p.proposal = lead.outcome;
+    p.rule = lead.rule;
+    p.target = lead.target;
+    p.basis = ws.basis;
+    p.years = ws.years;
+    if (options.size() > 1)
+        for (const auto* o : options) join_to(p.options, option_text(*o));
+    if (lead.result() == Result::Pass) {
+        lead.soft(soft, confirm);
+        p.status = soft.empty() ? "decided" : "provisional";
+        p.decide_with = confirm;
+    } else {
+        // Unknown: undetermined, unless the only other outcome is to keep the status.
+        bool or_keep = std::all_of(options.begin() + 1, options.end(), [](const RuleCheck* o) { return o->outcome == "keep"; });
+        p.status = or_keep ? "provisional" : "undetermined";
+        p.decide_with = unknown_lacks;
+        lead.soft(soft, confirm);
+        for (const auto& t : lead.tests) join_to(p.decide_with, t.confirm);
     }
-    if (s.category == "city_district") {
-        WindowStat ws = window_stat(s.pop, demotion_years_);
-        if (*ws.max < cd_) {
-            p.proposal = "aul";
-            p.rule = "R5_city_aul";
-            p.basis = ws.basis;
-            add_lack(p.lacks, missing_text(ws));
-            p.reasons = c1_text("max", ws, *ws.max) + " < " + fmt(cd_) + cite("city_district.min_population");
-        }
-    }
+    p.lacks = unique_items(missing_text(ws) + "," + p.lacks);
+    p.decide_with = unique_items(p.decide_with);
+    if (p.proposal == "abolish" && !s.lon) add_lack(p.lacks, "geometry");
 }
+
+}  // namespace
+
+bool changes_status(const Proposal& p) { return !p.proposal.empty() && p.proposal != "keep"; }
+
+namespace {
 
 // Abolished auls merge into the nearest settlement that is not abolished
 // itself; targets named by code alone get that settlement's name.
@@ -313,8 +511,9 @@ void finish_proposals(const std::vector<SettlementData>& settlements, std::vecto
 
 }  // namespace
 
-std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st) {
-    Scorer scorer(st, settlements);
+std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st,
+                              const UnitNames& units) {
+    Scorer scorer(st, settlements, units.city_administrations);
     RuleBook rules(st);
     std::vector<Proposal> out(settlements.size());
     parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
@@ -447,9 +646,24 @@ std::vector<double> parse_list(const std::string& text, const std::string& key) 
     return out;
 }
 
-// The what-ifs of --vary, and the proposals counted by category.
+// Counts an undetermined or unassessed proposal in the data plan under each field it lacks.
+void add_to_plan(const SettlementData& s, const Proposal& p, DataPlan& plan) {
+    bool undetermined = p.status == "undetermined";
+    if (!undetermined && p.status != "not_assessed") return;
+    std::size_t n = std::count(p.decide_with.begin(), p.decide_with.end(), ',') + 1;
+    std::string_view rest = p.decide_with;
+    while (!rest.empty()) {
+        auto comma = rest.find(',');
+        DataPlanRow& row = plan[{s.oblast_kato, std::string(rest.substr(0, comma))}];
+        ++(undetermined ? row.undetermined : row.not_assessed);
+        if (n == 1) ++row.settles_alone;
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+}
+
+// The what-ifs of --vary, and the proposals counted by category and status.
 void vary_and_count(const std::vector<SettlementData>& settlements, const Standards& st, const ClassifyOptions& opts,
-                    Classification& c) {
+                    const UnitNames& units, Classification& c) {
     c.varied = !opts.vary.empty();
     if (c.varied) c.whatif.resize(settlements.size());
     // What-if: rerun the rules for each value of each varied key.
@@ -461,7 +675,7 @@ void vary_and_count(const std::vector<SettlementData>& settlements, const Standa
         for (double value : parse_list(v.substr(eq + 1), key)) {
             Standards alt = st;
             alt.set(key, value);
-            auto props = propose(settlements, alt);
+            auto props = propose(settlements, alt, units);
             for (std::size_t i = 0; i < props.size(); ++i) {
                 const Proposal& b = c.proposals[i];
                 if (props[i].proposal == b.proposal && props[i].target == b.target) continue;
@@ -470,14 +684,17 @@ void vary_and_count(const std::vector<SettlementData>& settlements, const Standa
             }
         }
     }
-    for (std::size_t i = 0; i < settlements.size(); ++i)
-        ++c.summary.by_category[settlements[i].category][std::string(c.proposals[i].proposal)];
+    for (std::size_t i = 0; i < settlements.size(); ++i) {
+        const Proposal& p = c.proposals[i];
+        ++c.summary.by_category[settlements[i].category][std::string(p.status)][std::string(p.proposal)];
+        add_to_plan(settlements[i], p, c.summary.plan);
+    }
 }
 
 }  // namespace
 
 Classification classify_settlements(const std::vector<SettlementData>& settlements, const Standards& st,
-                                    const ClassifyOptions& opts) {
+                                    const ClassifyOptions& opts, const UnitNames& units) {
     Classification c;
     // Each settlement is scored once, for its proposal and, when rural, its support blocks.
     std::vector<std::size_t> rural;
@@ -489,7 +706,7 @@ Classification classify_settlements(const std::vector<SettlementData>& settlemen
         }
     std::vector<SupportBlocks> blocks(rural.size());
     {
-        Scorer scorer(st, settlements);
+        Scorer scorer(st, settlements, units.city_administrations);
         RuleBook rules(st);
         c.proposals.resize(settlements.size());
         parallel_for(settlements.size(), default_threads(), [&](std::size_t from, std::size_t to) {
@@ -508,7 +725,7 @@ Classification classify_settlements(const std::vector<SettlementData>& settlemen
             return;
         }
         finish_proposals(settlements, c.proposals);
-        vary_and_count(settlements, st, opts, c);
+        vary_and_count(settlements, st, opts, units, c);
     });
     return c;
 }
@@ -523,11 +740,15 @@ void emit_classification(const Classification& c, const std::vector<SettlementDa
         if (s.empty()) props.set(key, Value{});
         else props.set(key, s);
     };
-    props.set("proposal", std::string(p.proposal));
-    props.set("proposal_rule", std::string(p.rule));
+    text("proposal", std::string(p.proposal));
+    props.set("proposal_status", std::string(p.status));
+    text("proposal_options", p.options);
+    text("decide_with", p.decide_with);
+    text("proposal_rule", std::string(p.rule));
     text("proposal_target", p.target);
     text("proposal_target_name", p.target_name);
     text("proposal_basis", std::string(p.basis));
+    props.set("proposal_years", p.years ? Value{static_cast<std::int64_t>(p.years)} : Value{});
     text("proposal_reasons", p.reasons);
     text("proposal_lacks", p.lacks);
     props.set("proposal_opinion", std::string(p.opinion));
@@ -571,6 +792,7 @@ bool annotates_field(std::string_view key) {
         case 'w' << 8 | 'h': return key.starts_with("whatif");
         case 's' << 8 | 'e': return key.starts_with("settlement_class");
         case 's' << 8 | 'u': return key.starts_with("support_village");
+        case 'd' << 8 | 'e': return key == "decide_with";
         default: return false;
     }
 }
@@ -595,6 +817,7 @@ struct StreamBatch : SourceBatch {
     std::vector<std::size_t> json_ends;
     std::vector<char> keep;                // second pass: written or left out
     std::string extra;
+    UnitNames units;                       // first pass: what the batch's units say
 };
 
 constexpr std::uint32_t kNoSplice = UINT32_MAX;
@@ -627,6 +850,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         stages.work = [&](StreamBatch& b) {
             b.source->parse(b.fb);
             b.taken.assign(b.fb.size(), Taken::Other);
+            b.units = {};
             b.errors.resize(b.fb.size());
             b.read.clear();
             b.json.clear();
@@ -634,7 +858,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             b.record_size.assign(b.fb.size(), 0);
             for (std::size_t k = 0; k < b.fb.size(); ++k) {
                 Feature& f = b.fb.features[k];
-                b.taken[k] = read_feature(f, opts.run.skip_invalid, b.read, b.errors[k]);
+                b.taken[k] = read_feature(f, opts.run.skip_invalid, b.read, b.errors[k], b.units);
                 if (!spill && !b.fb.deferred) continue;
                 bool clash = false;
                 for (const auto& e : f.props.entries()) clash = clash || adds(e.first);
@@ -697,6 +921,8 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
                     settlement_of.push_back(-1);
                 }
             }
+            sum.units.city_administrations.merge(b.units.city_administrations);
+            sum.units.oblast_names.merge(b.units.oblast_names);
             splice_at.insert(splice_at.end(), b.splice_at.begin(), b.splice_at.end());
             record_size.insert(record_size.end(), b.record_size.begin(), b.record_size.end());
             if (spill) spill->write(b.json);
@@ -707,10 +933,10 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     }
     sum.settlements = settlements.size();
     std::optional<Scorer> scorer;
-    if (!opts.classify) scorer.emplace(st, settlements);
+    if (!opts.classify) scorer.emplace(st, settlements, sum.units.city_administrations);
     Classification c;
     if (opts.classify) {
-        c = classify_settlements(settlements, st, opts.classify_opts);
+        c = classify_settlements(settlements, st, opts.classify_opts, sum.units);
         sum.classes = c.summary;
     }
 
@@ -737,7 +963,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         for (std::size_t k = 0; k < b.fb.size(); ++k) {
             const std::size_t at = b.first + k;
             const std::int32_t idx = settlement_of[at];
-            if (only_changes && (idx < 0 || c.proposals[static_cast<std::size_t>(idx)].proposal == "keep")) {
+            if (only_changes && (idx < 0 || !changes_status(c.proposals[static_cast<std::size_t>(idx)]))) {
                 b.keep[k] = 0;
                 continue;
             }
@@ -801,6 +1027,31 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         throw DataError(inputs.front() + ": the input changed while it was read");
     sink.finish();
     return sum;
+}
+
+namespace {
+std::string quoted(std::string_view v) {
+    std::string out = "\"";
+    for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return out + "\"";
+}
+}  // namespace
+
+void write_data_plan(const DataPlan& plan, const UnitNames& units, std::FILE* out) {
+    std::vector<std::pair<const DataPlan::key_type*, const DataPlanRow*>> rows;
+    for (const auto& [key, row] : plan) rows.emplace_back(&key, &row);
+    // Largest first within each oblast, oblasts by code.
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        if (a.first->first != b.first->first) return a.first->first < b.first->first;
+        return a.second->undetermined + a.second->not_assessed > b.second->undetermined + b.second->not_assessed;
+    });
+    std::fputs("oblast_kato,oblast,field,settlements,undetermined,not_assessed,settles_alone\n", out);
+    for (const auto& [key, row] : rows) {
+        auto name = units.oblast_names.find(key->first);
+        std::fprintf(out, "%s,%s,%s,%zu,%zu,%zu,%zu\n", key->first.c_str(),
+                     quoted(name == units.oblast_names.end() ? "" : name->second).c_str(), quoted(key->second).c_str(),
+                     row->undetermined + row->not_assessed, row->undetermined, row->not_assessed, row->settles_alone);
+    }
 }
 
 }  // namespace atd

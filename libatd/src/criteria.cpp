@@ -18,7 +18,16 @@ std::string_view result_name(Result r) {
         case Result::Fail: return "fail";
         case Result::NoData: break;
     }
-    return "no_data";
+    return "unknown";
+}
+
+Result all_of(std::initializer_list<Result> rs) {
+    Result out = Result::Pass;
+    for (Result r : rs) {
+        if (r == Result::Fail) return Result::Fail;
+        if (r == Result::NoData) out = Result::NoData;
+    }
+    return out;
 }
 
 bool is_city(const std::string& category) { return category.rfind("city_", 0) == 0; }
@@ -70,7 +79,7 @@ double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 // The fields read_settlement takes apart from the statistics.
 enum class Named : std::uint8_t {
     None, Kato, Name, Category, AreaKm2, JobsRatio, ScDemand, ScSupply, DominantShare,
-    DominantDestination, FlowSource, AdminCentre, Count
+    DominantDestination, FlowSource, AdminCentre, ParentKato, DistrictKato, OblastKato, Count
 };
 
 Named named_field(std::string_view key) {
@@ -86,6 +95,9 @@ Named named_field(std::string_view key) {
         {"dominant_destination", Named::DominantDestination},
         {"flow_source", Named::FlowSource},
         {"admin_centre", Named::AdminCentre},
+        {field::parent_kato, Named::ParentKato},
+        {field::district_kato, Named::DistrictKato},
+        {field::oblast_kato, Named::OblastKato},
     };
     for (auto [name, n] : names)
         if (key == name) return n;
@@ -244,6 +256,9 @@ SettlementData read_settlement(const Feature& f, int max_window) {
     s.dominant_destination = text(Named::DominantDestination);
     s.flow_source = text(Named::FlowSource);
     s.admin_centre = text(Named::AdminCentre);
+    s.parent_kato = text(Named::ParentKato).value_or("");
+    s.district_kato = text(Named::DistrictKato).value_or("");
+    s.oblast_kato = text(Named::OblastKato).value_or("");
     return s;
 }
 
@@ -255,7 +270,8 @@ struct Scorer::Index {
     std::vector<std::string> kato;
 };
 
-Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& settlements)
+Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& settlements,
+               std::unordered_set<std::string> city_administrations)
     : st_(standards), all_(settlements), cities_(std::make_unique<Index>()) {
     t_.aul_min_population = standards.get("aul.min_population");
     t_.c1_declining_growth = standards.get("c1.declining_growth");
@@ -269,6 +285,7 @@ Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& se
     t_.c3_village_min_population = standards.get("c3.village_min_population");
     t_.c4_attach_min_commuting_share = standards.get("c4.attach_min_commuting_share");
     t_.c4_detach_max_distance_km = standards.get("c4.detach_max_distance_km");
+    t_.c4_contiguity_max_km = standards.get("c4.contiguity_max_km");
     t_.c5_rural_min_agri_share = standards.get("c5.rural_min_agri_share");
     t_.c5_urban_min_nonagri_share = standards.get("c5.urban_min_nonagri_share");
     t_.c6_centre_min_demand_self_containment = standards.get("c6.centre_min_demand_self_containment");
@@ -299,8 +316,20 @@ Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& se
         }
     }
     cities_->cities.build(std::move(lon), std::move(lat), std::move(ids));
-    for (const auto& s : settlements)
-        if (is_city(s.category)) city_katos_.insert(s.kato);
+    for (std::size_t i = 0; i < settlements.size(); ++i) {
+        const auto& s = settlements[i];
+        if (!is_city(s.category)) continue;
+        city_katos_.insert(s.kato);
+        // The city that a city administration is named for lies directly under it.
+        if (!s.parent_kato.empty() && s.parent_kato == s.district_kato && city_administrations.count(s.parent_kato))
+            city_of_administration_.emplace(s.parent_kato, i);
+    }
+}
+
+const SettlementData* Scorer::administering_city(const SettlementData& s) const {
+    auto it = city_of_administration_.find(s.district_kato);
+    if (it == city_of_administration_.end() || all_[it->second].kato == s.kato) return nullptr;
+    return &all_[it->second];
 }
 
 Scorer::~Scorer() = default;
@@ -330,6 +359,67 @@ std::optional<Scorer::Near> Scorer::nearest_city(double lon, double lat, const s
     return std::nullopt;
 }
 
+// C4: the city a settlement could join or leave, whether it is contiguous
+// with it (by proxy, METHODOLOGY §3.1), and the commuting share to it.
+void Scorer::score_c4(const SettlementData& s, Scores& sc) const {
+    Outcome& c4 = sc.c[3];
+    std::optional<Near> near;
+    if (s.lon) near = nearest_city(*s.lon, *s.lat, s.kato);
+    if (near) {
+        sc.nearest_city = *near->kato;
+        sc.nearest_city_km = near->km;
+    }
+    std::vector<std::string> proxies;
+    if (const SettlementData* c = administering_city(s)) {
+        sc.subordinate = true;
+        sc.c4_city = c->kato;
+        if (s.lon && c->lon) sc.c4_city_km = geodesic_km(*s.lon, *s.lat, *c->lon, *c->lat);
+        sc.c4_basis = "kato";
+        sc.contiguous = Result::Pass;
+    } else if (near) {
+        sc.c4_city = *near->kato;
+        sc.c4_city_km = near->km;
+        sc.c4_basis = "distance_point";
+        // Farther than the gap from every city's point: not contiguous with one.
+        sc.contiguous = near->km <= t_.c4_contiguity_max_km ? Result::Pass : Result::Fail;
+    } else {
+        c4.lacks.push_back(s.lon ? "a city with a position" : "geometry");
+    }
+    if (s.dominant_destination && city_katos_.count(*s.dominant_destination)) sc.commuting_city = *s.dominant_destination;
+    // The share to the tested city: the dominant share when it goes there; below
+    // the threshold when even the dominant share (or what it leaves) is.
+    const double attach = t_.c4_attach_min_commuting_share;
+    Result share_ok = Result::NoData;
+    bool modelled = s.flow_source && *s.flow_source == "modelled";
+    if (!s.dominant_destination || !s.dominant_share) {
+        c4.lacks.push_back("dominant_destination");
+    } else if (sc.c4_city && *s.dominant_destination == *sc.c4_city) {
+        sc.commuting_share = *s.dominant_share;
+        share_ok = *s.dominant_share >= attach ? Result::Pass : Result::Fail;
+    } else if (*s.dominant_share < attach || 1.0 - *s.dominant_share < attach) {
+        share_ok = Result::Fail;  // the share to the city is below the threshold, its value unknown
+    } else if (sc.c4_city) {
+        c4.lacks.push_back("od_survey");  // the dominant flow goes elsewhere: the share to this city is unknown
+    }
+    sc.attach = all_of({sc.contiguous, share_ok});
+    Result far = !sc.c4_city_km ? Result::NoData
+                 : *sc.c4_city_km > t_.c4_detach_max_distance_km ? Result::Pass : Result::Fail;
+    Result little = share_ok == Result::NoData ? Result::NoData : share_ok == Result::Pass ? Result::Fail : Result::Pass;
+    // Detach only a settlement inside a city's own administration.
+    sc.detach = sc.subordinate ? all_of({far, little}) : Result::Fail;
+    if (sc.attach == Result::Pass) sc.c4_candidate = "attach";
+    else if (sc.detach == Result::Pass) sc.c4_candidate = "detach";
+    else if (sc.attach == Result::Fail && sc.detach == Result::Fail) sc.c4_candidate = "none";
+    c4.result = sc.attach;
+    if (sc.attach == Result::Pass && sc.c4_basis != "boundary") proxies.push_back("contiguity by " + sc.c4_basis);
+    if (modelled && share_ok != Result::NoData) proxies.push_back("modelled commuting");
+    for (const auto& p : proxies) c4.provisional += (c4.provisional.empty() ? "" : ", ") + p;
+    if (sc.contiguous == Result::Fail || (sc.contiguous == Result::Pass && share_ok == Result::Fail && !sc.commuting_share))
+        c4.score = 0.0;
+    else if (sc.contiguous == Result::Pass && sc.commuting_share)
+        c4.score = clamp01(*sc.commuting_share / attach);
+}
+
 Scores Scorer::score(const SettlementData& s) const {
     Scores sc;
     // C1 population dynamics: level, sustained minimum/maximum over the window, growth.
@@ -342,6 +432,8 @@ Scores Scorer::score(const SettlementData& s) const {
         int t = s.pop.rbegin()->first;
         sc.year = t;
         sc.pop = s.pop.rbegin()->second;
+        // The sustained test over every year of the window present (§3.1):
+        // the minimum for a threshold to reach, the maximum for one to stay under.
         double lo = 1e300, hi = -1e300;
         for (int y = t - sc.window + 1; y <= t; ++y) {
             auto it = s.pop.find(y);
@@ -351,15 +443,12 @@ Scores Scorer::score(const SettlementData& s) const {
             }
             lo = std::min(lo, it->second);
             hi = std::max(hi, it->second);
+            ++sc.years_used;
         }
-        if (sc.missing_years.empty()) {
-            sc.basis = "window";
-            sc.min_w = lo;
-            sc.max_w = hi;
-        } else {
-            sc.basis = "level";
-            for (int y : sc.missing_years) c1.lacks.push_back("pop_" + std::to_string(y));
-        }
+        sc.min_w = lo;
+        sc.max_w = hi;
+        sc.basis = sc.missing_years.empty() ? "window" : sc.years_used > 1 ? "partial" : "level";
+        for (int y : sc.missing_years) c1.lacks.push_back("pop_" + std::to_string(y));
         auto base = s.pop.find(t - sc.window);
         if (base == s.pop.end() && sc.basis == "window") base = s.pop.find(t - sc.window + 1);
         if (base != s.pop.end() && base->second > 0 && base->first < t) {
@@ -369,10 +458,12 @@ Scores Scorer::score(const SettlementData& s) const {
                        : *sc.growth < t_.c1_declining_growth ? "declining"
                                                                     : "growing";
         }
-        double tested = sc.basis == "window" ? *sc.min_w : *sc.pop;
         // Art. 3: "more than" for republican and oblast cities, "at least" for the others.
         bool strict = s.category == "city_republican" || s.category == "city_oblast";
-        c1.result = (strict ? tested > sc.threshold : tested >= sc.threshold) ? Result::Pass : Result::Fail;
+        c1.result = (strict ? lo > sc.threshold : lo >= sc.threshold) ? Result::Pass : Result::Fail;
+        // A minimum of fewer years can only fall with the missing ones: a fail stands, a pass is provisional.
+        if (c1.result == Result::Pass && sc.basis != "window")
+            c1.provisional = std::to_string(sc.years_used) + " of " + std::to_string(sc.window) + " years";
         c1.score = clamp01(*sc.pop / sc.threshold);
     }
     // C2 net migration per 1,000 over the window, and its share of the change.
@@ -437,34 +528,7 @@ Scores Scorer::score(const SettlementData& s) const {
         c3.result = !is_city(s.category) || urban ? Result::Pass : Result::Fail;
         c3.score = clamp01(d / t_.c3_urban_cluster_density);
     }
-    // C4 the nearest city, its distance, and the commuting share to it.
-    Outcome& c4 = sc.c[3];
-    if (s.lon) {
-        if (auto n = nearest_city(*s.lon, *s.lat, s.kato)) {
-            sc.nearest_city = *n->kato;
-            sc.nearest_city_km = n->km;
-        }
-    }
-    if (!sc.nearest_city) {
-        c4.lacks.push_back(s.lon ? "a city with a position" : "geometry");
-    } else if (!s.dominant_destination || !s.dominant_share) {
-        c4.lacks.push_back("dominant_destination");
-    } else {
-        // The commuting share to a city: the dominant destination's share when that is a city.
-        bool to_city = city_katos_.count(*s.dominant_destination) > 0;
-        sc.commuting_share = to_city ? *s.dominant_share : 0.0;
-        if (to_city) sc.commuting_city = *s.dominant_destination;
-        // Attach needs contiguity and the commuting share [I2]; without boundaries
-        // the nearest city stands in for the contiguous one.
-        double f = *sc.commuting_share;
-        double attach = t_.c4_attach_min_commuting_share;
-        bool to_nearest = sc.commuting_city == sc.nearest_city;
-        if (f >= attach && to_nearest) sc.c4_candidate = "attach";
-        else if (*sc.nearest_city_km > t_.c4_detach_max_distance_km) sc.c4_candidate = "detach";
-        else sc.c4_candidate = "none";
-        c4.result = sc.c4_candidate == "attach" ? Result::Pass : Result::Fail;
-        c4.score = clamp01((to_nearest ? f : 0.0) / attach);
-    }
+    score_c4(s, sc);
     // C5 employment by activity.
     Outcome& c5 = sc.c[4];
     {
@@ -641,6 +705,7 @@ void Scorer::emit(const Scores& sc, Fields& p) const {
     p.set("c1_growth", opt_round(sc.growth, 1e6));
     p.set("c1_trend", opt_text(sc.trend));
     p.set("c1_basis", opt_text(sc.basis));
+    p.set("c1_years", sc.year ? Value{static_cast<std::int64_t>(sc.years_used)} : Value{});
     p.set("c1_result", res(0));
     p.set("c1_score", scr(0));
     p.set("c2_net_int_per_1000", opt_round(sc.m_int, 1e3));
@@ -658,6 +723,10 @@ void Scorer::emit(const Scores& sc, Fields& p) const {
     p.set("c4_nearest_city_km", opt_round(sc.nearest_city_km, 1e3));
     p.set("c4_commuting_share", opt_round(sc.commuting_share, 1e4));
     p.set("c4_commuting_city", sc.commuting_city ? Value{*sc.commuting_city} : Value{});
+    p.set("c4_city", sc.c4_city ? Value{*sc.c4_city} : Value{});
+    p.set("c4_city_km", opt_round(sc.c4_city_km, 1e3));
+    p.set("c4_basis", opt_text(sc.c4_basis));
+    p.set("c4_contiguous", Value{std::string(result_name(sc.contiguous))});
     p.set("c4_candidate", opt_text(sc.c4_candidate));
     p.set("c4_result", res(3));
     p.set("c4_score", scr(3));

@@ -42,6 +42,7 @@ const std::vector<ParamSpec>& standards_schema() {
         {"c3.dispersed_min_density", false},
         {"c4.attach_min_commuting_share", false},
         {"c4.detach_max_distance_km", false},
+        {"c4.contiguity_max_km", false},
         {"c5.rural_min_agri_share", false},
         {"c5.urban_min_nonagri_share", false},
         {"c6.fua_min_share", false},

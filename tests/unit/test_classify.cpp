@@ -109,203 +109,293 @@ constexpr double kNoPos = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
-// ------------------------------------------------------------------ R1 kent -> city_district
-
-TEST_CASE("R1: a kent of min 10000 over 3 years with C7 index 1 becomes a district city") {
-    Proposal at = one(settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52, all_infra()));
-    CHECK(at.proposal == "city_district");
-    CHECK(at.rule == "R1_kent_city");
-    CHECK(at.basis == "window");
-    CHECK(at.reasons == "C1 min population 2021-2023 = 10000 >= 10000 (LAW L9); C7 index 1 >= 1 (PROPOSED L9)");
-    CHECK(at.lacks.empty());
-    CHECK(one(settlement("991010100", "kent", 2021, {10001, 10001, 10001}, 70, 52, all_infra())).rule == "R1_kent_city");
-    Proposal below = one(settlement("991010100", "kent", 2021, {9999, 10000, 10000}, 70, 52, all_infra()));
-    CHECK(below.proposal == "aul");
-    CHECK(below.rule == "R3_kent_aul");
-    CHECK(contains(below.reasons, "C1 min population 2021-2023 = 9999 < 10000 (LAW L9)"));
-    // Years before the window do not matter; years inside it do.
-    CHECK(one(settlement("991010100", "kent", 2019, {5000, 5000, 10000, 10000, 10000}, 70, 52, all_infra())).rule ==
-          "R1_kent_city");
-    CHECK(one(settlement("991010100", "kent", 2021, {12000, 9999, 12000}, 70, 52, all_infra())).rule == "R3_kent_aul");
-}
-
-TEST_CASE("R1: the C7 index must be 1") {
-    Proposal five = one(settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52, five_infra()));
-    CHECK(five.proposal == "aul");
-    CHECK(five.rule == "R3_kent_aul");
-    CHECK(contains(five.reasons, "C1 min population 2021-2023 = 10000 >= 10000 (LAW L9); C7 index 0.833333 < 1"));
-    Proposal none = one(settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52));
-    CHECK(none.proposal == "aul");
-    CHECK(contains(none.reasons, "C7 no infrastructure data"));
-    CHECK(contains(none.lacks, "infra_*"));
-    // A lower threshold for the index lets 5/6 through.
-    Standards st = kz();
-    st.set("city_district.min_infrastructure_index", 5.0 / 6);
-    Run r({settlement("991010100", "kent", 2021, {10000, 10000, 10000}, 70, 52, five_infra())});
-    CHECK(r.proposal("991010100", st).rule == "R1_kent_city");
-}
-
-// ------------------------------------------------------------------ R2 kent attach
+// ------------------------------------------------------------------ rules, three-valued (METHODOLOGY §3.1)
 
 namespace {
 const std::string kCity = "991010100";
 Feature city_at(double lon, double lat, const std::string& kato = kCity) {
     return settlement(kato, "city_district", 2019, {20000, 20000, 20000, 20000, 20000}, lon, lat);
 }
-// A kent 5 km north of the city at (70, 52): 6000 residents on 20 km2 (exactly 300/km2),
-// 80 % outside agriculture, 15 % commuting to the city: every condition of R2 at its edge.
-Feature attach_kent(double pop = 6000, double area = 20, double agri = 600, double share = 0.15,
-                    const std::string& dest = kCity, const Extra& extra = {}) {
-    auto [lon, lat] = north_of(70, 52, 5);
-    return settlement("991020100", "kent", 2021, {pop, pop, pop}, lon, lat,
-                      Extra{{"area_km2", Value{area}},
-                            {"emp_total_2023", Value{3000.0}},
-                            {"emp_agri_2023", Value{agri}},
-                            {"dominant_destination", Value{dest}},
-                            {"dominant_share", Value{share}}} +
-                          extra);
+// A settlement of the given category 100 km from a city: no city is near it.
+Proposal far_from_cities(const std::string& category, int first_year, std::vector<double> pop, const Extra& extra = {}) {
+    auto [lon, lat] = north_of(70, 52, 100);
+    Run r({city_at(70, 52), settlement("991020100", category, first_year, std::move(pop), lon, lat, extra)});
+    return r.proposal("991020100");
 }
-Proposal attach_case(Feature kent) {
+// A kent km north of the city at (70, 52) (4.9 km: within contiguity_max_km): 6000 residents on 20 km2 (exactly 300/km2),
+// 80 % outside agriculture, 15 % of the employed commuting to the city (surveyed):
+// every condition of R2 at its edge.
+Extra attach_fields(double area = 20, double agri = 600, double share = 0.15, const std::string& dest = kCity) {
+    return {{"area_km2", Value{area}},
+            {"emp_total_2023", Value{3000.0}},
+            {"emp_agri_2023", Value{agri}},
+            {"dominant_destination", Value{dest}},
+            {"dominant_share", Value{share}}};
+}
+Feature kent_near(double km, double pop, const Extra& extra) {
+    auto [lon, lat] = north_of(70, 52, km);
+    return settlement("991020100", "kent", 2021, {pop, pop, pop}, lon, lat, extra);
+}
+Proposal near_case(Feature kent) {
     Run r({city_at(70, 52), city_at(70.9, 52.6, "991090100"), std::move(kent)});
     return r.proposal("991020100");
 }
+Proposal attach_case(double pop = 6000, const Extra& extra = attach_fields(), double km = 4.9) {
+    return near_case(kent_near(km, pop, extra));
+}
 }  // namespace
 
-TEST_CASE("R2: an urban, dense kent commuting to its nearest city is attached to it") {
-    Proposal p = attach_case(attach_kent());
+TEST_CASE("R1: pass, fail and unknown at the boundaries of population and C7") {
+    Proposal at = far_from_cities("kent", 2021, {10000, 10000, 10000}, all_infra());
+    CHECK(at.proposal == "city_district");
+    CHECK(at.rule == "R1_kent_city");
+    CHECK(at.status == "decided");
+    CHECK(at.basis == "window");
+    CHECK(at.years == 3);
+    CHECK(at.reasons == "R1 pass: C1 min population 2021-2023 = 10000 >= 10000 (LAW L9), C7 index 1 >= 1 (PROPOSED L9)");
+    CHECK(at.options.empty());
+    CHECK(at.decide_with.empty());
+    // One resident short in one year of the window: R1 fails, on known data.
+    Proposal below = far_from_cities("kent", 2021, {9999, 10000, 10000}, all_infra());
+    CHECK(below.proposal == "aul");
+    CHECK(below.rule == "R3_kent_aul");
+    CHECK(below.status == "decided");
+    CHECK(contains(below.reasons, "R1 fail: C1 min population 2021-2023 = 9999 < 10000 (LAW L9)"));
+    CHECK(contains(below.reasons, "R2 fail:"));
+    // Years before the window do not matter.
+    CHECK(far_from_cities("kent", 2019, {5000, 5000, 10000, 10000, 10000}, all_infra()).rule == "R1_kent_city");
+    // C7: five groups of six fail the index; no infrastructure data leaves R1 unknown.
+    Proposal five = far_from_cities("kent", 2021, {10000, 10000, 10000}, five_infra());
+    CHECK(five.rule == "R3_kent_aul");
+    CHECK(contains(five.reasons, "C7 index 0.833333 < 1"));
+    Proposal unknown = far_from_cities("kent", 2021, {10000, 10000, 10000});
+    CHECK(unknown.proposal == "city_district");
+    CHECK(unknown.rule == "R1_kent_city");
+    CHECK(unknown.status == "undetermined");
+    CHECK(unknown.options == "city_district,aul");
+    CHECK(unknown.decide_with == "infra_*");
+    CHECK(contains(unknown.reasons, "R1 unknown: C1 min population 2021-2023 = 10000 >= 10000 (LAW L9), C7 unknown"));
+    // A lower threshold for the index lets 5/6 through.
+    Standards st = kz();
+    st.set("city_district.min_infrastructure_index", 5.0 / 6);
+    auto [lon, lat] = north_of(70, 52, 100);
+    Run r({city_at(70, 52), settlement("991020100", "kent", 2021, {10000, 10000, 10000}, lon, lat, five_infra())});
+    CHECK(r.proposal("991020100", st).rule == "R1_kent_city");
+}
+
+TEST_CASE("partial windows: the sustained test uses every year present and says how many") {
+    // Two years, 9,761 then 10,737: the minimum of the two decides, not the last year.
+    Proposal two = far_from_cities("aul", 2022, {9761, 10737}, all_infra());
+    CHECK(two.proposal == "keep");
+    CHECK(two.status == "decided");  // a minimum of fewer years can only fall: the fail stands
+    CHECK(two.basis == "partial");
+    CHECK(two.years == 2);
+    CHECK(contains(two.reasons, "C1 min population 2022-2023 (2 of 3 years) = 9761 < 10000"));
+    CHECK(two.lacks == "pop_2021");
+    // Both above: a provisional district city, decided by the missing year.
+    Proposal both = far_from_cities("aul", 2022, {10737, 10800}, all_infra());
+    CHECK(both.proposal == "city_district");
+    CHECK(both.status == "provisional");
+    CHECK(both.decide_with == "pop_2021");
+    // One year: the level basis, provisional too.
+    Proposal level = far_from_cities("aul", 2023, {12000}, all_infra());
+    CHECK(level.status == "provisional");
+    CHECK(level.basis == "level");
+    CHECK(level.years == 1);
+    CHECK(contains(level.reasons, "C1 population 2023 (1 of 3 years) = 12000 >= 10000 (LAW L9)"));
+    CHECK(level.decide_with == "pop_2021,pop_2022");
+    // Demotion takes the maximum of the years present.
+    Proposal city = far_from_cities("city_district", 2022, {9000, 9500});
+    CHECK(city.proposal == "aul");
+    CHECK(city.status == "provisional");
+    CHECK(contains(city.reasons, "C1 max population 2022-2023 (2 of 5 years) = 9500 < 10000"));
+    CHECK(city.decide_with == "pop_2019,pop_2020,pop_2021");
+    Proposal stays = far_from_cities("city_district", 2022, {10001, 9500});
+    CHECK(stays.proposal == "keep");
+    CHECK(stays.status == "decided");
+}
+
+TEST_CASE("R2: an urban, dense kent contiguous with a city and commuting to it is attached") {
+    Proposal p = attach_case();
     CHECK(p.proposal == "attach");
     CHECK(p.rule == "R2_kent_attach");
     CHECK(p.target == kCity);
     CHECK(p.target_name == "Synthetic-" + kCity);
-    CHECK(p.basis == "window");
-    CHECK(contains(p.reasons, "C5 non-agricultural share 0.8 (PROPOSED L5)"));
+    // Contiguity by distance is a proxy: the proposal is provisional until boundaries confirm it.
+    CHECK(p.status == "provisional");
+    CHECK(p.decide_with == "boundaries");
+    CHECK(contains(p.reasons, "C5 non-agricultural share 0.8 >= 0.666667 (PROPOSED L5)"));
     CHECK(contains(p.reasons, "C3 urban_cluster (STD I1)"));
-    CHECK(contains(p.reasons, "C4 commuting share 0.15 to 991010100 (STD I2)"));
+    CHECK(contains(p.reasons, "C4 contiguous with 991010100 (distance_point, 4.9 km), commuting share 0.15 >= 0.15 (STD I2)"));
 }
 
-TEST_CASE("R2: each condition just below its threshold gives R3 instead") {
-    CHECK(attach_case(attach_kent(6000, 20, 600, 0.1499)).rule == "R3_kent_aul");  // commuting share
-    CHECK(attach_case(attach_kent(6000, 20.01, 600)).rule == "R3_kent_aul");       // density 299.85
-    CHECK(attach_case(attach_kent(4999, 16, 600)).rule == "R3_kent_aul");          // population 4999 (village)
-    CHECK(attach_case(attach_kent(5000, 16, 600)).rule == "R2_kent_attach");       // 5000 at 312.5/km2
-    CHECK(attach_case(attach_kent(6000, 20, 1001)).rule == "R3_kent_aul");         // non-agricultural 0.666
-    CHECK(attach_case(attach_kent(6000, 20, 999)).rule == "R2_kent_attach");       // non-agricultural 0.667
-    // Commuting to a settlement that is not a city does not count.
-    Proposal other = attach_case(attach_kent(6000, 20, 600, 0.5, "991099999"));
-    CHECK(other.rule == "R3_kent_aul");
-    CHECK(contains(other.reasons, "not urban, dense and tied to a city"));
-    CHECK(other.target.empty());
+TEST_CASE("R2: each condition just below its threshold fails it, on known data") {
+    auto rule = [](Proposal p) { return std::string(p.rule) + " " + std::string(p.status); };
+    CHECK(rule(attach_case(6000, attach_fields(20, 600, 0.1499))) == "R3_kent_aul decided");  // commuting share
+    CHECK(rule(attach_case(6000, attach_fields(20.01, 600))) == "R3_kent_aul decided");       // density 299.85
+    CHECK(rule(attach_case(4999, attach_fields(16, 600))) == "R3_kent_aul decided");          // 4999: a village
+    CHECK(rule(attach_case(5000, attach_fields(16, 600))) == "R2_kent_attach provisional");   // 5000 at 312.5/km2
+    CHECK(rule(attach_case(6000, attach_fields(20, 1001))) == "R3_kent_aul decided");         // non-agricultural 0.666
+    CHECK(rule(attach_case(6000, attach_fields(20, 999))) == "R2_kent_attach provisional");   // 0.667
+    // Past contiguity_max_km (5 km) of every city: not contiguous, firmly.
+    CHECK(rule(attach_case(6000, attach_fields(), 5.1)) == "R3_kent_aul decided");
+    // The dominant flow goes to a place that is not the city, and leaves too little for it.
+    CHECK(rule(attach_case(6000, attach_fields(20, 600, 0.9, "991099999"))) == "R3_kent_aul decided");
+    // ... or leaves enough: the share to the city is unknown.
+    Proposal other = attach_case(6000, attach_fields(20, 600, 0.5, "991099999"));
+    CHECK(rule(other) == "R2_kent_attach undetermined");
+    CHECK(other.options == "attach:991010100,aul");
+    CHECK(other.decide_with == "od_survey");
 }
 
-TEST_CASE("R2: only the nearest city stands in for contiguity (METHODOLOGY §2 C4: attach if contiguous and f >= 0.15)") {
-    // The kent lies 5 km from one city and sends half its workers to another about
-    // 90 km away. Without boundaries, the nearest city is the only stand-in for
-    // "contiguous with" that the data give; attaching the kent to the far city would
-    // make an exclave. Expected: no attachment (R3), as the brief states the rule.
-    Proposal far = attach_case(attach_kent(6000, 20, 600, 0.5, "991090100"));
-    CHECK(far.rule == "R3_kent_aul");
-    CHECK(far.target.empty());
+TEST_CASE("R2 unknown: no kent is made an aul while it might be attached") {
+    // No employment by activity, no area: C5 and C3 unknown.
+    Extra flows = {{"dominant_destination", Value{kCity}}, {"dominant_share", Value{0.3}}};
+    Proposal p = attach_case(6000, flows);
+    CHECK(p.proposal == "attach");
+    CHECK(p.status == "undetermined");
+    CHECK(p.options == "attach:991010100,aul");
+    CHECK(p.decide_with == "emp_total,emp_agri,area_km2,boundaries");
+    CHECK(contains(p.reasons, "R2 unknown: C5 unknown (no employment by activity), C3 unknown (no area)"));
+    // Modelled flows that fall short still fail the test, provisionally.
+    Extra modelled = attach_fields(20, 600, 0.1) + Extra{{"flow_source", Value{std::string("modelled")}}};
+    Proposal m = attach_case(6000, modelled);
+    CHECK(m.proposal == "aul");
+    CHECK(m.status == "provisional");
+    CHECK(m.decide_with == "od_survey");
+    CHECK(contains(m.reasons, "commuting share 0.1 < 0.15 (STD I2) (modelled)"));
+    // A large kent with neither infrastructure nor employment data: three outcomes open.
+    Proposal big = attach_case(20000, flows);
+    CHECK(big.proposal == "city_district");
+    CHECK(big.status == "undetermined");
+    CHECK(big.options == "city_district,attach:991010100,aul");
 }
 
-TEST_CASE("R2 comes after R1: a large kent short of infrastructure can still be attached") {
-    Proposal p = attach_case(attach_kent(12000, 20, 600, 0.3, kCity, five_infra()));
-    CHECK(p.rule == "R2_kent_attach");
-    CHECK(contains(p.reasons, "C1 min population 2021-2023 = 12000 >= 10000 (LAW L9); C7 index 0.833333 < 1"));
+TEST_CASE("C4: KATO subordination makes a settlement contiguous with its city, and only such a one is detached") {
+    auto [klon, klat] = north_of(70, 52, 30);
+    Feature admin;
+    admin.props.set("feature_type", std::string("unit"));
+    admin.props.set("kato", std::string("991000000"));
+    admin.props.set("unit_kind", std::string("city_administration"));
+    Extra in_admin = {{"parent_kato", Value{std::string("991000000")}}, {"district_kato", Value{std::string("991000000")}}};
+    Feature city = settlement(kCity, "city_district", 2019, {20000, 20000, 20000, 20000, 20000}, 70, 52, in_admin);
+    Extra low = {{"dominant_destination", Value{std::string("991020100")}}, {"dominant_share", Value{0.05}}};
+    Feature kent = settlement("991030100", "kent", 2021, {4000, 4000, 4000}, klon, klat,
+                              Extra{{"parent_kato", Value{std::string("991030000")}},
+                                    {"district_kato", Value{std::string("991000000")}}} + low);
+    Feature village = settlement("992030100", "aul", 2021, {400, 400, 400}, klon + 0.01, klat, low);
+    Run r({admin, city, kent, village});
+    Scorer scorer(kz(), r.d.settlements, r.d.units.city_administrations);
+    Scores k = scorer.score(r.d.settlements[r.index("991030100")]);
+    CHECK(k.c4_basis == "kato");
+    CHECK(k.c4_city == std::optional<std::string>(kCity));
+    CHECK(k.contiguous == Result::Pass);
+    CHECK(k.c4_candidate == "detach");  // 30 km > 25 km, share below 0.15
+    Scores v = scorer.score(r.d.settlements[r.index("992030100")]);
+    CHECK(v.c4_basis == "distance_point");
+    CHECK(v.contiguous == Result::Fail);
+    CHECK(v.c4_candidate == "none");  // a village of a district is never detached
+    // Without the unit, the same kent is tested by distance.
+    Run no_unit({city, kent});
+    Scorer plain(kz(), no_unit.d.settlements, no_unit.d.units.city_administrations);
+    CHECK(plain.score(no_unit.d.settlements[no_unit.index("991030100")]).c4_basis == "distance_point");
 }
 
-// ------------------------------------------------------------------ R3 kent -> aul
-
-TEST_CASE("R3: every other kent becomes an aul, with what it lacks") {
-    Proposal bare = one(settlement("991010100", "kent", 2021, {4000, 4000, 4000}, 70, 52));
-    CHECK(bare.proposal == "aul");
-    CHECK(bare.rule == "R3_kent_aul");
-    CHECK(contains(bare.reasons, "kent category abolished [C]"));
-    CHECK(bare.lacks == "emp_total,emp_agri,area_km2,dominant_destination");
-    Proposal nopop = one(settlement("991010100", "kent", 2021, {}, 70, 52));
-    CHECK(nopop.proposal == "aul");
-    CHECK(nopop.rule == "R3_kent_aul");
+TEST_CASE("R3: a kent fails R1 and R2 on known data before it becomes an aul") {
+    Proposal small = far_from_cities("kent", 2021, {1184, 1184, 1184});
+    CHECK(small.proposal == "aul");
+    CHECK(small.rule == "R3_kent_aul");
+    CHECK(small.status == "decided");
+    CHECK(contains(small.reasons, "R3 pass: kent category abolished [C]"));
+    CHECK(small.lacks == "infra_*,emp_total,emp_agri,area_km2");
+    Proposal nopop = far_from_cities("kent", 2021, {});
+    CHECK(nopop.status == "not_assessed");
+    CHECK(nopop.proposal.empty());
     CHECK(nopop.lacks == "pop");
-    CHECK(nopop.basis.empty());
+    CHECK(nopop.decide_with == "pop");
 }
 
-TEST_CASE("every kent gets a proposal") {
-    Run r({city_at(70, 52), settlement("991020100", "kent", 2021, {10000, 10000, 10000}, 70.1, 52, all_infra()),
-           attach_kent(), settlement("991030100", "kent", 2021, {100, 100, 100}, 70.3, 52),
-           settlement("991040100", "kent", 2021, {}, kNoPos, 0)});
-    auto props = propose(r.d, kz());
-    for (std::size_t i = 0; i < props.size(); ++i)
-        if (r.d.settlements[i].category == "kent") CHECK(props[i].proposal != "keep");
+TEST_CASE("no kent of 10,000 or more is demoted while R1 or R2 is unknown") {
+    // Every combination of known, failing and missing evidence.
+    const std::vector<Extra> infra = {all_infra(), five_infra(), {}};
+    const std::vector<Extra> emp = {{{"emp_total_2023", Value{3000.0}}, {"emp_agri_2023", Value{100.0}}},
+                                    {{"emp_total_2023", Value{3000.0}}, {"emp_agri_2023", Value{2000.0}}},
+                                    {}};
+    const std::vector<Extra> area = {{{"area_km2", Value{10.0}}}, {{"area_km2", Value{500.0}}}, {}};
+    const std::vector<Extra> share = {{{"dominant_destination", Value{kCity}}, {"dominant_share", Value{0.4}}},
+                                      {{"dominant_destination", Value{kCity}}, {"dominant_share", Value{0.05}}},
+                                      {}};
+    int demoted = 0, checked = 0;
+    for (std::size_t a = 0; a < 3; ++a)
+        for (std::size_t b = 0; b < 3; ++b)
+            for (std::size_t c = 0; c < 3; ++c)
+                for (std::size_t d = 0; d < 3; ++d) {
+                    Proposal p = attach_case(12000, infra[a] + emp[b] + area[c] + share[d], 3);
+                    CAPTURE(a);
+                    CAPTURE(b);
+                    CAPTURE(c);
+                    CAPTURE(d);
+                    ++checked;
+                    bool r1_fails = a == 1;
+                    bool r2_fails = b == 1 || c == 1 || d == 1;
+                    if (p.proposal == "aul") {
+                        ++demoted;
+                        CHECK(r1_fails);
+                        CHECK(r2_fails);
+                    }
+                    if (a == 2 || (r1_fails && !r2_fails && (b == 2 || c == 2 || d == 2)))
+                        CHECK(p.status == "undetermined");
+                }
+    CHECK(checked == 81);
+    CHECK(demoted == 19);  // R1 failed (a = 1) and R2 failed (9 + 9 + 9 - 3 - 3 - 3 + 1 = 19 of 27)
 }
 
 // ------------------------------------------------------------------ R4 aul -> city_district
 
-TEST_CASE("R4: an aul of min 10000 over 3 years is a district-city candidate") {
-    Proposal at = one(settlement("991010100", "aul", 2019, {9000, 9000, 10000, 10000, 10000}, 70, 52, all_infra()));
+TEST_CASE("R4: an aul of min 10000 over 3 years is a district-city candidate; C7 treated as in R1") {
+    Proposal at = far_from_cities("aul", 2019, {9000, 9000, 10000, 10000, 10000}, all_infra());
     CHECK(at.proposal == "city_district");
     CHECK(at.rule == "R4_aul_city");
-    CHECK(at.basis == "window");
-    CHECK(at.reasons == "C1 min population 2021-2023 = 10000 >= 10000 (LAW L9); C7 index 1 >= 1");
+    CHECK(at.status == "decided");
+    CHECK(at.reasons == "R4 pass: C1 min population 2021-2023 = 10000 >= 10000 (LAW L9), C7 index 1 >= 1 (PROPOSED L9)");
     CHECK(at.lacks.empty());
-    CHECK(one(settlement("991010100", "aul", 2021, {10001, 10001, 10001}, 70, 52)).rule == "R4_aul_city");
-    Proposal below = one(settlement("991010100", "aul", 2021, {9999, 10001, 10001}, 70, 52));
+    Proposal below = far_from_cities("aul", 2021, {9999, 10001, 10001});
     CHECK(below.proposal == "keep");
-    CHECK(below.rule == "keep");
-    // The infrastructure index is reported, not required; missing data is listed.
-    Proposal five = one(settlement("991010100", "aul", 2021, {10000, 10000, 10000}, 70, 52, five_infra()));
-    CHECK(five.rule == "R4_aul_city");
+    CHECK(below.status == "decided");
+    // C7 known short of 1: no candidate.
+    Proposal five = far_from_cities("aul", 2021, {10000, 10000, 10000}, five_infra());
+    CHECK(five.proposal == "keep");
     CHECK(contains(five.reasons, "C7 index 0.833333 < 1"));
-    CHECK(one(settlement("991010100", "aul", 2021, {10000, 10000, 10000}, 70, 52)).lacks == "infra_*");
-}
-
-TEST_CASE("missing years: the level basis, listed in lacks") {
-    Proposal p = one(settlement("991010100", "aul", 2023, {12000}, 70, 52, all_infra()));
-    CHECK(p.proposal == "city_district");
-    CHECK(p.basis == "level");
-    CHECK(p.lacks == "pop_2021,pop_2022");
-    CHECK(contains(p.reasons, "C1 population 2023 (window 2021-2023 incomplete) = 12000 >= 10000 (LAW L9)"));
-    Proposal k = one(settlement("991010100", "kent", 2022, {12000, 12000}, 70, 52, all_infra()));
-    CHECK(k.rule == "R1_kent_city");
-    CHECK(k.basis == "level");
-    CHECK(k.lacks == "pop_2021");
-    Proposal small = one(settlement("991010100", "aul", 2023, {40}, 70, 52));
-    CHECK(small.proposal == "abolish");
-    CHECK(small.basis == "level");
-    // Alone in the dataset, it has nowhere to merge into, and says so.
-    CHECK(small.lacks == "pop_2021,pop_2022,a settlement to merge into");
-}
-
-TEST_CASE("the level basis tests the latest year, as its reason says (criteria.hpp: level = latest year only)") {
-    // pop_2021 missing, pop_2022 below and pop_2023 above the threshold. C1 (Scorer)
-    // tests 12000; the reason reads "population 2023 ... = N", so N must be pop_2023.
-    Proposal up = one(settlement("991010100", "aul", 2022, {9000, 12000}, 70, 52, all_infra()));
-    CHECK(up.basis == "level");
-    CHECK(contains(up.reasons, "C1 population 2023 (window 2021-2023 incomplete) = 12000"));
-    CHECK(up.proposal == "city_district");
-    Proposal down = one(settlement("991010100", "aul", 2022, {60, 40}, 70, 52));
-    CHECK(down.basis == "level");
-    CHECK(down.proposal == "abolish");
-    CHECK(contains(down.reasons, "C1 population 2023 (window 2021-2023 incomplete) = 40"));
+    // C7 unknown: a provisional candidate (the other outcome keeps the status), never a fail.
+    Proposal unknown = far_from_cities("aul", 2021, {10000, 10000, 10000});
+    CHECK(unknown.proposal == "city_district");
+    CHECK(unknown.status == "provisional");
+    CHECK(unknown.options == "city_district,keep");
+    CHECK(unknown.decide_with == "infra_*");
+    CHECK(unknown.lacks == "infra_*");
 }
 
 // ------------------------------------------------------------------ R5 city_district -> aul
 
 TEST_CASE("R5: a district city whose max over 5 years is below 10000 becomes an aul") {
-    Proposal below = one(settlement("991010100", "city_district", 2019, {9999, 9000, 9000, 9000, 9000}, 70, 52));
+    Proposal below = far_from_cities("city_district", 2019, {9999, 9000, 9000, 9000, 9000});
     CHECK(below.proposal == "aul");
     CHECK(below.rule == "R5_city_aul");
+    CHECK(below.status == "decided");
     CHECK(below.basis == "window");
-    CHECK(below.reasons == "C1 max population 2019-2023 = 9999 < 10000 (LAW L9)");
-    CHECK(one(settlement("991010100", "city_district", 2019, {10000, 9000, 9000, 9000, 9000}, 70, 52)).proposal == "keep");
-    CHECK(one(settlement("991010100", "city_district", 2019, {9000, 9000, 9000, 9000, 10001}, 70, 52)).proposal == "keep");
+    CHECK(below.reasons == "R5 pass: C1 max population 2019-2023 = 9999 < 10000 (LAW L9)");
+    CHECK(far_from_cities("city_district", 2019, {10000, 9000, 9000, 9000, 9000}).proposal == "keep");
+    CHECK(far_from_cities("city_district", 2019, {9000, 9000, 9000, 9000, 10001}).proposal == "keep");
     // Six years back is outside the window.
-    CHECK(one(settlement("991010100", "city_district", 2018, {12000, 9999, 9999, 9999, 9999, 9999}, 70, 52)).proposal ==
-          "aul");
-    Proposal level = one(settlement("991010100", "city_district", 2023, {9000}, 70, 52));
+    CHECK(far_from_cities("city_district", 2018, {12000, 9999, 9999, 9999, 9999, 9999}).proposal == "aul");
+    Proposal level = far_from_cities("city_district", 2023, {9000});
     CHECK(level.rule == "R5_city_aul");
+    CHECK(level.status == "provisional");
     CHECK(level.basis == "level");
     CHECK(level.lacks == "pop_2019,pop_2020,pop_2021,pop_2022");
     // Cities of oblast or republican significance have no demotion rule here.
-    CHECK(one(settlement("991010100", "city_oblast", 2019, {9000, 9000, 9000, 9000, 9000}, 70, 52)).proposal == "keep");
+    CHECK(far_from_cities("city_oblast", 2019, {9000, 9000, 9000, 9000, 9000}).proposal == "keep");
+    CHECK(far_from_cities("city_district", 2019, {}).status == "not_assessed");
 }
 
 // ------------------------------------------------------------------ R6 aul abolition
@@ -323,17 +413,24 @@ TEST_CASE("R6: an aul of max 50 or fewer over 3 years is abolished into the near
     Proposal at = r->proposal("991010100");
     CHECK(at.proposal == "abolish");
     CHECK(at.rule == "R6_aul_abolish");
+    CHECK(at.status == "decided");
     CHECK(at.basis == "window");
     CHECK(at.target == "991020100");
     CHECK(at.target_name == "Synthetic-991020100");
-    CHECK(at.reasons == "C1 max population 2021-2023 = 50 <= 50 (LAW L10); merge into the nearest settlement that stays, 3 km");
+    CHECK(at.reasons ==
+          "R4 fail: C1 min population 2021-2023 = 50 < 10000 (LAW L9), C7 unknown (no infrastructure data); "
+          "R6 pass: C1 max population 2021-2023 = 50 <= 50 (LAW L10); merge into the nearest settlement that stays, 3 km");
     CHECK(run({51, 50, 50})->proposal("991010100").proposal == "keep");
     CHECK(run({50, 49, 10})->proposal("991010100").proposal == "abolish");
+    Proposal one_year = far_from_cities("aul", 2023, {40});
+    CHECK(one_year.proposal == "abolish");
+    CHECK(one_year.status == "provisional");
+    CHECK(one_year.decide_with == "pop_2021,pop_2022");
     // Without a position there is no target, and the lack is said.
     Proposal nopos = one(settlement("991010100", "aul", 2021, {10, 10, 10}, kNoPos, 0));
     CHECK(nopos.proposal == "abolish");
     CHECK(nopos.target.empty());
-    CHECK(nopos.lacks == "geometry");
+    CHECK(nopos.lacks == "infra_*,geometry");
 }
 
 TEST_CASE("R6: a tie between two nearest settlements goes to the one listed first (lower index), not the lower KATO") {
@@ -423,10 +520,10 @@ TEST_CASE("what-if: --vary city_district.min_population changes the proposal of 
     }
     CHECK(r.props("991050100").get_string("proposal") == "abolish");
     CHECK(r.props("991050100").get_string("proposal_target") == "991040100");
-    CHECK(sum.by_category["aul"]["keep"] == 2);
-    CHECK(sum.by_category["aul"]["abolish"] == 1);
-    CHECK(sum.by_category["kent"]["aul"] == 1);
-    CHECK(sum.by_category["city_district"]["keep"] == 1);
+    CHECK(sum.by_category["aul"]["decided"]["keep"] == 2);
+    CHECK(sum.by_category["aul"]["decided"]["abolish"] == 1);
+    CHECK(sum.by_category["kent"]["decided"]["aul"] == 1);
+    CHECK(sum.by_category["city_district"]["decided"]["keep"] == 1);
     // Two keys: only the one that changes something is recorded.
     Run r2({settlement("991020100", "aul", 2021, {9500, 9500, 9500}, 70.2, 52)});
     ClassifyOptions o2;
@@ -473,10 +570,14 @@ TEST_CASE("classify_all writes the proposal fields") {
     CHECK(p.get_string("proposal_profile") == "kz");
     REQUIRE(p.find("proposal_target"));
     CHECK(is_null(*p.find("proposal_target")));
+    CHECK(p.get_string("proposal_status") == "provisional");
+    CHECK(p.get_string("proposal_options") == "city_district,keep");
+    CHECK(p.get_string("decide_with") == "infra_*");
     const Properties& k = r.props("991020100");
     CHECK(k.get_string("proposal") == "keep");
-    CHECK(is_null(*k.find("proposal_reasons")));
-    CHECK(is_null(*k.find("proposal_basis")));
+    CHECK(k.get_string("proposal_status") == "decided");
+    CHECK(is_null(*k.find("proposal_options")));
+    CHECK(is_null(*k.find("decide_with")));
 }
 
 TEST_CASE("admin_centre marks a support village by its value") {

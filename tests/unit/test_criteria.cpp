@@ -129,23 +129,33 @@ TEST_CASE("C1: only the window counts; cities look back five years, kents and au
     CHECK(score_of(make("1", "kent", years(2021, {9000, 9000, 9000}))).c[0].score == 1.0);
 }
 
-TEST_CASE("C1: an incomplete window falls back to the level of the latest year") {
+TEST_CASE("C1: an incomplete window tests the years present (METHODOLOGY §3.1), a pass provisionally") {
     Scores a = score_of(make("1", "kent", years(2023, {3000})));
     CHECK(a.basis == "level");
+    CHECK(a.years_used == 1);
     CHECK(a.c[0].result == Result::Pass);
+    CHECK(a.c[0].provisional == "1 of 3 years");
     CHECK(a.missing_years == std::vector<int>{2021, 2022});
     CHECK(a.c[0].lacks == Lacks{"pop_2021", "pop_2022"});
-    CHECK_FALSE(a.min_w);
-    CHECK_FALSE(a.max_w);
+    CHECK(a.min_w == 3000);
+    CHECK(a.max_w == 3000);
     CHECK(a.pop == 3000);
-    // The level is the latest year's, not the minimum of the years there are.
+    // The minimum of the years there are, never the latest year alone.
     Scores b = score_of(make("1", "kent", years(2022, {2000, 3000})));
-    CHECK(b.basis == "level");
-    CHECK(b.c[0].result == Result::Pass);
+    CHECK(b.basis == "partial");
+    CHECK(b.years_used == 2);
+    CHECK(b.c[0].result == Result::Fail);
+    CHECK(b.c[0].provisional.empty());  // the missing year can only lower the minimum
+    CHECK(b.min_w == 2000);
+    CHECK(b.max_w == 3000);
     CHECK(b.c[0].lacks == Lacks{"pop_2021"});
-    Scores c = score_of(make("1", "kent", years(2022, {4000, 2999})));
-    CHECK(c.basis == "level");
-    CHECK(c.c[0].result == Result::Fail);
+    Scores c = score_of(make("1", "kent", years(2022, {4000, 3000})));
+    CHECK(c.basis == "partial");
+    CHECK(c.c[0].result == Result::Pass);
+    CHECK(c.c[0].provisional == "2 of 3 years");
+    Scores full = score_of(make("1", "kent", years(2021, {4000, 3000, 3000})));
+    CHECK(full.basis == "window");
+    CHECK(full.c[0].provisional.empty());
     // No population at all: no data.
     Scores d = score_of(make("1", "kent"));
     CHECK(d.c[0].result == Result::NoData);
@@ -277,7 +287,7 @@ TEST_CASE("C3: no data without an area or a population") {
 
 // ------------------------------------------------------------------ C4
 
-TEST_CASE("C4: commuting share to the nearest city at 0.15, detachment beyond 25 km") {
+TEST_CASE("C4: contiguity within contiguity_max_km of the nearest city, commuting share at 0.15") {
     SettlementData city = make("991010100", "city_district", years(2019, {20000, 20000, 20000, 20000, 20000}));
     city.lon = 70.0;
     city.lat = 52.0;
@@ -290,31 +300,80 @@ TEST_CASE("C4: commuting share to the nearest city at 0.15, detachment beyond 25
         s.dominant_share = share;
         return score_of(s, kz(), {city});
     };
-    Scores a = at(10, 0.15);
+    Scores a = at(4, 0.15);
     CHECK(a.nearest_city == "991010100");
-    CHECK(*a.nearest_city_km == doctest::Approx(10).epsilon(1e-6));
+    CHECK(*a.nearest_city_km == doctest::Approx(4).epsilon(1e-6));
+    CHECK(a.c4_city == "991010100");
+    CHECK(a.c4_basis == "distance_point");
+    CHECK(a.contiguous == Result::Pass);
     CHECK(a.commuting_share == 0.15);
     CHECK(a.c4_candidate == "attach");
     CHECK(a.c[3].result == Result::Pass);
+    CHECK(a.c[3].provisional == "contiguity by distance_point");
     CHECK(a.c[3].score == 1.0);
-    Scores b = at(10, 0.1499);
+    Scores b = at(4, 0.1499);
     CHECK(b.c4_candidate == "none");
     CHECK(b.c[3].result == Result::Fail);
     CHECK(*b.c[3].score == doctest::Approx(0.1499 / 0.15));
-    CHECK(at(10, 0.1501).c4_candidate == "attach");
-    // Detachment: farther than 25 km and below the share.
+    CHECK(at(4, 0.1501).c4_candidate == "attach");
+    // Past 5 km of the city's point: not contiguous, whatever the share.
+    Scores far = at(5.1, 0.5);
+    CHECK(far.contiguous == Result::Fail);
+    CHECK(far.c[3].result == Result::Fail);
+    CHECK(far.c[3].score == 0.0);
+    // Not inside the city's administration: never a detach candidate, however far.
+    CHECK(at(40, 0.01).c4_candidate == "none");
+    CHECK(a.commuting_city == "991010100");
+    // The dominant flow to a place that is not the city: the share to the city is
+    // below the threshold when the rest is, else unknown.
+    Scores other = at(4, 0.9, "991099999");
+    CHECK_FALSE(other.commuting_share);
+    CHECK_FALSE(other.commuting_city);
+    CHECK(other.c[3].result == Result::Fail);
+    Scores half = at(4, 0.5, "991099999");
+    CHECK(half.c[3].result == Result::NoData);
+    CHECK(half.c[3].lacks == Lacks{"od_survey"});
+    // Modelled flows make the test provisional.
+    SettlementData m = make("991020100", "aul", years(2021, {800, 800, 800}));
+    auto [mlon, mlat] = north_of(70.0, 52.0, 4);
+    m.lon = mlon;
+    m.lat = mlat;
+    m.dominant_destination = "991010100";
+    m.dominant_share = 0.1;
+    m.flow_source = "modelled";
+    CHECK(score_of(m, kz(), {city}).c[3].provisional == "modelled commuting");
+}
+
+TEST_CASE("C4: detachment of a settlement in a city's administration, beyond 25 km with little commuting") {
+    SettlementData city = make("991010100", "city_district", years(2019, {20000, 20000, 20000, 20000, 20000}));
+    city.lon = 70.0;
+    city.lat = 52.0;
+    city.parent_kato = city.district_kato = "991000000";
+    auto at = [&](double km, double share) {
+        SettlementData s = make("991020100", "aul", years(2021, {800, 800, 800}));
+        auto [lon, lat] = north_of(70.0, 52.0, km);
+        s.lon = lon;
+        s.lat = lat;
+        s.district_kato = "991000000";
+        s.parent_kato = "991020000";
+        s.dominant_destination = "991010100";
+        s.dominant_share = share;
+        std::vector<SettlementData> all = {city, s};
+        Scorer scorer(kz(), all, {"991000000"});
+        return scorer.score(all[1]);
+    };
+    Scores near = at(10, 0.3);
+    CHECK(near.c4_basis == "kato");
+    CHECK(near.subordinate);
+    CHECK(near.contiguous == Result::Pass);
+    CHECK(near.c4_candidate == "attach");
+    CHECK(near.c[3].provisional == "contiguity by kato");
     CHECK(at(24.99, 0.1).c4_candidate == "none");
     CHECK(at(25.01, 0.1).c4_candidate == "detach");
     CHECK(at(25.01, 0.15).c4_candidate == "attach");  // far but tied
-    CHECK(a.commuting_city == "991010100");
-    // Commuting to a place that is not a city counts as no commuting to a city.
-    Scores other = at(10, 0.9, "991099999");
-    CHECK(other.commuting_share == 0.0);
-    CHECK_FALSE(other.commuting_city);
-    CHECK(other.c[3].result == Result::Fail);
 }
 
-TEST_CASE("C4: the commuting city is the dominant destination when that is a city; attach needs it nearest") {
+TEST_CASE("C4: the commuting city is the dominant destination when that is a city; attach needs it the tested city") {
     SettlementData near = make("991010100", "city_district", years(2023, {20000}));
     near.lon = 70.0;
     near.lat = 52.0;
@@ -323,16 +382,17 @@ TEST_CASE("C4: the commuting city is the dominant destination when that is a cit
     far.lat = 52.0;
     SettlementData s = make("991020100", "aul", years(2023, {800}));
     s.lon = 70.0;
-    s.lat = 52.05;
+    s.lat = 52.04;
     s.dominant_destination = "991090100";
     s.dominant_share = 0.3;
     Scores sc = score_of(s, kz(), {near, far});
     CHECK(sc.nearest_city == "991010100");
+    CHECK(sc.c4_city == "991010100");
     CHECK(sc.commuting_city == "991090100");
-    CHECK(sc.commuting_share == 0.3);
-    // Not the nearest city, which stands in for the contiguous one: no attachment.
-    CHECK(sc.c4_candidate == "none");
-    CHECK(sc.c[3].result == Result::Fail);
+    // The share to the nearest city is unknown (0.3 goes elsewhere, 0.7 is left).
+    CHECK_FALSE(sc.commuting_share);
+    CHECK(sc.c4_candidate.empty());
+    CHECK(sc.c[3].result == Result::NoData);
 }
 
 TEST_CASE("C4: no data without a position, a city or a destination") {
@@ -343,7 +403,8 @@ TEST_CASE("C4: no data without a position, a city or a destination") {
     s.dominant_destination = "991010100";
     s.dominant_share = 0.5;
     CHECK(score_of(s, kz(), {city}).c[3].lacks == Lacks{"geometry"});
-    s.lon = 70.1;
+    CHECK(score_of(s, kz(), {city}).c[3].result == Result::NoData);
+    s.lon = 70.05;
     s.lat = 52.0;
     CHECK(score_of(s, kz(), {}).c[3].lacks == Lacks{"a city with a position"});
     SettlementData nopos = city;
@@ -600,7 +661,7 @@ TEST_CASE("composite: all eight criteria") {
     city.lat = 52.0;
     SettlementData s = make("991020100", "kent", years(2021, {6000, 6000, 6000}));
     s.lon = 70.0;
-    s.lat = 52.05;
+    s.lat = 52.04;  // 4.4 km: contiguous by distance
     s.mig_in_int = years(2021, {0, 0, 0});
     s.mig_out_int = years(2021, {30, 30, 30});  // -5 per 1000: score 0.5
     s.area_km2 = 40;                            // 150/km2: score 0.5
@@ -637,17 +698,19 @@ TEST_CASE("write adds the score fields with results, lacks and the profile name"
     Scores sc = scorer.score(all[0]);
     Properties p;
     scorer.write(sc, p);
-    CHECK(p.get_string("c1_basis") == "level");
-    CHECK(p.get_string("c1_result") == "pass");
+    CHECK(p.get_string("c1_basis") == "partial");
+    CHECK(p.get_number("c1_years") == 2);
+    CHECK(p.get_string("c1_result") == "fail");
     CHECK(p.get_number("c1_pop") == 3000);
     CHECK(p.get_number("c1_threshold") == 3000);
     CHECK(p.get_number("c1_window") == 3);
-    CHECK(p.get_string("c8_result") == "no_data");
-    CHECK(p.get_string("score_gate") == "pass");
+    CHECK(p.get_string("c8_result") == "unknown");
+    CHECK(p.get_string("score_gate") == "fail");
     CHECK(p.get_number("score_n_criteria") == 1);
     CHECK(p.get_string("score_profile") == "kz");
+    CAPTURE(p.get_string("score_lacks").value_or("(null)"));
     CHECK(p.get_string("score_lacks") ==
-          "c1:pop_2021;c2:mig_in_int,mig_out_int;c3:area_km2;c4:geometry;c5:emp_total,emp_agri;"
+          "c1:pop_2021;c2:mig_in_int,mig_out_int;c3:area_km2;c4:geometry,dominant_destination;c5:emp_total,emp_agri;"
           "c6:jobs_ratio,sc_demand;c7:infra_*;c8:opinion_yes,opinion_no");
     CHECK(p.get_number("c2_threshold") == -10);
     CHECK(p.get_number("c7_threshold") == 1);

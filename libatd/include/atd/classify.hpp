@@ -10,9 +10,20 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <cstdio>
 #include <vector>
 
 namespace atd {
+
+// What a run reads of the administrative units besides the settlements: the
+// city administrations (for KATO subordination) and the oblasts' names.
+struct UnitNames {
+    std::unordered_set<std::string> city_administrations;
+    std::map<std::string, std::string> oblast_names;
+    // Takes what it needs of a unit feature; false for other features.
+    bool take(const Properties& p);
+};
 
 struct RunOptions {
     bool skip_invalid = false;  // a bad settlement is warned about and marked invalid instead of stopping
@@ -24,6 +35,7 @@ struct Dataset {
     std::vector<Feature>* features = nullptr;
     std::vector<std::size_t> feature_of;  // settlement index -> feature index
     std::vector<SettlementData> settlements;
+    UnitNames units;
     std::size_t invalid = 0;
 };
 Dataset read_dataset(std::vector<Feature>& features, const std::string& input_name, const RunOptions& opts, Log& log);
@@ -31,31 +43,51 @@ Dataset read_dataset(std::vector<Feature>& features, const std::string& input_na
 // atd-score: adds the score fields to every settlement.
 void score_all(Dataset& d, const Standards& st);
 
-// proposal, rule, basis and opinion are fixed words: they view string literals.
+// A proposal and how firmly the data holds it (METHODOLOGY §3.1). proposal,
+// rule, status, basis and opinion are fixed words: they view string literals.
 struct Proposal {
-    std::string_view proposal = "keep";  // keep, city_district, attach, aul, abolish
+    std::string_view proposal = "keep";  // keep, city_district, attach, aul, abolish; empty when not assessed
     std::string_view rule = "keep";      // R1_kent_city ... R6_aul_abolish
+    std::string_view status = "decided";  // decided, provisional, undetermined, not_assessed
     std::string target, target_name;
-    std::string_view basis;              // window, level
+    std::string_view basis;              // window, partial, level: the years the population test rests on
+    int years = 0;                       // how many years of its window
     std::string reasons, lacks;
+    std::string options;                 // the outcomes still possible, in rule order (outcome or outcome:target)
+    std::string decide_with;             // the fields that would decide or confirm it
     std::string_view opinion = "unknown";  // supports, opposes, each maybe " (low turnout)"
 };
+// Whether a proposal changes a settlement's status (not keep, not unassessed).
+bool changes_status(const Proposal& p);
+
 
 struct ClassifyOptions {
     std::vector<std::string> vary;  // KEY=V1,V2,...
     bool only_changes = false;
 };
 
+// The data plan (METHODOLOGY §3.1): per oblast and field, the undetermined and
+// not-assessed proposals that lack it, and how many it alone would settle.
+struct DataPlanRow {
+    std::size_t undetermined = 0, not_assessed = 0, settles_alone = 0;
+};
+using DataPlan = std::map<std::pair<std::string, std::string>, DataPlanRow>;  // (oblast, field) -> row
+// Writes the plan as CSV, largest first: oblast_kato, oblast, field, settlements, undetermined, not_assessed, settles_alone.
+void write_data_plan(const DataPlan& plan, const UnitNames& units, std::FILE* out);
+
 struct ClassifySummary {
-    std::map<std::string, std::map<std::string, std::size_t>> by_category;  // category -> proposal -> n
+    // category -> status -> proposal ("" when not assessed) -> n
+    std::map<std::string, std::map<std::string, std::map<std::string, std::size_t>>> by_category;
+    DataPlan plan;
     std::size_t support = 0, satellite = 0, other = 0, rural = 0;
     double rural_pop = 0, rural_pop_known = 0, cluster_pop = 0;
     std::size_t rural_with_pop = 0;
 };
 
 // Proposes a status for every settlement (rules of METHODOLOGY §3).
-std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st);
-inline std::vector<Proposal> propose(const Dataset& d, const Standards& st) { return propose(d.settlements, st); }
+std::vector<Proposal> propose(const std::vector<SettlementData>& settlements, const Standards& st,
+                              const UnitNames& units = {});
+inline std::vector<Proposal> propose(const Dataset& d, const Standards& st) { return propose(d.settlements, st, d.units); }
 
 // Support / satellite / other for a rural settlement (METHODOLOGY §4).
 struct SupportInfo {
@@ -74,7 +106,7 @@ struct Classification {
     bool varied = false;
 };
 Classification classify_settlements(const std::vector<SettlementData>& settlements, const Standards& st,
-                                    const ClassifyOptions& opts);
+                                    const ClassifyOptions& opts, const UnitNames& units = {});
 // Adds the proposal, what-if and class fields of settlement i to a feature.
 void annotate(const Classification& c, const std::vector<SettlementData>& settlements, std::size_t i,
               const Standards& st, Properties& p);
@@ -99,6 +131,7 @@ struct StreamOptions {
 struct StreamSummary {
     std::size_t features = 0, settlements = 0, invalid = 0, written = 0;
     ClassifySummary classes;
+    UnitNames units;
 };
 StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadOptions& read, const Standards& st,
                              const StreamOptions& opts, FeatureSink& sink, Log& log);

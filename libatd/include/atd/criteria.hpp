@@ -6,6 +6,8 @@
 #include <atd/standards.hpp>
 
 #include <map>
+#include <initializer_list>
+#include <unordered_map>
 #include <unordered_set>
 #include <memory>
 #include <optional>
@@ -14,13 +16,18 @@
 
 namespace atd {
 
+// A test's three values (METHODOLOGY §3.1): a test that lacks a field is
+// unknown, never fail. Written as pass, fail, unknown.
 enum class Result { NoData, Pass, Fail };
 std::string_view result_name(Result r);
+// Three-valued AND: fail if any fails, pass if all pass, else unknown.
+Result all_of(std::initializer_list<Result> rs);
 
 struct Outcome {
     Result result = Result::NoData;
     std::optional<double> score;     // normalised to [0,1]
     std::vector<std::string> lacks;  // fields it needed and did not find
+    std::string provisional;         // why the result is provisional (part of a window, modelled, a proxy), or empty
 };
 
 // A year-indexed series held as a small sorted vector (a million settlements
@@ -78,6 +85,7 @@ struct SettlementData {
     std::optional<double> lon, lat;        // the point, or the centroid of a polygon
     std::optional<double> jobs_ratio, sc_demand, sc_supply, dominant_share, access_km;
     std::optional<std::string> dominant_destination, flow_source, admin_centre;
+    std::string parent_kato, district_kato, oblast_kato;
 };
 
 // Reads the fields a settlement feature carries; DataError for a wrong type,
@@ -90,18 +98,25 @@ struct Scores {
     std::optional<double> pop, min_w, max_w, growth;
     int window = 0;
     double threshold = 0;
-    std::string trend, basis;  // basis: "window" (full series) or "level" (latest year only)
+    std::string trend, basis;  // basis: window (every year), partial (some), level (the latest alone)
+    int years_used = 0;        // years of the window the sustained test rests on
     std::vector<int> missing_years;
     // C2 migration
     std::optional<double> m_int, m_ext, migration_share;
     // C3 area and density
     std::optional<double> area_km2, density;
     std::string degurba;
-    // C4 attach / detach
+    // C4 attach / detach: the city tested (the one whose administration holds the
+    // settlement, else the nearest), how contiguity was judged, the commuting share to it.
     std::optional<std::string> nearest_city;
     std::optional<double> nearest_city_km, commuting_share;
     std::optional<std::string> commuting_city;  // the city most residents commute to, if any
-    std::string c4_candidate;
+    std::optional<std::string> c4_city;
+    std::optional<double> c4_city_km;
+    std::string c4_basis;          // kato, distance_polygon, distance_point
+    Result contiguous = Result::NoData, attach = Result::NoData, detach = Result::NoData;
+    bool subordinate = false;      // inside the city's own administration (KATO)
+    std::string c4_candidate;      // attach, detach, none; empty when unknown
     // C5 employment
     std::optional<double> agri_share, nonagri_share;
     std::string profile;
@@ -122,8 +137,11 @@ struct Scores {
 
 class Scorer {
 public:
-    // settlements: every settlement of the run (cities are needed for C4).
-    Scorer(const Standards& standards, const std::vector<SettlementData>& settlements);
+    // settlements: every settlement of the run (cities are needed for C4);
+    // city_administrations: codes of the district-level units that are a city's
+    // administration (unit_kind city_administration), for KATO subordination.
+    Scorer(const Standards& standards, const std::vector<SettlementData>& settlements,
+           std::unordered_set<std::string> city_administrations = {});
     ~Scorer();
     Scores score(const SettlementData& s) const;
     // Adds the c1_... score fields to a feature (man atd-data).
@@ -142,6 +160,8 @@ public:
         const std::string* kato;  // all[index].kato: the Scorer's copy, valid while it lives
     };
     std::optional<Near> nearest_city(double lon, double lat, const std::string& self) const;
+    // The city whose administration holds a settlement (KATO subordination), if any.
+    const SettlementData* administering_city(const SettlementData& s) const;
     const Standards& standards() const { return st_; }
 
 private:
@@ -160,6 +180,7 @@ private:
         double c3_urban_cluster_population = 0;
         double c3_village_min_population = 0;
         double c4_attach_min_commuting_share = 0;
+        double c4_contiguity_max_km = 0;
         double c4_detach_max_distance_km = 0;
         double c5_rural_min_agri_share = 0;
         double c5_urban_min_nonagri_share = 0;
@@ -182,6 +203,8 @@ private:
     struct Index;
     std::unique_ptr<Index> cities_;
     std::unordered_set<std::string> city_katos_;
+    std::unordered_map<std::string, std::size_t> city_of_administration_;  // district-level code -> city
+    void score_c4(const SettlementData& s, Scores& sc) const;
 };
 
 bool is_city(const std::string& category);

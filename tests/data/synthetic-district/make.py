@@ -8,11 +8,12 @@ METHODOLOGY.md section 3 fires at least once, many of them on values exactly at
 a threshold of datasets/standards/kz.toml:
 
   R1 kent -> city_district  Synthetic-Kentgrad (min 2021-2023 = 10000, C7 index 1)
-  R2 kent attach            Synthetic-Prigorodny (density exactly 300, share exactly 0.15)
+  R2 kent attach            Synthetic-Prigorodny (density exactly 300, share exactly 0.15,
+                            4.4 km from the centre: contiguous by distance)
   R3 kent -> aul            Zavodskoy (min 9999), Rudnichny (C7 5/6), Dachny (share 0.1499),
-                            Vokzalny (density 299.95), Dalny (detach, > 25 km), Chuzhoy
-                            (half its workers commute to a kent, not to a city)
-  R4 aul -> city_district   Synthetic-Bolshoye (min exactly 10000), Synthetic-Novy (level
+                            Vokzalny (density 299.95), Dalny (55 km away), Chuzhoy (5.3 km
+                            away; half its workers commute to a kent, not to a city)
+  R4 aul -> city_district   Synthetic-Bolshoye (min exactly 10000, C7 index 1), Synthetic-Novy (partial
                             basis: pop_2021 missing, the series starts in 2022)
   R5 city_district -> aul   Synthetic-Smalltown (max 2019-2023 = 9999); kept: Oldtown
                             (max exactly 10000), Fading (max 10001 in 2019 only)
@@ -186,7 +187,7 @@ def features():
     out.append(S("991052100", "Synthetic-Rudnichny", "kent", 70.50, 52.20,
                  series(10100, 10050, 10001, 10020, 10060), DISTRICT, area=45, agri=0.15,
                  infra=INFRA_NO_HEALTH, jobs=1.1, scd=0.7, share=0.12))
-    out.append(S("991053100", "Synthetic-Prigorodny", "kent", 70.30, 52.345,
+    out.append(S("991053100", "Synthetic-Prigorodny", "kent", 70.30, 52.34,
                  series(5800, 5900, 6000, 6000, 6000), DISTRICT, area=20, emp=(3000, 600, 0),
                  jobs=0.4, scd=0.9, scs=0.5, dest=CENTRE, share=0.15, support=0.8))
     out.append(S("991054100", "Synthetic-Dachny", "kent", 70.36, 52.28,
@@ -204,7 +205,7 @@ def features():
     # Auls of the Steppe okrug: promotion and its borders.
     ok = "991060000"
     out.append(S("991060100", "Synthetic-Bolshoye", "aul", 70.55, 52.45,
-                 series(9700, 9850, 10000, 10050, 10100), ok, area=60, agri=0.5, infra=INFRA_NO_HEALTH))
+                 series(9700, 9850, 10000, 10050, 10100), ok, area=60, agri=0.5))
     out.append(S("991060200", "Synthetic-Sredneye", "aul", 70.60, 52.40,
                  series(9800, 9900, 9999, 10200, 10400), ok, area=70, agri=0.45))
     out.append(S("991060300", "Synthetic-Rastushchy", "aul", 70.65, 52.35,
