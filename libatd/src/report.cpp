@@ -34,6 +34,13 @@ const Label kLabels[] = {
     {"changes", "Proposed status changes", "Предлагаемые изменения статуса", "Ұсынылған мәртебе өзгерістері"},
     {"proposal", "Proposal", "Предложение", "Ұсыныс"},
     {"count", "Count", "Количество", "Саны"},
+    {"status", "Status", "Статус", "Мәртебесі"},
+    {"data_plan", "Data plan: the fields that would settle the undetermined and unassessed proposals",
+     "План данных: сведения, которые решили бы неопределённые и неоценённые предложения",
+     "Деректер жоспары: анықталмаған және бағаланбаған ұсыныстарды шешетін деректер"},
+    {"field", "Field", "Поле", "Өріс"},
+    {"undetermined", "Undetermined", "Не определено", "Анықталмаған"},
+    {"not_assessed", "Not assessed", "Не оценено", "Бағаланбаған"},
     {"kents", "Kents", "Кенты", "Кенттер"},
     {"okrugs", "Rural okrugs and other units", "Сельские округа и другие единицы", "Ауылдық округтер және басқа бірліктер"},
     {"merger_proposals", "Proposed okrugs", "Предлагаемые округа", "Ұсынылған округтер"},
@@ -141,6 +148,7 @@ std::string num(double v, int digits = 0) {
 
 struct Settlement {
     std::string kato, name, category, oblast, district, proposal, rule, target, reasons, lacks, flow_source;
+    std::string status, options, decide_with;  // how firmly the data hold the proposal (METHODOLOGY §3.1)
     std::vector<std::pair<int, double>> pop;  // year, value
     Properties criteria;                      // the c1_* ... c8_* fields trim_settlement keeps
     Geometry geom;
@@ -204,11 +212,12 @@ struct Model {
 bool wanted_field(std::string_view k, bool details) {
     static const std::unordered_set<std::string_view> always = {
         field::feature_type, field::kato, field::name_ru, field::name_kk, field::category, field::oblast_kato,
-        field::district_kato, "proposal", "proposal_target_name", "proposal_target", "flow_source", "c1_result",
+        field::district_kato, "proposal", "proposal_status", "decide_with", "proposal_target_name", "proposal_target",
+        "flow_source", "c1_result",
         "c2_result", "c3_result", "c4_result", "c5_result", "c6_result", "c7_result", "c8_result"};
     if (always.count(k)) return true;
     if (!details) return false;
-    if (k == "proposal_rule" || k == "proposal_reasons" || k == "proposal_lacks") return true;
+    if (k == "proposal_rule" || k == "proposal_reasons" || k == "proposal_lacks" || k == "proposal_options") return true;
     for (const auto& c : kCriteria)
         if (k == c.value || (c.threshold && k == c.threshold)) return true;
     return field_year(k, "pop").has_value();
@@ -270,6 +279,9 @@ Model read_model(const ReportOptions& opts, Log& log, bool all_details) {
             if (s.target.empty()) s.target = text(p, "proposal_target");
             s.reasons = text(p, "proposal_reasons");
             s.lacks = text(p, "proposal_lacks");
+            s.status = text(p, "proposal_status");
+            s.options = text(p, "proposal_options");
+            s.decide_with = text(p, "decide_with");
             s.flow_source = text(p, "flow_source");
             if (s.flow_source == "modelled") m.modelled_flows = true;
             for (const auto& [k, v] : p.entries()) {
@@ -579,10 +591,63 @@ std::string criterion_cell(const Properties& c, const CriterionColumn& col, bool
            (value.empty() ? "" : "<small> " + html_escape(value) + "</small>") + (flows ? "<sup>m</sup>" : "") + "</td>";
 }
 
-std::map<std::string, std::size_t> count_proposals(const Model& m) {
-    std::map<std::string, std::size_t> c;
-    for (const auto& s : m.settlements) ++c[s.proposal.empty() ? "keep" : s.proposal];
+// Settlements by proposal and status; a settlement not assessed has no
+// proposal and is never counted as kept.
+std::map<std::pair<std::string, std::string>, std::size_t> count_proposals(const Model& m) {
+    std::map<std::pair<std::string, std::string>, std::size_t> c;
+    for (const auto& s : m.settlements)
+        ++c[{s.proposal.empty() && s.status.empty() ? "keep" : s.proposal, s.status}];
     return c;
+}
+
+// The data plan: per oblast and field, the undetermined and unassessed
+// settlements whose decide_with lists it.
+std::map<std::pair<std::string, std::string>, std::array<std::size_t, 2>> data_plan(const Model& m) {
+    std::map<std::pair<std::string, std::string>, std::array<std::size_t, 2>> plan;
+    for (const auto& s : m.settlements) {
+        bool undetermined = s.status == "undetermined";
+        if (!undetermined && s.status != "not_assessed") continue;
+        std::string_view rest = s.decide_with;
+        while (!rest.empty()) {
+            auto comma = rest.find(',');
+            ++plan[{s.oblast, std::string(rest.substr(0, comma))}][undetermined ? 0 : 1];
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
+    }
+    return plan;
+}
+
+// The data plan as a table of the report, when any proposal is undetermined or not assessed.
+template <class Label>
+void write_data_plan(const Model& m, bool html, const Label& L, std::ostream& o) {
+    auto plan = data_plan(m);
+    if (plan.empty()) return;
+    auto oblast_name = [&](const std::string& kato) {
+        auto it = m.unit_names.find(kato);
+        return it == m.unit_names.end() || it->second.empty() ? kato : it->second;
+    };
+    if (html) {
+        o << "<section id=\"data-plan\"><h3>" << html_escape(L("data_plan")) << "</h3>\n<table><tr><th>" << L("oblast")
+          << "</th><th>" << L("field") << "</th><th>" << L("undetermined") << "</th><th>" << L("not_assessed")
+          << "</th></tr>";
+        for (const auto& [key, n] : plan)
+            o << "<tr><td>" << html_escape(oblast_name(key.first)) << "</td><td>" << html_escape(key.second)
+              << "</td><td class=\"num\">" << num(static_cast<double>(n[0])) << "</td><td class=\"num\">"
+              << num(static_cast<double>(n[1])) << "</td></tr>";
+        o << "</table></section>\n";
+        return;
+    }
+    o << "### " << L("data_plan") << "\n\n| " << L("oblast") << " | " << L("field") << " | " << L("undetermined")
+      << " | " << L("not_assessed") << " |\n|---|---|---:|---:|\n";
+    for (const auto& [key, n] : plan)
+        o << "| " << md_escape(oblast_name(key.first)) << " | " << md_escape(key.second) << " | " << n[0] << " | " << n[1]
+          << " |\n";
+    o << "\n";
+}
+
+// "provisional", or "undetermined: city_district,attach:...,aul".
+std::string status_text(const Settlement& s) {
+    return s.status + (s.options.empty() ? "" : ": " + s.options);
 }
 
 const char* kStyle =
@@ -633,8 +698,8 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
     };
     if (opts.format == "csv") {
         auto cell = csv_cell;
-        doc = "kind,oblast,district,id,name,from,to,rule,reasons,lacks,population,members,centre,max_distance_km,"
-              "self_sufficiency,stability,note\n";
+        doc = "kind,oblast,district,id,name,from,to,status,options,decide_with,rule,reasons,lacks,population,members,"
+              "centre,max_distance_km,self_sufficiency,stability,note\n";
         for (const auto& d : m.districts) {
             for (std::size_t i : d.settlements) {
                 const Settlement& s = m.settlements[i];
@@ -642,14 +707,15 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                 std::string pop = s.pop.empty() ? std::string() : fixed_text(s.pop.back().second, 0);
                 doc += "status," + cell(s.oblast) + "," + cell(s.district) + "," + cell(s.kato) + "," + cell(s.name) +
                        "," + cell(s.category) + "," + cell(s.proposal + (s.target.empty() ? "" : ":" + s.target)) + "," +
-                       cell(s.rule) + "," + cell(s.reasons) + "," + cell(s.lacks) + "," + pop + ",,,,,,\n";
+                       cell(s.status) + "," + cell(s.options) + "," + cell(s.decide_with) + "," + cell(s.rule) + "," +
+                       cell(s.reasons) + "," + cell(s.lacks) + "," + pop + ",,,,,,\n";
             }
             for (std::size_t gi : d.mergers) {
                 const Merger& g = m.mergers[gi];
                 if (!g.changed && g.note.empty()) continue;
                 auto opt = [](const std::optional<double>& v, int digits) { return v ? fixed_text(*v, digits) : std::string(); };
                 doc += "merger," + cell(d.oblast) + "," + cell(g.district) + "," + cell(g.id) + ",," +
-                       std::to_string(g.member_count) + " units," + (g.changed ? "merge" : "keep") + "," +
+                       std::to_string(g.member_count) + " units," + (g.changed ? "merge" : "keep") + ",,,," +
                        cell(g.trigger) + ",,," + opt(g.population, 0) + "," + cell(g.members) + "," + cell(g.centre) +
                        "," + opt(g.max_km, 1) + "," + opt(g.self_sufficiency, 3) + "," + opt(g.stability, 2) + "," +
                        cell(g.note) + "\n";
@@ -679,12 +745,14 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
             o << (html ? "<p class=\"note\">" + html_escape(L("empty")) + "</p>" : L("empty") + "\n");
         } else {
             if (html) {
-                o << "<table><tr><th>" << L("proposal") << "</th><th>" << L("count") << "</th></tr>";
+                o << "<table><tr><th>" << L("proposal") << "</th><th>" << L("status") << "</th><th>" << L("count")
+                  << "</th></tr>";
                 for (const auto& [k, n] : counts)
-                    o << "<tr><td><span style=\"color:" << colour_of(k) << "\">●</span> " << html_escape(k)
-                      << "</td><td class=\"num\">" << num(static_cast<double>(n)) << "</td></tr>";
-                o << "<tr><th>" << L("settlements") << "</th><th class=\"num\">" << num(static_cast<double>(sum.settlements))
-                  << "</th></tr></table>\n";
+                    o << "<tr><td><span style=\"color:" << colour_of(k.first) << "\">●</span> " << html_escape(k.first)
+                      << "</td><td>" << html_escape(k.second) << "</td><td class=\"num\">" << num(static_cast<double>(n))
+                      << "</td></tr>";
+                o << "<tr><th>" << L("settlements") << "</th><th></th><th class=\"num\">"
+                  << num(static_cast<double>(sum.settlements)) << "</th></tr></table>\n";
                 if (!m.mergers.empty())
                     o << "<p>" << L("okrugs") << ": " << num(static_cast<double>(sum.units)) << " → " << L("merger_proposals")
                       << ": " << num(static_cast<double>(sum.merger_proposals)) << ", " << num(static_cast<double>(sum.merged))
@@ -693,15 +761,17 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                 if (m.derived_areas) o << "<p class=\"note\">" << L("mergers") << ": " << L("derived") << ".</p>\n";
                 o << "</section>\n";
             } else {
-                o << "| " << L("proposal") << " | " << L("count") << " |\n|---|---:|\n";
-                for (const auto& [k, n] : counts) o << "| " << md_escape(k) << " | " << n << " |\n";
-                o << "| **" << L("settlements") << "** | **" << sum.settlements << "** |\n\n";
+                o << "| " << L("proposal") << " | " << L("status") << " | " << L("count") << " |\n|---|---|---:|\n";
+                for (const auto& [k, n] : counts)
+                    o << "| " << md_escape(k.first) << " | " << md_escape(k.second) << " | " << n << " |\n";
+                o << "| **" << L("settlements") << "** | | **" << sum.settlements << "** |\n\n";
                 if (!m.mergers.empty())
                     o << L("okrugs") << ": " << sum.units << " → " << L("merger_proposals") << ": " << sum.merger_proposals
                       << ", " << sum.merged << " " << L("merging") << ".\n\n";
                 if (m.modelled_flows) o << "> C4, C6: " << L("modelled") << ".\n\n";
                 if (m.derived_areas) o << "> " << L("mergers") << ": " << L("derived") << ".\n\n";
             }
+            write_data_plan(m, html, L, o);
             std::string current_oblast = "\x01";
             // Maps are drawn a window of districts at a time, on all threads.
             using MapPair = std::pair<MapOutput, MapOutput>;  // after, before
@@ -780,6 +850,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                         o << "<tr><td>" << html_escape(s.name) << "</td><td>" << html_escape(s.kato) << "</td><td>"
                           << html_escape(s.category) << "</td><td><span style=\"color:" << colour_of(s.proposal)
                           << "\">●</span> " << html_escape(s.proposal) << (s.target.empty() ? "" : " → " + html_escape(s.target))
+                          << (s.status.empty() ? "" : "<br><small>" + html_escape(status_text(s)) + "</small>")
                           << "</td><td>" << html_escape(s.rule) << "</td><td class=\"num\">"
                           << (s.pop.empty() ? "" : num(s.pop.back().second)) << " " << sparkline(s.pop) << "</td>";
                         for (const auto& c : kCriteria) o << criterion_cell(s.criteria, c, true, s.flow_source == "modelled");
@@ -796,7 +867,8 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                     for (std::size_t i : changes) {
                         const Settlement& s = m.settlements[i];
                         o << "| " << md_escape(s.name) << " | " << s.kato << " | " << md_escape(s.category) << " | "
-                          << md_escape(s.proposal) << (s.target.empty() ? "" : " → " + md_escape(s.target)) << " | "
+                          << md_escape(s.proposal) << (s.target.empty() ? "" : " → " + md_escape(s.target))
+                          << (s.status.empty() ? "" : " (" + md_escape(status_text(s)) + ")") << " | "
                           << md_escape(s.rule) << " | " << (s.pop.empty() ? "" : num(s.pop.back().second)) << " |";
                         for (const auto& c : kCriteria)
                             o << " " << md_escape(criterion_cell(s.criteria, c, false, s.flow_source == "modelled")) << " |";
