@@ -59,6 +59,42 @@ BNS_CODE_FIXES = [
      "(district centre, KATO type п.) is п.Шубаркудук 155630100"),
 ]
 
+# KATO codes for BNS 2023 rows that the source left without one
+# (kato_match = unmatched). Each is the only locality of the expected KATO
+# unit kind whose Russian name is the Kazakh label's (the same place in the
+# other language), checked at run time to exist with that kind in the row's
+# oblast. (label_kk, row_kind, code, expected KATO unit_kind, why)
+BNS_NAME_MATCHES = [
+    ("Мерке а.", "village", "315430100", "village",
+     "с.Мерке, centre of Merke district 315400000 (the row's district)"),
+    ("Қазалы қ.", "city", "434423100", "city",
+     "г.Казалинск (Қазалы in Kazakh), Kazaly district 434400000 (the row's district)"),
+    ("Арал қ.", "city", "433220100", "city",
+     "г.Аральск (Арал in Kazakh), Aral district 433200000 (the row's district)"),
+    ("Шардара қ.", "city", "616420100", "direct_city",
+     "г.Шардара, Shardara district 616400000 (the row's district)"),
+    ("Тобыл қ.", "city", "395420100", "city",
+     "г.Тобыл, Kostanay district 395400000; the row's district 391000000 is "
+     "Kostanay city administration, the name clash corrected for the district "
+     "row in BNS_CODE_FIXES"),
+    ("Сәтбаев қаласы", "city", "622010000", "direct_city",
+     "г.Сатпаев itself (the row of its city administration is 622000000, "
+     "corrected in BNS_CODE_FIXES)"),
+    ("Шорнақ а.", "village", "615530100", "village",
+     "с.Чернак (Шорнақ in Kazakh), the first village of с.о.Шорнак, Sauran "
+     "district 615500000 (the row's district)"),
+    ("Шүлбі к.", "kent", "101065100", "kent",
+     "п.Шульбинск (Шүлбі in Kazakh), Semey city administration 101000000 "
+     "(the row's district)"),
+    ("Ботақара к.", "kent", "354030100", "kent",
+     "п.Ботакара, Bukhar-Zhyrau district 354000000 (the row's district)"),
+    ("Ленин к.", "kent", "551045100", "kent",
+     "п.Ленинский, Pavlodar city administration 551000000 (the row's district)"),
+    ("Жезқазған к.", "kent", "622037100", "kent",
+     "п.Жезказган of Satpayev city administration (194 residents; not the city "
+     "of Zhezkazgan, 621010000)"),
+]
+
 # Kazakh letters folded to their nearest Russian letter, for name comparison.
 KK_FOLD = str.maketrans({
     "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
@@ -181,6 +217,24 @@ def apply_bns_fixes(bns, kato):
     for i, fix in enumerate(BNS_CODE_FIXES):
         if i not in used:
             print(f"  note: code fix for {fix[0]} ({fix[2]}) not needed any more")
+    matched = set()
+    for name, r in bns:
+        if r["kato_code"].strip():
+            continue
+        for i, (label, kind, code, code_kind, why) in enumerate(BNS_NAME_MATCHES):
+            if r["label_kk"] != label or r["row_kind"] != kind:
+                continue
+            target = kato.get(code)
+            if target is None or target["unit_kind"] != code_kind or code[:2] != r["oblast_code"][:2]:
+                sys.exit(f"error: match for {label} points to {code}, which is not a "
+                         f"KATO {code_kind} of oblast {r['oblast_code']}")
+            r["kato_code"] = code
+            r["kato_match"] = "matched_in_make_kz_dataset"
+            matched.add(i)
+            print(f"  matched {name}: {label} ({kind}) -> {code} ({target['name_ru']})")
+    for i, m in enumerate(BNS_NAME_MATCHES):
+        if i not in matched:
+            print(f"  note: name match for {m[0]} ({m[2]}) not needed any more")
 
 
 def build_population_2023(bns, out, kato):
