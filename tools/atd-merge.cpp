@@ -72,11 +72,6 @@ int main(int argc, char** argv) {
             o.coassign = {atd::format_from_path(coassign).value_or(atd::Format::Csv), coassign, tool.overwrite()};
         auto sink = atd::FeatureSink::open(tool.write_options());
         auto sum = atd::run_merge(o, *sink, tool.log());
-        tool.log().info("proposals: " + std::to_string(sum.proposals) + " from " + std::to_string(sum.units) +
-                        " units in " + std::to_string(sum.regions) + " districts (" + o.method + "): " +
-                        std::to_string(sum.merged_proposals) + " of them merge two units or more, " + std::to_string(sum.below_floor) +
-                        " stay below the soft floor, " + std::to_string(sum.below_legal) +
-                        " below the legal minimum with no feasible merge, " + std::to_string(sum.population_unknown) +
-                        " with a member of unknown population");
+        tool.log().info(atd::merge_summary_text(sum, o.method));
     });
 }

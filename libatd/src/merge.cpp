@@ -18,26 +18,189 @@
 
 namespace atd {
 
+namespace merge {
+
 namespace {
 
-struct Place {
-    std::string id, name;
+Outcome population_test(const OkrugFacts& f, double min) {
+    if (f.population >= min) return Outcome::pass;
+    return f.population_complete ? Outcome::fail : Outcome::unknown;
+}
+
+Outcome settlements_test(const OkrugFacts& f, const MergeParams& p) {
+    if (!f.rural_okrug || f.settlements >= p.min_settlements) return Outcome::pass;
+    return f.settlements_complete ? Outcome::fail : Outcome::unknown;
+}
+
+Outcome both(Outcome a, Outcome b) {
+    if (a == Outcome::fail || b == Outcome::fail) return Outcome::fail;
+    return a == Outcome::unknown || b == Outcome::unknown ? Outcome::unknown : Outcome::pass;
+}
+
+std::string settlements_text(double n) { return fixed_text(n, 0) + (n == 1 ? " settlement" : " settlements"); }
+
+std::string settlements_short(const OkrugFacts& f, const MergeParams& p) {
+    return settlements_text(f.settlements) + ", a rural okrug needs " + fixed_text(p.min_settlements, 0);
+}
+
+std::string residents_short(const OkrugFacts& f, const MergeParams& p) {
+    return fixed_text(f.population, 0) + " residents, an okrug needs " + fixed_text(p.min_population, 0);
+}
+
+// "population unknown", or with part of it known, the part.
+std::string population_unknown_text(const OkrugFacts& f) {
+    return f.population > 0 ? "population partly unknown, " + fixed_text(f.population, 0) + " residents known"
+                            : "population unknown";
+}
+
+std::string join(const std::vector<std::string>& parts, const char* separator) {
+    std::string out;
+    for (const auto& s : parts) out += (out.empty() ? "" : separator) + s;
+    return out;
+}
+
+}  // namespace
+
+Outcome legal_minimum(const OkrugFacts& f, const MergeParams& p) {
+    return both(settlements_test(f, p), population_test(f, p.min_population));
+}
+
+Outcome soft_floor(const OkrugFacts& f, const MergeParams& p) { return population_test(f, p.soft_floor); }
+
+std::string merge_trigger(const OkrugFacts& f, const MergeParams& p) {
+    std::vector<std::string> short_of;
+    if (settlements_test(f, p) == Outcome::fail) short_of.push_back(settlements_short(f, p));
+    Outcome residents = population_test(f, p.min_population);
+    if (residents == Outcome::fail) short_of.push_back(residents_short(f, p));
+    if (!short_of.empty()) {
+        if (residents == Outcome::unknown) short_of.push_back(population_unknown_text(f));
+        return "below the legal minimum (" + join(short_of, "; ") + ")";
+    }
+    if (soft_floor(f, p) == Outcome::fail)
+        return "below the soft floor of " + fixed_text(p.soft_floor, 0) + " residents (" + fixed_text(f.population, 0) + ")";
+    if (f.self_sufficiency && *f.self_sufficiency < p.self_sufficiency_target)
+        return "budget self-sufficiency " + fixed_text(*f.self_sufficiency * 100, 1) + "% below " +
+               fixed_text(p.self_sufficiency_target * 100, 0) + "%";
+    return {};
+}
+
+std::vector<Breach> breaches(const OkrugFacts& f, const MergeParams& p) {
+    std::vector<Breach> out;
+    if (settlements_test(f, p) == Outcome::fail) out.push_back({"okrug.min_settlements", settlements_short(f, p)});
+    if (population_test(f, p.min_population) == Outcome::fail)
+        out.push_back({"okrug.min_population", residents_short(f, p)});
+    if (f.members > 1 && f.max_km > p.max_distance_km)
+        out.push_back({"merge.max_distance_km", f.farthest + " is " + fixed_text(f.max_km, 1) +
+                                                    " km from the centre, beyond " + fixed_text(p.max_distance_km, 0) + " km"});
+    if (f.members > p.max_members)
+        out.push_back({"merge.max_members", std::to_string(f.members) + " members, beyond " + std::to_string(p.max_members)});
+    return out;
+}
+
+std::optional<bool> legal(const OkrugFacts& f, const MergeParams& p) {
+    if (!breaches(f, p).empty()) return false;
+    if (legal_minimum(f, p) == Outcome::unknown) return std::nullopt;
+    return true;
+}
+
+std::string proposal_status(const OkrugFacts& f, const MergeParams& p) {
+    bool complete = f.population_complete && f.settlements_complete;
+    if (f.members > 1) return complete ? "decided" : "provisional";
+    bool untested = legal_minimum(f, p) == Outcome::unknown || soft_floor(f, p) == Outcome::unknown;
+    return untested && merge_trigger(f, p).empty() ? "undetermined" : "decided";
+}
+
+std::string status_reason(const OkrugFacts& f, const MergeParams& p, const std::vector<std::string>& unknown_members) {
+    if (proposal_status(f, p) == "decided") return {};
+    std::vector<std::string> parts;
+    if (!f.population_complete)
+        parts.push_back("population unknown: " + join(unknown_members, ", ") +
+                        (f.population > 0 ? "; " + fixed_text(f.population, 0) + " residents known" : ""));
+    if (!f.settlements_complete) parts.push_back("the number of settlements unknown");
+    if (legal_minimum(f, p) == Outcome::unknown) parts.push_back("the legal minimum untested");
+    if (soft_floor(f, p) == Outcome::unknown)
+        parts.push_back("the soft floor of " + fixed_text(p.soft_floor, 0) + " residents untested");
+    return join(parts, "; ");
+}
+
+bool better_centre(const CentreCandidate& a, const CentreCandidate& b) {
+    auto key = [](const CentreCandidate& x) {
+        return std::make_tuple(x.okrug_centre, x.c7.has_value(), x.c7.value_or(0.0), x.population.has_value(),
+                               x.population.value_or(0.0));
+    };
+    auto ka = key(a), kb = key(b);
+    return ka > kb || (ka == kb && a.id < b.id);
+}
+
+namespace {
+
+using Candidates = std::vector<const CentreCandidate*>;
+
+// Keeps the rivals that equal the chosen on a value; says whether all of them had one.
+bool keep_equal(Candidates& rivals, const std::optional<double> CentreCandidate::*value, double chosen) {
+    bool all_known = true;
+    Candidates equal;
+    for (const CentreCandidate* r : rivals) {
+        all_known &= (r->*value).has_value();
+        if ((r->*value) && *(r->*value) == chosen) equal.push_back(r);
+    }
+    rivals = std::move(equal);
+    return all_known;
+}
+
+}  // namespace
+
+std::string centre_reason(const Candidates& candidates, std::size_t chosen, bool population_complete) {
+    const CentreCandidate& c = *candidates[chosen];
+    Candidates rivals;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        if (i != chosen && (!c.okrug_centre || candidates[i]->okrug_centre)) rivals.push_back(candidates[i]);
+    std::string prefix = c.okrug_centre ? "an existing okrug centre" : "";
+    if (rivals.empty()) return c.okrug_centre ? prefix : "the only one with a position";
+    if (c.okrug_centre) prefix += " with ";
+    if (c.c7) {
+        bool all_known = keep_equal(rivals, &CentreCandidate::c7, *c.c7);
+        if (rivals.empty()) return prefix + (all_known ? "the highest C7 index" : "the highest known C7 index");
+        prefix += "the highest C7 index (a tie), then ";
+    }
+    if (c.population) {
+        bool all_known = keep_equal(rivals, &CentreCandidate::population, *c.population) && population_complete &&
+                         !c.population_partial;
+        for (const CentreCandidate* r : rivals) all_known &= !r->population_partial;
+        if (rivals.empty()) return prefix + (all_known ? "the largest population" : "the largest known population");
+        prefix += "the largest population (a tie), then ";
+    }
+    return prefix + (c.c7 || c.population ? "the lowest code" : "the lowest code (no C7 index or population known)");
+}
+
+}  // namespace merge
+
+namespace {
+
+using merge::CentreCandidate;
+using merge::OkrugFacts;
+using merge::Outcome;
+
+// A settlement of a unit: a possible centre, and a place to measure distances from.
+struct Place : CentreCandidate {
+    std::string name;
     bool placed = false;
-    double lon = 0, lat = 0, population = 0;
-    std::optional<double> infra;
-    bool okrug_centre = false;
+    double lon = 0, lat = 0;
 };
 
 struct Unit {
     std::string id, region, name;
-    double population = 0, settlements = 1;
-    bool population_known = false;
+    double population = 0;             // the sum of the figures known
+    bool population_complete = false;  // a figure for every settlement
+    std::optional<double> settlements;
+    bool rural_okrug = true;           // the two-settlement minimum applies
     std::optional<double> budget_total, budget_own;
     std::vector<double> attributes;
     double floor_value = 0;
     Geometry geom;
     bool placed = false;
     double lon = 0, lat = 0;
+    CentreCandidate stand_in;          // the unit as a centre, when settlements have no positions
     std::vector<std::size_t> places;
 };
 
@@ -56,12 +219,12 @@ std::uint64_t pair_key(std::size_t a, std::size_t b) {
 
 // What a group of units would be as one okrug.
 struct Eval {
-    double population = 0, settlements = 0, budget_total = 0, budget_own = 0;
-    std::size_t population_unknown = 0;  // members whose population is not known
+    OkrugFacts facts;
+    double budget_total = 0, budget_own = 0;
     bool budget_known = true;
     std::size_t centre_place = SIZE_MAX, centre_unit = SIZE_MAX;
-    std::string centre_reason;
-    double max_km = 0, person_km = 0, cohesion = 0, objective = 0;
+    std::size_t farthest_place = SIZE_MAX, farthest_unit = SIZE_MAX;
+    double person_km = 0, cohesion = 0, objective = 0;
     double lon = 0, lat = 0;  // the centre's position
     std::optional<double> self_sufficiency() const {
         if (!budget_known || !(budget_total > 0)) return std::nullopt;
@@ -93,13 +256,19 @@ double distance_km(DistanceCache* cache, std::size_t from, std::size_t to, bool 
     return cache ? cache->km(from, to, units, x0, y0, x1, y1) : geodesic_km(x0, y0, x1, y1);
 }
 
-Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights w, DistanceCache* cache = nullptr) {
-    Eval e;
+// Population, settlements and budgets: known figures add up, and an unknown one leaves the sum incomplete.
+void add_members(const Data& data, const std::vector<std::size_t>& members, Eval& e) {
+    OkrugFacts& f = e.facts;
+    f.members = members.size();
+    f.settlements = 0;
+    f.rural_okrug = members.size() > 1;  // a merger makes a rural okrug
     for (std::size_t u : members) {
         const Unit& unit = data.units[u];
-        e.population += unit.population;
-        if (!unit.population_known) ++e.population_unknown;
-        e.settlements += unit.settlements;
+        f.population += unit.population;
+        f.population_complete &= unit.population_complete;
+        f.settlements += unit.settlements.value_or(1.0);
+        f.settlements_complete &= unit.settlements.has_value();
+        f.rural_okrug |= unit.rural_okrug;
         if (unit.budget_total && unit.budget_own) {
             e.budget_total += *unit.budget_total;
             e.budget_own += *unit.budget_own;
@@ -107,66 +276,60 @@ Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights
             e.budget_known = false;
         }
     }
-    // The centre: an existing okrug centre, else the highest infrastructure index, else the largest population.
+    f.self_sufficiency = e.self_sufficiency();
+}
+
+// The centre among the member settlements with a position, and the distances to it.
+void measure_from_places(const Data& data, const std::vector<std::size_t>& members, Eval& e, DistanceCache* cache) {
+    for (std::size_t u : members)
+        for (std::size_t p : data.units[u].places)
+            if (data.places[p].placed &&
+                (e.centre_place == SIZE_MAX || merge::better_centre(data.places[p], data.places[e.centre_place])))
+                e.centre_place = p;
+    if (e.centre_place == SIZE_MAX) return;
+    const Place& c = data.places[e.centre_place];
+    e.lon = c.lon;
+    e.lat = c.lat;
     for (std::size_t u : members)
         for (std::size_t p : data.units[u].places) {
-            const Place& c = data.places[p];
-            if (!c.placed) continue;
-            if (e.centre_place == SIZE_MAX) {
-                e.centre_place = p;
-                continue;
+            const Place& s = data.places[p];
+            if (!s.placed) continue;
+            double d = distance_km(cache, p, e.centre_place, false, s.lon, s.lat, c.lon, c.lat);
+            if (d > e.facts.max_km) {
+                e.facts.max_km = d;
+                e.farthest_place = p;
             }
-            const Place& b = data.places[e.centre_place];
-            auto key = [](const Place& x) {
-                return std::make_tuple(x.okrug_centre, x.infra.value_or(-1.0), x.population);
-            };
-            if (key(c) > key(b) || (key(c) == key(b) && c.id < b.id)) e.centre_place = p;
+            e.person_km += s.population.value_or(0.0) * d;
         }
-    if (e.centre_place != SIZE_MAX) {
-        const Place& c = data.places[e.centre_place];
-        e.lon = c.lon;
-        e.lat = c.lat;
-        bool other_centre = false, other_infra = false;
-        for (std::size_t u : members)
-            for (std::size_t p : data.units[u].places) {
-                if (p == e.centre_place) continue;
-                other_centre |= data.places[p].okrug_centre;
-                other_infra |= data.places[p].infra.has_value();
-            }
-        e.centre_reason = c.okrug_centre ? (other_centre ? "the okrug centre with the most infrastructure and residents"
-                                                         : "the only okrug centre among the members")
-                          : c.infra  ? "the highest infrastructure index (C7)"
-                                     : "the largest population";
-        (void)other_infra;
-        for (std::size_t u : members)
-            for (std::size_t p : data.units[u].places) {
-                const Place& s = data.places[p];
-                if (!s.placed) continue;
-                double d = distance_km(cache, p, e.centre_place, false, s.lon, s.lat, c.lon, c.lat);
-                e.max_km = std::max(e.max_km, d);
-                e.person_km += s.population * d;
-            }
-    } else {
-        // No settlement positions: units stand for their settlements.
-        for (std::size_t u : members) {
-            const Unit& x = data.units[u];
-            if (!x.placed) continue;
-            if (e.centre_unit == SIZE_MAX || x.population > data.units[e.centre_unit].population) e.centre_unit = u;
+}
+
+// Without settlement positions, units stand for their settlements.
+void measure_from_units(const Data& data, const std::vector<std::size_t>& members, Eval& e, DistanceCache* cache) {
+    for (std::size_t u : members)
+        if (data.units[u].placed &&
+            (e.centre_unit == SIZE_MAX || merge::better_centre(data.units[u].stand_in, data.units[e.centre_unit].stand_in)))
+            e.centre_unit = u;
+    if (e.centre_unit == SIZE_MAX) return;
+    const Unit& c = data.units[e.centre_unit];
+    e.lon = c.lon;
+    e.lat = c.lat;
+    for (std::size_t u : members) {
+        const Unit& x = data.units[u];
+        if (!x.placed) continue;
+        double d = distance_km(cache, u, e.centre_unit, true, x.lon, x.lat, c.lon, c.lat);
+        if (d > e.facts.max_km) {
+            e.facts.max_km = d;
+            e.farthest_unit = u;
         }
-        if (e.centre_unit != SIZE_MAX) {
-            const Unit& c = data.units[e.centre_unit];
-            e.lon = c.lon;
-            e.lat = c.lat;
-            e.centre_reason = "the member unit with the largest population (no settlement positions)";
-            for (std::size_t u : members) {
-                const Unit& x = data.units[u];
-                if (!x.placed) continue;
-                double d = distance_km(cache, u, e.centre_unit, true, x.lon, x.lat, c.lon, c.lat);
-                e.max_km = std::max(e.max_km, d);
-                e.person_km += x.population * d;
-            }
-        }
+        e.person_km += x.population * d;
     }
+}
+
+Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights w, DistanceCache* cache = nullptr) {
+    Eval e;
+    add_members(data, members, e);
+    measure_from_places(data, members, e, cache);
+    if (e.centre_place == SIZE_MAX) measure_from_units(data, members, e, cache);
     if (data.has_flows)
         for (std::size_t i = 0; i < members.size(); ++i)
             for (std::size_t j = i + 1; j < members.size(); ++j) {
@@ -177,23 +340,27 @@ Eval evaluate(const Data& data, const std::vector<std::size_t>& members, Weights
     return e;
 }
 
-// With a member's population unknown, only the settlement count can be tested.
-bool legal(const Eval& e, const MergeParams& p) {
-    return (e.population_unknown > 0 || e.population >= p.min_population) && e.settlements >= p.min_settlements;
+// Nothing known breaks the legal minimum (an unknown population is no breach).
+bool not_below_legal(const Eval& e, const MergeParams& p) { return merge::legal_minimum(e.facts, p) != Outcome::fail; }
+
+// How far a group is towards the soft floor, as far as known: an incomplete population shows no shortfall.
+double known_floor_share(const OkrugFacts& f, const MergeParams& p) {
+    if (!f.population_complete) return 1.0;
+    return std::min(1.0, f.population / std::max(1.0, p.soft_floor));
 }
 
-// Why a group needs a merger, or "" when it does not.
-std::string trigger_of(const Eval& e, const MergeParams& p) {
-    if (!legal(e, p))
-        return "below the legal minimum of " + fixed_text(p.min_settlements, 0) + " settlements and " +
-               fixed_text(p.min_population, 0) + " residents (" + fixed_text(e.settlements, 0) + ", " + fixed_text(e.population, 0) + ")";
-    if (e.population_unknown == 0 && e.population < p.soft_floor)
-        return "below the soft floor of " + fixed_text(p.soft_floor, 0) + " residents (" + fixed_text(e.population, 0) + ")";
-    if (auto ss = e.self_sufficiency(); ss && *ss < p.self_sufficiency_target)
-        return "budget self-sufficiency " + fixed_text(*ss * 100, 1) + "% below " + fixed_text(p.self_sufficiency_target * 100, 0) +
-               "%";
-    return {};
+// The member farthest from the centre, named for a breach of the distance limit.
+void name_farthest(const Data& data, Eval& e) {
+    if (e.farthest_place != SIZE_MAX) {
+        const Place& s = data.places[e.farthest_place];
+        e.facts.farthest = "settlement " + s.id + (s.name.empty() ? "" : " " + s.name);
+    } else if (e.farthest_unit != SIZE_MAX) {
+        e.facts.farthest = "unit " + data.units[e.farthest_unit].id;
+    }
 }
+
+// Why a group needs a merger, on known data; "" when nothing known calls for one.
+std::string trigger_of(const Eval& e, const MergeParams& p) { return merge::merge_trigger(e.facts, p); }
 
 struct Proposal {
     std::vector<std::size_t> members;  // global unit indices, ascending
@@ -245,7 +412,7 @@ public:
                 if (!alive[g] || stuck[g] || trigger_of(eval[g], p_).empty()) continue;
                 const Eval& e = eval[g];
                 std::tuple<int, double, double, std::size_t> key{
-                    legal(e, p_) ? 1 : 0, std::min(1.0, e.population / std::max(1.0, p_.soft_floor)) * noise(),
+                    not_below_legal(e, p_) ? 1 : 0, known_floor_share(e.facts, p_) * noise(),
                     e.self_sufficiency().value_or(1.0), groups[g].members.front()};
                 if (worst == SIZE_MAX || key < worst_key) {
                     worst = g;
@@ -265,7 +432,7 @@ public:
                     continue;
                 }
                 Eval em = evaluate(data_, merged, w_, &km_);
-                if (em.max_km > p_.max_distance_km) {
+                if (em.facts.max_km > p_.max_distance_km) {
                     too_far = true;
                     continue;
                 }
@@ -367,9 +534,9 @@ public:
         for (std::uint32_t mask : queue) {
             Eval e = evaluate(data_, members_of(mask), w_, &km_);
             bool single = __builtin_popcount(mask) == 1;
-            if (!single && e.max_km > p_.max_distance_km) continue;
+            if (!single && e.facts.max_km > p_.max_distance_km) continue;
             cost[mask] = e.objective;
-            is_legal[mask] = legal(e, p_);
+            is_legal[mask] = not_below_legal(e, p_);
             if (!single && is_legal[mask])
                 for (std::size_t i = 0; i < m; ++i)
                     if (mask >> i & 1u) fixable[i] = 1;
@@ -419,7 +586,7 @@ public:
                 if (pr.trigger.empty()) pr.trigger = "a lower objective";
             }
             pr.note = trigger_of(e, p_);
-            if (!legal(e, p_)) pr.note += ": no feasible merge";
+            if (!not_below_legal(e, p_)) pr.note += ": no feasible merge";
             out.push_back(std::move(pr));
             mask ^= part;
         }
@@ -448,8 +615,10 @@ public:
         std::vector<Proposal> out(groups);
         for (std::size_t i = 0; i < m; ++i) out[label[i]].members.push_back(units_[i]);
         for (auto& pr : out) {
+            // Neither method enforces the distance, size or legal limits: each breach is reported.
             Eval e = evaluate(data_, pr.members, w_);
-            if (!legal(e, p_)) pr.note = trigger_of(e, p_);
+            name_farthest(data_, e);
+            for (const auto& b : merge::breaches(e.facts, p_)) pr.note += (pr.note.empty() ? "" : "; ") + b.text;
             if (pr.members.size() > 1)
                 pr.trigger = opts_.method == "maxp" ? "max-p region, floor " + opts_.floor_field + " >= " + fixed_text(opts_.floor, 0)
                                                     : "SKATER cut, k = " + std::to_string(opts_.k);
@@ -537,7 +706,229 @@ std::optional<double> number_field(const Properties& p, const std::string& key, 
     return n;
 }
 
+// The unit's population and settlements as far as the input knows them. atd-areas writes population_known,
+// the settlements with a figure: with fewer than all, the population is the part known.
+void read_population(Unit& u, const Properties& props, const std::string& field, const FeatureOrigin& at) {
+    auto population = number_field(props, field, at);
+    auto with_figure = number_field(props, "population_known", at);
+    u.settlements = number_field(props, "settlements", at);
+    u.population = population.value_or(0.0);
+    u.population_complete = population && !(with_figure && u.settlements && *with_figure < *u.settlements);
+    u.stand_in.id = u.id;
+    if (population) u.stand_in.population = u.population;
+    u.stand_in.population_partial = population && !u.population_complete;
+}
+
+// The two-settlement minimum is a rule for rural okrugs; a unit of no stated kind is taken for one.
+bool is_rural_okrug(const Properties& props) {
+    auto kind = props.get_string("area_kind");
+    if (!kind || kind->empty()) kind = props.get_string(field::unit_kind);
+    return !kind || kind->empty() || *kind == "rural_okrug";
+}
+
+// How often, over the variants, a proposal's member pairs end up together (a unit alone: how often it stays
+// alone); null without variants.
+Value stability_of(const RegionResult& r, const Proposal& pr) {
+    if (!r.variants) return Value{};
+    double together = 0, pairs = 0;
+    if (pr.members.size() == 1) {
+        auto it = r.alone.find(pr.members[0]);
+        together = it == r.alone.end() ? 0.0 : static_cast<double>(it->second);
+        pairs = 1;
+    }
+    for (std::size_t i = 0; i < pr.members.size(); ++i)
+        for (std::size_t j = i + 1; j < pr.members.size(); ++j, ++pairs) {
+            auto it = r.together.find({pr.members[i], pr.members[j]});
+            together += it == r.together.end() ? 0.0 : static_cast<double>(it->second);
+        }
+    return Value{std::round(together / (pairs * static_cast<double>(r.variants)) * 1e3) / 1e3};
+}
+
+Value text_or_null(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
+Value rounded(double v, double scale) { return Value{std::round(v * scale) / scale}; }
+
+// The members whose population is not known in full: "code", or "code (partly)" when part of it is.
+std::vector<std::string> unknown_members(const Data& data, const std::vector<std::size_t>& members) {
+    std::vector<std::string> out;
+    for (std::size_t u : members) {
+        const Unit& x = data.units[u];
+        if (!x.population_complete) out.push_back(x.id + (x.stand_in.population ? " (partly)" : ""));
+    }
+    return out;
+}
+
+// The sum of the figures known, null when no member has one.
+Value known_sum(const Data& data, const std::vector<std::size_t>& members) {
+    double sum = 0;
+    bool any = false;
+    for (std::size_t u : members)
+        if (data.units[u].stand_in.population) {
+            sum += data.units[u].population;
+            any = true;
+        }
+    return any ? Value{sum} : Value{};
+}
+
+// The centre's reason among the candidates it was chosen from.
+std::string centre_reason_of(const Data& data, const std::vector<std::size_t>& members, const Eval& e) {
+    std::vector<const CentreCandidate*> candidates;
+    std::size_t chosen = 0;
+    if (e.centre_place != SIZE_MAX) {
+        for (std::size_t u : members)
+            for (std::size_t p : data.units[u].places)
+                if (data.places[p].placed) {
+                    if (p == e.centre_place) chosen = candidates.size();
+                    candidates.push_back(&data.places[p]);
+                }
+        return merge::centre_reason(candidates, chosen, e.facts.population_complete);
+    }
+    if (e.centre_unit == SIZE_MAX) return {};
+    for (std::size_t u : members)
+        if (data.units[u].placed) {
+            if (u == e.centre_unit) chosen = candidates.size();
+            candidates.push_back(&data.units[u].stand_in);
+        }
+    return merge::centre_reason(candidates, chosen, e.facts.population_complete) +
+           " (units stand for their settlements: no settlement positions)";
+}
+
+std::string centre_id(const Data& data, const Eval& e) {
+    if (e.centre_place != SIZE_MAX) return data.places[e.centre_place].id;
+    return e.centre_unit != SIZE_MAX ? data.units[e.centre_unit].id : std::string();
+}
+
+std::string centre_name(const Data& data, const Eval& e) {
+    if (e.centre_place != SIZE_MAX) return data.places[e.centre_place].name;
+    return e.centre_unit != SIZE_MAX ? data.units[e.centre_unit].name : std::string();
+}
+
+Value legal_value(const std::optional<bool>& legal) { return legal ? Value{*legal} : Value{}; }
+
+// What one proposal is, as written: the same for its feature and its unit rows.
+struct Written {
+    std::string proposal, region_field, region, status;
+    Value legal, stability;
+};
+
+// One row per member unit, with the unit's own polygon and population.
+void unit_rows(const Data& data, const MergeOptions& opts, const Proposal& pr, const Eval& e, const Written& w,
+               std::vector<Feature>& out) {
+    for (std::size_t u : pr.members) {
+        const Unit& x = data.units[u];
+        Feature row;
+        auto& q = row.props;
+        q.append(opts.id_field, x.id);
+        q.append("name", text_or_null(x.name));
+        q.append(w.region_field, w.region);
+        q.append("proposal", w.proposal);
+        q.append("member_count", static_cast<std::int64_t>(pr.members.size()));
+        q.append("changed", pr.members.size() > 1);
+        q.append("proposal_status", w.status);
+        q.append("legal", w.legal);
+        q.append("centre", text_or_null(centre_id(data, e)));
+        q.append("stability", w.stability);
+        q.append("population", x.population_complete ? Value{x.population} : Value{});
+        q.append("population_known_sum", known_sum(data, {u}));
+        row.geom = x.geom;
+        out.push_back(std::move(row));
+    }
+}
+
+// The members' codes in order, and their self-sufficiency before the merger.
+std::pair<std::string, std::string> members_and_before(const Data& data, const Proposal& pr, Weights base) {
+    std::vector<std::string> codes;
+    std::string before;
+    for (std::size_t u : pr.members) {
+        codes.push_back(data.units[u].id);
+        if (auto ss = evaluate(data, {u}, base).self_sufficiency())
+            before += (before.empty() ? "" : ";") + data.units[u].id + ":" + fixed_text(*ss, 3);
+    }
+    std::sort(codes.begin(), codes.end());
+    return {merge::join(codes, ";"), before};
+}
+
+Geometry dissolved(const Data& data, const Proposal& pr) {
+    std::vector<const Geometry*> parts;
+    for (std::size_t u : pr.members)
+        if (!data.units[u].geom.empty()) parts.push_back(&data.units[u].geom);
+    return dissolve_geometries(parts);
+}
+
+// The proposal as one feature, its geometry the members' polygons dissolved.
+Feature proposal_feature(const Data& data, const MergeOptions& opts, const Proposal& pr, const Eval& e,
+                         const Written& w) {
+    const MergeParams& p = opts.params;
+    Weights base{p.lambda, p.mu};
+    const OkrugFacts& f = e.facts;
+    auto [members, before] = members_and_before(data, pr, base);
+    std::vector<std::string> breach_keys;
+    for (const auto& b : merge::breaches(f, p)) breach_keys.push_back(b.key);
+    auto unknown = unknown_members(data, pr.members);
+    Feature out;
+    out.geom = dissolved(data, pr);
+    bool polygon = out.geom.type == GeomType::Polygon || out.geom.type == GeomType::MultiPolygon;
+    double area = polygon ? geodesic_area_km2(out.geom) : 0.0;
+    auto& q = out.props;
+    q.append("feature_type", std::string("proposal"));
+    q.append("proposal", w.proposal);
+    q.append(w.region_field, w.region);
+    q.append("method", opts.method);
+    q.append("members", members);
+    q.append("member_count", static_cast<std::int64_t>(pr.members.size()));
+    q.append("changed", pr.members.size() > 1);
+    q.append("proposal_status", w.status);
+    q.append("status_reason", text_or_null(merge::status_reason(f, p, unknown)));
+    q.append("centre", text_or_null(centre_id(data, e)));
+    q.append("centre_name", text_or_null(centre_name(data, e)));
+    q.append("centre_reason", text_or_null(centre_reason_of(data, pr.members, e)));
+    q.append("population", f.population_complete ? Value{f.population} : Value{});
+    q.append("population_known_sum", known_sum(data, pr.members));
+    q.append("population_complete", f.population_complete);
+    q.append("members_population_unknown", text_or_null(merge::join(unknown, ";")));
+    q.append("settlements", f.settlements_complete ? Value{f.settlements} : Value{});
+    q.append("area_km2", area > 0 ? rounded(area, 1e3) : Value{});
+    q.append("budget_total", e.budget_known ? Value{e.budget_total} : Value{});
+    q.append("budget_own", e.budget_known ? Value{e.budget_own} : Value{});
+    q.append("self_sufficiency", e.self_sufficiency() ? rounded(*e.self_sufficiency(), 1e4) : Value{});
+    q.append("self_sufficiency_before", text_or_null(before));
+    q.append("max_distance_km", rounded(f.max_km, 1e3));
+    q.append("travel_person_km", rounded(e.person_km, 1e1));
+    q.append("cohesion_pf", data.has_flows ? rounded(e.cohesion, 1e4) : Value{});
+    q.append("objective", rounded(e.objective, 1e4));
+    q.append("objective_admin", 1.0);
+    q.append("objective_travel", rounded(base.lambda * e.person_km / 1000.0, 1e4));
+    q.append("objective_cohesion", rounded(-base.mu * e.cohesion, 1e4));
+    q.append("legal", w.legal);
+    q.append("breaches", text_or_null(merge::join(breach_keys, ";")));
+    q.append("trigger", text_or_null(pr.trigger));
+    q.append("note", text_or_null(pr.note));
+    q.append("stability", w.stability);
+    return out;
+}
+
+// What the summary counts of one proposal.
+void count(const OkrugFacts& f, const MergeParams& p, const std::string& status, MergeSummary& counts) {
+    ++counts.proposals;
+    counts.merged_proposals += f.members > 1;
+    counts.not_legal += merge::legal(f, p) == std::optional<bool>(false);
+    counts.below_floor += merge::soft_floor(f, p) == Outcome::fail;
+    counts.population_unknown += !f.population_complete;
+    counts.provisional += status == "provisional";
+    counts.undetermined += status == "undetermined";
+}
+
 }  // namespace
+
+std::string merge_summary_text(const MergeSummary& sum, const std::string& method) {
+    auto n = [](std::size_t v) { return std::to_string(v); };
+    return "proposals: " + n(sum.proposals) + " from " + n(sum.units) + " units in " + n(sum.regions) +
+           " districts (" + method + "): " + n(sum.merged_proposals) + " of them merge two units or more, " +
+           n(sum.provisional) + " of these provisional (a member's population unknown); " + n(sum.below_floor) +
+           " stay below the soft floor, " + n(sum.not_legal) +
+           " not legal (a known breach: below the legal minimum with no feasible merge, or beyond a limit), " +
+           n(sum.undetermined) + " undetermined (left as they are, population unknown: not tested), " +
+           n(sum.population_unknown) + " with a member of unknown population";
+}
 
 MergeParams merge_params(const Standards& st) {
     MergeParams p;
@@ -614,10 +1005,8 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         for (const char* key : {"name_ru", "name_kk", "name"})
             if (u.name.empty())
                 if (auto n = f.props.get_string(key)) u.name = *n;
-        auto population = number_field(f.props, opts.population_field, at);
-        u.population = population.value_or(0.0);
-        u.population_known = population.has_value();
-        u.settlements = number_field(f.props, "settlements", at).value_or(1.0);
+        read_population(u, f.props, opts.population_field, at);
+        u.rural_okrug = is_rural_okrug(f.props);
         u.budget_total = latest_yearly(f.props, "budget_total");
         u.budget_own = latest_yearly(f.props, "budget_own");
         for (const auto& a : opts.attributes) {
@@ -685,8 +1074,8 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
             }
             auto pop = latest_yearly(f.props, "pop");
             if (!pop) pop = f.props.get_number("pop_osm");
-            pl.population = pop.value_or(0.0);
-            pl.infra = f.props.get_number("c7_index");
+            pl.population = pop;
+            pl.c7 = f.props.get_number("c7_index");
             pl.okrug_centre = is_admin_centre(f.props.get_string("admin_centre"));
             place_ids.insert(pl.id, data.places.size());
             data.units[it->second].places.push_back(data.places.size());
@@ -695,6 +1084,9 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         if (unmatched)
             log.warn("merge-settlement-unmatched", std::to_string(unmatched) +
                                                        " settlements belong to no unit of the input: left out");
+        // A unit that does not say how many settlements it has holds those matched to it.
+        for (auto& u : data.units)
+            if (!u.settlements && !u.places.empty()) u.settlements = static_cast<double>(u.places.size());
     }
     // Commuting ties: PF between units from the settlements' flows.
     if (!opts.od.empty()) {
@@ -817,120 +1209,32 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
     // The output of one district, built on any thread.
     struct RegionOutput {
         std::vector<Feature> features;
-        MergeSummary counts;            // proposals, merged, below legal or floor, unknown population
+        MergeSummary counts;            // proposals, merged, not legal, below the floor, statuses
         std::vector<double> objectives;  // per proposal, added up in order as when serial
     };
     auto build = [&](std::size_t ri, RegionOutput& o) {
-        const auto& region = region_order[ri];
         const RegionResult& r = results[ri];
-        MergeSummary& counts = o.counts;
         std::size_t number = 0;
         for (const auto& pr : r.proposals) {
             ++number;
             Eval e = evaluate(data, pr.members, base);
-            std::string proposal = region + "-" + (number < 10 ? "0" : "") + std::to_string(number);
-            if (!std::isfinite(e.population) || !std::isfinite(e.objective))
-                throw DataError("proposal " + proposal + ": its population or objective is not a finite number "
+            name_farthest(data, e);
+            Written w;
+            w.region = region_order[ri];
+            w.region_field = opts.region_field == "none" ? std::string("region") : opts.region_field;
+            w.proposal = w.region + "-" + (number < 10 ? "0" : "") + std::to_string(number);
+            if (!std::isfinite(e.facts.population) || !std::isfinite(e.objective))
+                throw DataError("proposal " + w.proposal + ": its population or objective is not a finite number "
                                 "(values too large to add up)");
-            double stability = 1.0;
-            if (r.variants) {
-                if (pr.members.size() == 1) {
-                    auto it = r.alone.find(pr.members[0]);
-                    stability = static_cast<double>(it == r.alone.end() ? 0 : it->second) / static_cast<double>(r.variants);
-                } else {
-                    double s = 0;
-                    std::size_t pairs = 0;
-                    for (std::size_t i = 0; i < pr.members.size(); ++i)
-                        for (std::size_t j = i + 1; j < pr.members.size(); ++j) {
-                            auto it = r.together.find({pr.members[i], pr.members[j]});
-                            s += it == r.together.end() ? 0.0 : static_cast<double>(it->second);
-                            ++pairs;
-                        }
-                    stability = s / static_cast<double>(pairs * r.variants);
-                }
-            }
-            ++counts.proposals;
-            if (pr.members.size() > 1) ++counts.merged_proposals;
-            if (!legal(e, p)) ++counts.below_legal;
-            if (e.population_unknown == 0 && e.population < p.soft_floor) ++counts.below_floor;
-            if (e.population_unknown) ++counts.population_unknown;
+            w.status = merge::proposal_status(e.facts, p);
+            w.legal = legal_value(merge::legal(e.facts, p));
+            w.stability = stability_of(r, pr);
+            count(e.facts, p, w.status, o.counts);
             o.objectives.push_back(e.objective);
-            std::string centre_id, centre_name;
-            if (e.centre_place != SIZE_MAX) {
-                centre_id = data.places[e.centre_place].id;
-                centre_name = data.places[e.centre_place].name;
-            } else if (e.centre_unit != SIZE_MAX) {
-                centre_id = data.units[e.centre_unit].id;
-                centre_name = data.units[e.centre_unit].name;
-            }
-            auto opt_text = [](const std::string& s) { return s.empty() ? Value{} : Value{s}; };
-            auto round_to = [](double v, double scale) { return Value{std::round(v * scale) / scale}; };
-            if (opts.unit_table) {
-                for (std::size_t u : pr.members) {
-                    Feature row;
-                    auto& q = row.props;
-                    q.append(opts.id_field, data.units[u].id);
-                    q.append("name", opt_text(data.units[u].name));
-                    q.append(opts.region_field == "none" ? std::string("region") : opts.region_field, region);
-                    q.append("proposal", proposal);
-                    q.append("member_count", static_cast<std::int64_t>(pr.members.size()));
-                    q.append("changed", pr.members.size() > 1);
-                    q.append("centre", opt_text(centre_id));
-                    q.append("stability", r.variants ? round_to(stability, 1e3) : Value{});
-                    q.append("population", data.units[u].population_known ? Value{data.units[u].population} : Value{});
-                    row.geom = data.units[u].geom;
-                    o.features.push_back(std::move(row));
-                }
-                continue;
-            }
-            Feature out;
-            std::vector<const Geometry*> parts;
-            std::string members, before;
-            double area = 0;
-            std::vector<std::string> codes;
-            for (std::size_t u : pr.members) codes.push_back(data.units[u].id);
-            std::sort(codes.begin(), codes.end());
-            for (const auto& c : codes) members += (members.empty() ? "" : ";") + c;
-            for (std::size_t u : pr.members) {
-                const Unit& x = data.units[u];
-                if (!x.geom.empty()) parts.push_back(&x.geom);
-                Eval alone = evaluate(data, {u}, base);
-                if (auto ss = alone.self_sufficiency()) before += (before.empty() ? "" : ";") + x.id + ":" + fixed_text(*ss, 3);
-            }
-            out.geom = dissolve_geometries(parts);
-            if (out.geom.type == GeomType::Polygon || out.geom.type == GeomType::MultiPolygon)
-                area = geodesic_area_km2(out.geom);
-            auto& q = out.props;
-            q.append("feature_type", std::string("proposal"));
-            q.append("proposal", proposal);
-            q.append(opts.region_field == "none" ? std::string("region") : opts.region_field, region);
-            q.append("method", opts.method);
-            q.append("members", members);
-            q.append("member_count", static_cast<std::int64_t>(pr.members.size()));
-            q.append("changed", pr.members.size() > 1);
-            q.append("centre", opt_text(centre_id));
-            q.append("centre_name", opt_text(centre_name));
-            q.append("centre_reason", opt_text(e.centre_reason));
-            q.append("population", e.population);
-            q.append("population_complete", e.population_unknown == 0);
-            q.append("settlements", e.settlements);
-            q.append("area_km2", area > 0 ? round_to(area, 1e3) : Value{});
-            q.append("budget_total", e.budget_known ? Value{e.budget_total} : Value{});
-            q.append("budget_own", e.budget_known ? Value{e.budget_own} : Value{});
-            q.append("self_sufficiency", e.self_sufficiency() ? round_to(*e.self_sufficiency(), 1e4) : Value{});
-            q.append("self_sufficiency_before", opt_text(before));
-            q.append("max_distance_km", round_to(e.max_km, 1e3));
-            q.append("travel_person_km", round_to(e.person_km, 1e1));
-            q.append("cohesion_pf", data.has_flows ? round_to(e.cohesion, 1e4) : Value{});
-            q.append("objective", round_to(e.objective, 1e4));
-            q.append("objective_admin", 1.0);
-            q.append("objective_travel", round_to(base.lambda * e.person_km / 1000.0, 1e4));
-            q.append("objective_cohesion", round_to(-base.mu * e.cohesion, 1e4));
-            q.append("legal", legal(e, p));
-            q.append("trigger", opt_text(pr.trigger));
-            q.append("note", opt_text(pr.note));
-            q.append("stability", r.variants ? round_to(stability, 1e3) : Value{});
-            o.features.push_back(std::move(out));
+            if (opts.unit_table)
+                unit_rows(data, opts, pr, e, w, o.features);
+            else
+                o.features.push_back(proposal_feature(data, opts, pr, e, w));
         }
     };
     // Districts a window at a time: built in parallel, written in order.
@@ -942,9 +1246,11 @@ MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log) {
         greedy_total += r.greedy_objective;
         sum.proposals += o.counts.proposals;
         sum.merged_proposals += o.counts.merged_proposals;
-        sum.below_legal += o.counts.below_legal;
+        sum.not_legal += o.counts.not_legal;
         sum.below_floor += o.counts.below_floor;
         sum.population_unknown += o.counts.population_unknown;
+        sum.provisional += o.counts.provisional;
+        sum.undetermined += o.counts.undetermined;
         for (double j : o.objectives) sum.objective += j;
         for (const auto& f : o.features) sink.write(f);
         o.features.clear();

@@ -156,11 +156,27 @@ struct Settlement {
 
 struct Merger {
     std::string id, district, members, centre, centre_code, centre_reason, trigger, note, method;
+    std::string status, status_reason;  // decided, provisional or undetermined, and why (atd-merge)
     std::int64_t member_count = 1;
-    bool changed = false, legal = true;
-    std::optional<double> population, max_km, self_sufficiency, stability;
+    bool changed = false;
+    std::optional<bool> legal;  // null: not testable on known data
+    std::optional<double> population, population_known_sum, max_km, self_sufficiency, stability;
     Geometry geom;
 };
+
+// A proposal's population in a table: the figure, else unknown with the part known ("unknown (≥ 1 331)").
+std::string merger_population(const Merger& g, const std::string& unknown) {
+    if (g.population) return num(*g.population);
+    return unknown + (g.population_known_sum ? " (≥ " + num(*g.population_known_sum) + ")" : "");
+}
+
+// A proposal's note in a table: its status when not decided, why, and the note.
+std::string merger_note(const Merger& g) {
+    std::string out = g.status.empty() || g.status == "decided" ? "" : g.status;
+    if (!g.status_reason.empty()) out += (out.empty() ? "" : ": ") + g.status_reason;
+    if (!g.note.empty()) out += (out.empty() ? "" : "; ") + g.note;
+    return out;
+}
 
 struct District {
     std::string kato, oblast;
@@ -303,8 +319,9 @@ Model read_model(const ReportOptions& opts, Log& log, bool all_details) {
             g.member_count = static_cast<std::int64_t>(p.get_number("member_count").value_or(1));
             auto changed = p.find("changed");
             g.changed = changed && std::holds_alternative<bool>(*changed) && std::get<bool>(*changed);
-            auto legal = p.find("legal");
-            g.legal = !legal || !std::holds_alternative<bool>(*legal) || std::get<bool>(*legal);
+            if (auto legal = p.find("legal"); legal && std::holds_alternative<bool>(*legal)) g.legal = std::get<bool>(*legal);
+            g.status = text(p, "proposal_status");
+            g.status_reason = text(p, "status_reason");
             g.centre_code = text(p, "centre");
             g.centre = text(p, "centre_name");
             if (g.centre.empty()) g.centre = g.centre_code;
@@ -313,6 +330,7 @@ Model read_model(const ReportOptions& opts, Log& log, bool all_details) {
             g.note = text(p, "note");
             g.method = text(p, "method");
             g.population = p.get_number("population");
+            g.population_known_sum = p.get_number("population_known_sum");
             g.max_km = p.get_number("max_distance_km");
             g.self_sufficiency = p.get_number("self_sufficiency");
             g.stability = p.get_number("stability");
@@ -715,8 +733,9 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                 if (!g.changed && g.note.empty()) continue;
                 auto opt = [](const std::optional<double>& v, int digits) { return v ? fixed_text(*v, digits) : std::string(); };
                 doc += "merger," + cell(d.oblast) + "," + cell(g.district) + "," + cell(g.id) + ",," +
-                       std::to_string(g.member_count) + " units," + (g.changed ? "merge" : "keep") + ",,,," +
-                       cell(g.trigger) + ",,," + opt(g.population, 0) + "," + cell(g.members) + "," + cell(g.centre) +
+                       std::to_string(g.member_count) + " units," + (g.changed ? "merge" : "keep") + "," +
+                       cell(g.status) + ",,," + cell(g.trigger) + ",," + cell(g.status_reason) + "," +
+                       opt(g.population, 0) + "," + cell(g.members) + "," + cell(g.centre) +
                        "," + opt(g.max_km, 1) + "," + opt(g.self_sufficiency, 3) + "," + opt(g.stability, 2) + "," +
                        cell(g.note) + "\n";
             }
@@ -899,16 +918,16 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                             o << "<tr><td>" << html_escape(g.id) << "</td><td title=\"" << html_escape(g.members) << "\">"
                               << html_escape(member_names(m, g.members)) << "</td><td title=\""
                               << html_escape(g.centre_reason) << "\">" << html_escape(g.centre) << "</td><td class=\"num\">"
-                              << opt(g.population, 0) << "</td><td class=\"num\">" << opt(g.max_km, 1)
-                              << "</td><td class=\"num\">" << opt(g.self_sufficiency, 3) << "</td><td class=\"num\">"
-                              << opt(g.stability, 2) << "</td><td>" << html_escape(g.trigger) << "</td><td>"
-                              << html_escape(g.note) << "</td></tr>\n";
+                              << html_escape(merger_population(g, L("unknown"))) << "</td><td class=\"num\">"
+                              << opt(g.max_km, 1) << "</td><td class=\"num\">" << opt(g.self_sufficiency, 3)
+                              << "</td><td class=\"num\">" << opt(g.stability, 2) << "</td><td>"
+                              << html_escape(g.trigger) << "</td><td>" << html_escape(merger_note(g)) << "</td></tr>\n";
                         else
                             o << "| " << md_escape(g.id) << " | " << md_escape(member_names(m, g.members)) << " | "
                               << md_escape(g.centre)
-                              << " | " << opt(g.population, 0) << " | " << opt(g.max_km, 1) << " | "
-                              << opt(g.self_sufficiency, 3) << " | " << opt(g.stability, 2) << " | " << md_escape(g.trigger)
-                              << " | " << md_escape(g.note) << " |\n";
+                              << " | " << md_escape(merger_population(g, L("unknown"))) << " | " << opt(g.max_km, 1)
+                              << " | " << opt(g.self_sufficiency, 3) << " | " << opt(g.stability, 2) << " | "
+                              << md_escape(g.trigger) << " | " << md_escape(merger_note(g)) << " |\n";
                     }
                     o << (html ? "</table>\n" : "\n");
                 }

@@ -3,7 +3,9 @@
 // standalone auls and kents) form a contiguity graph within each district;
 // a method groups them into proposed okrugs under the legal minimum, a soft
 // population floor, a maximum distance to the proposed centre and a maximum
-// number of members, and each proposal says why and at what cost.
+// number of members, and each proposal says why and at what cost. A test on
+// an unknown value is unknown, never failed: an unknown population triggers
+// nothing, and a merger that rests on one is provisional.
 #include <atd/io.hpp>
 #include <atd/log.hpp>
 #include <atd/standards.hpp>
@@ -61,17 +63,76 @@ struct MergeOptions {
 
 struct MergeSummary {
     std::size_t units = 0, regions = 0, proposals = 0, merged_proposals = 0, islands = 0, other_kinds = 0;
-    std::size_t below_legal = 0;   // proposals still below the legal minimum (no feasible merge)
-    std::size_t below_floor = 0;   // proposals below the soft floor
+    std::size_t not_legal = 0;     // proposals with a known breach (legal false): the legal minimum or a limit
+    std::size_t below_floor = 0;   // proposals known to be below the soft floor
     std::size_t population_unknown = 0;  // proposals with a member of unknown population
+    std::size_t provisional = 0;   // mergers resting on a member of unknown population
+    std::size_t undetermined = 0;  // units left as they are whose population test is unknown
     std::size_t exact_skipped = 0; // districts too large for the exact method (greedy used, reported)
     double objective = 0;
 };
 
 MergeSummary run_merge(const MergeOptions& opts, FeatureSink& sink, Log& log);
 
-// The building blocks, for tests.
+// The summary line on standard error: every count as the proposals say it.
+std::string merge_summary_text(const MergeSummary& sum, const std::string& method);
+
+// The rules and building blocks, for tests.
 namespace merge {
+
+// A test on the data: passed, failed, or not testable (a value it needs is unknown).
+enum class Outcome { pass, fail, unknown };
+
+// What is known of a unit, or of a group of units as one okrug (METHODOLOGY §6, §3.1).
+struct OkrugFacts {
+    std::size_t members = 1;
+    double population = 0;             // the sum of the figures known: a lower bound unless complete
+    bool population_complete = true;   // every settlement has a figure
+    double settlements = 1;            // settlements counted: a lower bound unless complete
+    bool settlements_complete = true;
+    bool rural_okrug = true;           // the two-settlement minimum applies: a rural okrug, or any merger
+    std::optional<double> self_sufficiency;
+    double max_km = 0;                 // the member settlement (or unit) farthest from the centre
+    std::string farthest;
+};
+
+// The legal minimum: min_settlements (rural okrugs only) and min_population.
+Outcome legal_minimum(const OkrugFacts& f, const MergeParams& p);
+// The soft floor: pass, fail, or unknown when the known part falls short of an incomplete population.
+Outcome soft_floor(const OkrugFacts& f, const MergeParams& p);
+// Why a unit or group needs a merger, on known data only; "" when nothing known calls for one.
+std::string merge_trigger(const OkrugFacts& f, const MergeParams& p);
+
+// A hard constraint a proposal breaks, named by its standards key, with the reason.
+struct Breach {
+    std::string key, text;
+};
+// Every known breach: the legal minimum, and for a merger the distance and size limits.
+std::vector<Breach> breaches(const OkrugFacts& f, const MergeParams& p);
+// false with a breach; unknown (nullopt) when none is known but the legal minimum cannot be tested; else true.
+std::optional<bool> legal(const OkrugFacts& f, const MergeParams& p);
+// decided, provisional (a merger resting on a member of unknown population or settlement count) or
+// undetermined (a unit left as it is whose population test is unknown and nothing known calls for a merger).
+std::string proposal_status(const OkrugFacts& f, const MergeParams& p);
+// What leaves a proposal provisional or undetermined; "" when decided.
+std::string status_reason(const OkrugFacts& f, const MergeParams& p, const std::vector<std::string>& unknown_members);
+
+// A settlement that could be a proposal's centre.
+struct CentreCandidate {
+    std::string id;
+    bool okrug_centre = false;         // an existing okrug centre (admin_centre)
+    std::optional<double> c7;          // infrastructure index
+    std::optional<double> population;  // the figure known
+    bool population_partial = false;   // the figure covers part of it only (a unit standing for its settlements)
+};
+// Whether a makes a better centre than b: an existing okrug centre, then the highest known C7 index, then
+// the largest known population (an unknown one ranks below any figure), then the lowest code.
+bool better_centre(const CentreCandidate& a, const CentreCandidate& b);
+// Why candidates[chosen] was chosen, true of the data: what set it apart from the others. Without
+// population_complete (a settlement of the proposal, a candidate or not, has no figure) a population is
+// only ever "the largest known".
+std::string centre_reason(const std::vector<const CentreCandidate*>& candidates, std::size_t chosen,
+                          bool population_complete = true);
 
 // SKATER on one connected or disconnected graph: n units with standardised
 // attributes (row-major, d per unit), edges (a, b), into k groups; floor_values
