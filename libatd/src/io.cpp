@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -66,21 +67,41 @@ bool is_pg_connection(std::string_view path) {
            path[2] == ':';
 }
 
+namespace {
+// Where the value of a password keyword starts in a libpq connection string
+// (any case, spaces around '=', as in "password = X", or a URI's "?password=X"),
+// searching from `from`; npos when there is none.
+std::size_t password_value(const std::string& s, std::size_t from) {
+    static constexpr std::string_view key = "password";
+    for (std::size_t at = from; at + key.size() <= s.size(); ++at) {
+        bool match = true;
+        for (std::size_t k = 0; k < key.size() && match; ++k)
+            match = std::tolower(static_cast<unsigned char>(s[at + k])) == key[k];
+        if (!match || (at > 0 && !std::strchr(" \t?&:", s[at - 1]))) continue;
+        std::size_t i = at + key.size();
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        if (i >= s.size() || s[i] != '=') continue;
+        ++i;
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        return i;
+    }
+    return std::string::npos;
+}
+}  // namespace
+
 std::string redact_connection(std::string_view conn) {
     std::string out(conn);
-    const std::string key = "password=";
-    for (std::size_t at = 0; (at = out.find(key, at)) != std::string::npos;) {
-        std::size_t from = at + key.size();
+    for (std::size_t from = 0; (from = password_value(out, from)) != std::string::npos;) {
         std::size_t to = from;
         if (to < out.size() && out[to] == '\'') {  // a quoted value, with \' and \\ escapes
             for (++to; to < out.size() && out[to] != '\''; ++to)
                 if (out[to] == '\\') ++to;
             to = std::min(to + 1, out.size());
         } else {
-            while (to < out.size() && out[to] != ' ') ++to;
+            while (to < out.size() && out[to] != ' ' && out[to] != '\t' && out[to] != '&') ++to;
         }
         out.replace(from, to - from, "***");
-        at = from + 3;
+        from += 3;
     }
     // A URI: postgresql://user:password@host/db
     if (auto scheme = out.find("://"); scheme != std::string::npos) {

@@ -61,6 +61,16 @@ TEST_CASE("PostgreSQL destinations: PG: strings, passwords kept out of messages,
     CHECK(redact_connection("PG:postgresql://me:s3cret@db.example/atd") == "PG:postgresql://me:***@db.example/atd");
     CHECK(redact_connection("PG:postgresql://db.example/atd") == "PG:postgresql://db.example/atd");
     CHECK(redact_connection("PG:dbname=atd") == "PG:dbname=atd");
+    // Every spelling libpq and GDAL accept: spaces around '=', any case, tabs, URI query parameters.
+    CHECK(redact_connection("PG:dbname=atd password = s3cret user=me") == "PG:dbname=atd password = *** user=me");
+    CHECK(redact_connection("PG:dbname=atd PASSWORD=s3cret") == "PG:dbname=atd PASSWORD=***");
+    CHECK(redact_connection("PG:Password =\t'a b' host=h") == "PG:Password =\t*** host=h");
+    CHECK(redact_connection("PG:postgresql://db/atd?user=me&password=s3cret&sslmode=require") ==
+          "PG:postgresql://db/atd?user=me&password=***&sslmode=require");
+    CHECK(redact_connection("PG:password=a password=b") == "PG:password=*** password=***");
+    // Not a password keyword: left as it is.
+    CHECK(redact_connection("PG:dbname=mypassword=x") == "PG:dbname=mypassword=x");
+    CHECK(redact_connection("PG:dbname=password") == "PG:dbname=password");
 
     CHECK_NOTHROW(check_table_name("proposals"));
     CHECK_NOTHROW(check_table_name("reform_2024.proposals_v2"));
