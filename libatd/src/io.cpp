@@ -13,7 +13,10 @@
 #include <bit>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -21,7 +24,6 @@
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
-#include <cstdlib>
 #include <unistd.h>
 
 namespace atd {
@@ -1152,6 +1154,23 @@ private:
     std::size_t last_ = 0;
 };
 
+// SOURCE_DATE_EPOCH (the reproducible-builds convention) as an ISO 8601
+// time, or 2000-01-01 when it is unset or not a number of seconds.
+std::string reproducible_date() {
+    long long seconds = 946684800;
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH")) {
+        long long v = 0;
+        auto [ptr, ec] = std::from_chars(e, e + std::strlen(e), v);
+        if (ec == std::errc() && *ptr == '\0' && v >= 0 && v < 253402300800LL) seconds = v;
+    }
+    std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return buf;
+}
+
 // GeoPackage and CSV files.
 class GdalFileSink final : public LayeredSink {
 public:
@@ -1164,6 +1183,10 @@ public:
     void finish() override {
         gdal_init();
         const char* driver_name = opts_.format == Format::Gpkg ? "GPKG" : "CSV";
+        // The same features make the same bytes: GeoPackage's last_change is the
+        // date SOURCE_DATE_EPOCH gives, else a fixed one, unless OGR_CURRENT_DATE is set.
+        if (!CPLGetConfigOption("OGR_CURRENT_DATE", nullptr))
+            CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", reproducible_date().c_str());
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
         if (!drv) throw DataError(std::string("GDAL has no ") + driver_name + " driver");
         std::string target = out_.is_stdout() ? std::string("/vsistdout/") : out_.temp_path();
