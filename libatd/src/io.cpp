@@ -10,10 +10,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -24,6 +26,7 @@
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace atd {
@@ -719,6 +722,80 @@ std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, 
 
 // ------------------------------------------------------------------ output
 
+namespace {
+
+// The temporary directories of live outputs, for the signal handler: fixed
+// slots of plain characters, since a handler may only call what is
+// async-signal-safe (unlink, rmdir, raise).
+constexpr std::size_t kTempSlots = 32, kTempPath = 4096;
+char g_temp_dirs[kTempSlots][kTempPath];
+std::atomic<bool> g_slot_claimed[kTempSlots], g_slot_ready[kTempSlots];
+const char* const kSidecars[] = {"", "-journal", "-wal", "-shm"};
+
+// Removes what a temporary directory can hold (the file, SQLite's sidecars) and the directory.
+void remove_temp_dir(const char* dir, const char* file) {
+    char path[kTempPath + 16];
+    for (const char* suffix : kSidecars) {
+        std::size_t n = std::strlen(file), m = std::strlen(suffix);
+        if (n + m + 1 > sizeof path) continue;
+        std::memcpy(path, file, n);
+        std::memcpy(path + n, suffix, m + 1);
+        ::unlink(path);
+    }
+    ::rmdir(dir);
+}
+
+void on_fatal_signal(int sig) {
+    for (std::size_t i = 0; i < kTempSlots; ++i)
+        if (g_slot_ready[i].load()) {
+            const char* dir = g_temp_dirs[i];
+            const char* file = dir + std::strlen(dir) + 1;  // stored after the directory's NUL
+            remove_temp_dir(dir, file);
+        }
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+void install_signal_cleanup() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+            struct sigaction sa {};
+            if (::sigaction(sig, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN) continue;  // nohup
+            sa.sa_handler = on_fatal_signal;
+            sigemptyset(&sa.sa_mask);
+            sa.sa_flags = 0;
+            ::sigaction(sig, &sa, nullptr);
+        }
+    });
+}
+
+// Registers dir (holding file) for removal on a signal; the slot, or -1 when
+// all are taken (the object still removes it when it dies).
+int register_temp(const std::string& dir, const std::string& file) {
+    if (dir.size() + file.size() + 2 > kTempPath) return -1;
+    for (std::size_t i = 0; i < kTempSlots; ++i) {
+        bool expected = false;
+        if (g_slot_claimed[i].compare_exchange_strong(expected, true)) {
+            std::memcpy(g_temp_dirs[i], dir.c_str(), dir.size() + 1);
+            std::memcpy(g_temp_dirs[i] + dir.size() + 1, file.c_str(), file.size() + 1);
+            g_slot_ready[i].store(true);  // the handler reads it only now
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+void unregister_temp(const std::string& dir) {
+    for (std::size_t i = 0; i < kTempSlots; ++i)
+        if (g_slot_ready[i].load() && dir == g_temp_dirs[i]) {
+            g_slot_ready[i].store(false);
+            g_slot_claimed[i].store(false);
+        }
+}
+
+}  // namespace
+
 OutputFile::OutputFile(std::string path, bool overwrite) {
     if (path.empty() || path == "-") {
         fp_ = stdout;
@@ -736,14 +813,33 @@ OutputFile::OutputFile(std::string path, bool overwrite) {
     }
     path_ = std::move(path);
     if (fs::is_directory(status)) throw DataError(path_ + ": is a directory");
-    if (fs::exists(status) && !overwrite)
-        throw DataError(path_ + ": already exists; add --overwrite to replace it");
+    bool link = fs::is_symlink(fs::symlink_status(path_, ec));
+    if ((fs::exists(status) || link) && !overwrite)
+        throw DataError(path_ + ": already exists" + (link ? " (a symbolic link)" : "") +
+                        "; add --overwrite to replace it");
     fs::path p(path_);
     fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    temp_ = (dir / ("." + p.stem().string() + ".tmp-" + std::to_string(::getpid()) + p.extension().string()))
-                .string();
-    fp_ = std::fopen(temp_.c_str(), "wb");
-    if (!fp_) throw DataError(path_ + ": cannot write: " + std::strerror(errno));
+    std::string pattern = (dir / ("." + p.filename().string() + ".tmp-XXXXXX")).string();
+    if (!::mkdtemp(pattern.data())) throw DataError(path_ + ": cannot write: " + std::strerror(errno));
+    dir_ = pattern;
+    temp_ = (fs::path(dir_) / p.filename()).string();
+    install_signal_cleanup();
+    register_temp(dir_, temp_);
+    int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    fp_ = fd < 0 ? nullptr : ::fdopen(fd, "wb");
+    if (!fp_) {
+        int err = errno;
+        if (fd >= 0) ::close(fd);
+        discard_temp();
+        throw DataError(path_ + ": cannot write: " + std::strerror(err));
+    }
+}
+
+void OutputFile::discard_temp() {
+    if (dir_.empty()) return;
+    unregister_temp(dir_);
+    remove_temp_dir(dir_.c_str(), temp_.c_str());
+    dir_.clear();
 }
 
 OutputFile::~OutputFile() {
@@ -753,7 +849,7 @@ OutputFile::~OutputFile() {
     }
     if (!path_.empty() && !committed_) {
         if (fp_) std::fclose(fp_);
-        std::remove(temp_.c_str());
+        discard_temp();
     }
 }
 
@@ -766,7 +862,7 @@ void OutputFile::release_stream() {
     }
     if (fp_ && fp_ != stdout) {
         std::fclose(fp_);
-        std::remove(temp_.c_str());
+        ::unlink(temp_.c_str());  // the writer creates it again, in the private directory
     }
     fp_ = nullptr;
 }
@@ -789,6 +885,7 @@ void OutputFile::commit() {
     if (std::rename(temp_.c_str(), path_.c_str()) != 0)
         throw DataError(path_ + ": cannot rename the temporary file: " + std::strerror(errno));
     committed_ = true;
+    discard_temp();  // the directory, now empty but for a writer's sidecars
 }
 
 std::string layer_name_for(const Feature& f) {
