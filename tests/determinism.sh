@@ -16,6 +16,8 @@ run() {
   "$bin/atd-classify" "$out/scored.geojsons" --vary city_district.min_population=9000,11000 -q -o "$out/classified.geojsons"
   "$bin/atd-classify" "$root/tests/data/synthetic-district/district.geojsonl" -f csv -q -o "$out/synthetic.csv"
   "$bin/atd-ingest" "$out/kz.geojsons" -f geojson -q -o "$out/kz.geojson"
+  "$bin/atd-ingest" "$out/kz.geojsons" -q -o "$out/kz.gpkg"
+  "$bin/atd-classify" "$out/scored.geojsons" -q -o "$out/classified.gpkg"
   "$bin/atd-flows" "$out/kz.geojsons" --model radiation --zones ttwa -q -o "$out/kz-flows.geojsons" \
     --zones-output "$out/kz-zones.geojsons"
   local b="$root/tests/data/brindisi" d="$root/tests/data/synthetic-district"
@@ -37,6 +39,7 @@ run() {
 }
 mkdir -p "$work/a" "$work/b" "$work/c"
 ATD_THREADS=2 run "$work/a"
+sleep 1  # a GeoPackage's last_change must not follow the clock
 ATD_THREADS=2 run "$work/b"
 ATD_THREADS=1 run "$work/c"
 for f in "$work"/a/*; do

@@ -267,6 +267,7 @@ private:
     Test urban_density(const Scores& sc) const;
     Test tied_to_city(const Scores& sc) const;
     std::vector<RuleCheck> rules_for(const SettlementData& s, const Scores& sc, WindowStat& ws) const;
+    void screen_undated(const SettlementData& s, Proposal& p) const;
 
     const Standards& st_;
     double cd_, aul_min_, min_index_, min_support_, urban_share_, attach_share_;
@@ -400,6 +401,17 @@ std::vector<RuleCheck> RuleBook::rules_for(const SettlementData& s, const Scores
     return rules;
 }
 
+// An undated population tag decides nothing (§3.1), but an aul tagged at or
+// below the abolition threshold goes on a screening list, marked as such.
+void RuleBook::screen_undated(const SettlementData& s, Proposal& p) const {
+    static const Indicator* const pop_osm = find_indicator("pop_osm");
+    auto tag = s.latest.find(pop_osm);
+    if (s.category != "aul" || tag == s.latest.end() || tag->second > aul_min_) return;
+    p.screening = "abolish";
+    p.reasons += "; screening only: undated OSM population " + fmt(tag->second) + " <= " + fmt(aul_min_) +
+                 cite("aul.min_population");
+}
+
 void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) const {
     if (sc.support) {
         bool supports = *sc.support > min_support_;
@@ -412,6 +424,7 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
         p.rule = {};
         p.lacks = p.decide_with = "pop";
         p.reasons = "no population figures: no rule can be tested";
+        screen_undated(s, p);
         return;
     }
     WindowStat ws;
@@ -744,6 +757,7 @@ void emit_classification(const Classification& c, const std::vector<SettlementDa
     props.set("proposal_status", std::string(p.status));
     text("proposal_options", p.options);
     text("decide_with", p.decide_with);
+    text("proposal_screening", std::string(p.screening));
     text("proposal_rule", std::string(p.rule));
     text("proposal_target", p.target);
     text("proposal_target_name", p.target_name);

@@ -32,6 +32,41 @@ struct CoordAcc {
     bool z = false;
 };
 
+// simdjson 3.0.1 (Debian 12) reads some numbers of 18 or more significant
+// digits as 0 in its fast path; a token longer than 15 characters is read
+// again from its text, exactly as written, or refused.
+constexpr std::size_t kShortNumber = 15;
+
+std::string_view number_token(od::value& v) {
+    std::string_view raw = v.raw_json_token();
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
+        raw.remove_suffix(1);
+    return raw;
+}
+
+// A JSON number's text as an integer when it is one and fits, else as the nearest double.
+std::optional<Value> exact_number(std::string_view text) {
+    const char* end = text.data() + text.size();
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+        std::int64_t i = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), end, i);
+        if (ec == std::errc() && ptr == end) return Value{i};
+    }
+    double d = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), end, d);
+    if (ec != std::errc() || ptr != end || !std::isfinite(d)) return std::nullopt;
+    return Value{d};
+}
+
+double coordinate(od::value& e) {
+    std::string_view raw = number_token(e);
+    if (raw.size() <= kShortNumber) return e.get_double();
+    auto v = exact_number(raw);
+    if (!v) throw DataError("coordinate '" + std::string(raw.substr(0, 40)) + "' is not a finite number");
+    if (const auto* i = std::get_if<std::int64_t>(&*v)) return static_cast<double>(*i);
+    return std::get<double>(*v);
+}
+
 void parse_coords(od::value v, int level, CoordAcc& a) {
     od::array arr = v.get_array();
     bool first = true;
@@ -49,7 +84,7 @@ void parse_coords(od::value v, int level, CoordAcc& a) {
             }
         }
         if (position) {
-            double d = e.get_double();
+            double d = coordinate(e);
             if (!std::isfinite(d)) throw DataError("coordinate is not a finite number");
             if (n < 2) a.xy.push_back(d);
             else a.z = true;
@@ -125,6 +160,12 @@ Value scalar_value(od::value v, std::string_view key) {
         case od::json_type::boolean: return bool(v.get_bool());
         case od::json_type::string: return std::string(std::string_view(v.get_string()));
         case od::json_type::number: {
+            if (std::string_view raw = number_token(v); raw.size() > kShortNumber) {
+                auto exact = exact_number(raw);
+                if (!exact)
+                    throw DataError("property '" + std::string(key) + "': not a valid number (malformed or out of range)");
+                return *exact;
+            }
             od::number num;
             if (auto err = v.get_number().get(num)) {
                 if (err == simdjson::NUMBER_OUT_OF_RANGE || err == simdjson::NUMBER_ERROR)

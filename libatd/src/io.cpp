@@ -10,9 +10,15 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -20,7 +26,7 @@
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
-#include <cstdlib>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace atd {
@@ -66,21 +72,41 @@ bool is_pg_connection(std::string_view path) {
            path[2] == ':';
 }
 
+namespace {
+// Where the value of a password keyword starts in a libpq connection string
+// (any case, spaces around '=', as in "password = X", or a URI's "?password=X"),
+// searching from `from`; npos when there is none.
+std::size_t password_value(const std::string& s, std::size_t from) {
+    static constexpr std::string_view key = "password";
+    for (std::size_t at = from; at + key.size() <= s.size(); ++at) {
+        bool match = true;
+        for (std::size_t k = 0; k < key.size() && match; ++k)
+            match = std::tolower(static_cast<unsigned char>(s[at + k])) == key[k];
+        if (!match || (at > 0 && !std::strchr(" \t?&:", s[at - 1]))) continue;
+        std::size_t i = at + key.size();
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        if (i >= s.size() || s[i] != '=') continue;
+        ++i;
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        return i;
+    }
+    return std::string::npos;
+}
+}  // namespace
+
 std::string redact_connection(std::string_view conn) {
     std::string out(conn);
-    const std::string key = "password=";
-    for (std::size_t at = 0; (at = out.find(key, at)) != std::string::npos;) {
-        std::size_t from = at + key.size();
+    for (std::size_t from = 0; (from = password_value(out, from)) != std::string::npos;) {
         std::size_t to = from;
         if (to < out.size() && out[to] == '\'') {  // a quoted value, with \' and \\ escapes
             for (++to; to < out.size() && out[to] != '\''; ++to)
                 if (out[to] == '\\') ++to;
             to = std::min(to + 1, out.size());
         } else {
-            while (to < out.size() && out[to] != ' ') ++to;
+            while (to < out.size() && out[to] != ' ' && out[to] != '\t' && out[to] != '&') ++to;
         }
         out.replace(from, to - from, "***");
-        at = from + 3;
+        from += 3;
     }
     // A URI: postgresql://user:password@host/db
     if (auto scheme = out.find("://"); scheme != std::string::npos) {
@@ -696,6 +722,80 @@ std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, 
 
 // ------------------------------------------------------------------ output
 
+namespace {
+
+// The temporary directories of live outputs, for the signal handler: fixed
+// slots of plain characters, since a handler may only call what is
+// async-signal-safe (unlink, rmdir, raise).
+constexpr std::size_t kTempSlots = 32, kTempPath = 4096;
+char g_temp_dirs[kTempSlots][kTempPath];
+std::atomic<bool> g_slot_claimed[kTempSlots], g_slot_ready[kTempSlots];
+const char* const kSidecars[] = {"", "-journal", "-wal", "-shm"};
+
+// Removes what a temporary directory can hold (the file, SQLite's sidecars) and the directory.
+void remove_temp_dir(const char* dir, const char* file) {
+    char path[kTempPath + 16];
+    for (const char* suffix : kSidecars) {
+        std::size_t n = std::strlen(file), m = std::strlen(suffix);
+        if (n + m + 1 > sizeof path) continue;
+        std::memcpy(path, file, n);
+        std::memcpy(path + n, suffix, m + 1);
+        ::unlink(path);
+    }
+    ::rmdir(dir);
+}
+
+void on_fatal_signal(int sig) {
+    for (std::size_t i = 0; i < kTempSlots; ++i)
+        if (g_slot_ready[i].load()) {
+            const char* dir = g_temp_dirs[i];
+            const char* file = dir + std::strlen(dir) + 1;  // stored after the directory's NUL
+            remove_temp_dir(dir, file);
+        }
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+void install_signal_cleanup() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+            struct sigaction sa {};
+            if (::sigaction(sig, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN) continue;  // nohup
+            sa.sa_handler = on_fatal_signal;
+            sigemptyset(&sa.sa_mask);
+            sa.sa_flags = 0;
+            ::sigaction(sig, &sa, nullptr);
+        }
+    });
+}
+
+// Registers dir (holding file) for removal on a signal; the slot, or -1 when
+// all are taken (the object still removes it when it dies).
+int register_temp(const std::string& dir, const std::string& file) {
+    if (dir.size() + file.size() + 2 > kTempPath) return -1;
+    for (std::size_t i = 0; i < kTempSlots; ++i) {
+        bool expected = false;
+        if (g_slot_claimed[i].compare_exchange_strong(expected, true)) {
+            std::memcpy(g_temp_dirs[i], dir.c_str(), dir.size() + 1);
+            std::memcpy(g_temp_dirs[i] + dir.size() + 1, file.c_str(), file.size() + 1);
+            g_slot_ready[i].store(true);  // the handler reads it only now
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+void unregister_temp(const std::string& dir) {
+    for (std::size_t i = 0; i < kTempSlots; ++i)
+        if (g_slot_ready[i].load() && dir == g_temp_dirs[i]) {
+            g_slot_ready[i].store(false);
+            g_slot_claimed[i].store(false);
+        }
+}
+
+}  // namespace
+
 OutputFile::OutputFile(std::string path, bool overwrite) {
     if (path.empty() || path == "-") {
         fp_ = stdout;
@@ -713,14 +813,33 @@ OutputFile::OutputFile(std::string path, bool overwrite) {
     }
     path_ = std::move(path);
     if (fs::is_directory(status)) throw DataError(path_ + ": is a directory");
-    if (fs::exists(status) && !overwrite)
-        throw DataError(path_ + ": already exists; add --overwrite to replace it");
+    bool link = fs::is_symlink(fs::symlink_status(path_, ec));
+    if ((fs::exists(status) || link) && !overwrite)
+        throw DataError(path_ + ": already exists" + (link ? " (a symbolic link)" : "") +
+                        "; add --overwrite to replace it");
     fs::path p(path_);
     fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    temp_ = (dir / ("." + p.stem().string() + ".tmp-" + std::to_string(::getpid()) + p.extension().string()))
-                .string();
-    fp_ = std::fopen(temp_.c_str(), "wb");
-    if (!fp_) throw DataError(path_ + ": cannot write: " + std::strerror(errno));
+    std::string pattern = (dir / ("." + p.filename().string() + ".tmp-XXXXXX")).string();
+    if (!::mkdtemp(pattern.data())) throw DataError(path_ + ": cannot write: " + std::strerror(errno));
+    dir_ = pattern;
+    temp_ = (fs::path(dir_) / p.filename()).string();
+    install_signal_cleanup();
+    register_temp(dir_, temp_);
+    int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    fp_ = fd < 0 ? nullptr : ::fdopen(fd, "wb");
+    if (!fp_) {
+        int err = errno;
+        if (fd >= 0) ::close(fd);
+        discard_temp();
+        throw DataError(path_ + ": cannot write: " + std::strerror(err));
+    }
+}
+
+void OutputFile::discard_temp() {
+    if (dir_.empty()) return;
+    unregister_temp(dir_);
+    remove_temp_dir(dir_.c_str(), temp_.c_str());
+    dir_.clear();
 }
 
 OutputFile::~OutputFile() {
@@ -730,7 +849,7 @@ OutputFile::~OutputFile() {
     }
     if (!path_.empty() && !committed_) {
         if (fp_) std::fclose(fp_);
-        std::remove(temp_.c_str());
+        discard_temp();
     }
 }
 
@@ -743,7 +862,7 @@ void OutputFile::release_stream() {
     }
     if (fp_ && fp_ != stdout) {
         std::fclose(fp_);
-        std::remove(temp_.c_str());
+        ::unlink(temp_.c_str());  // the writer creates it again, in the private directory
     }
     fp_ = nullptr;
 }
@@ -766,6 +885,7 @@ void OutputFile::commit() {
     if (std::rename(temp_.c_str(), path_.c_str()) != 0)
         throw DataError(path_ + ": cannot rename the temporary file: " + std::strerror(errno));
     committed_ = true;
+    discard_temp();  // the directory, now empty but for a writer's sidecars
 }
 
 std::string layer_name_for(const Feature& f) {
@@ -1131,6 +1251,23 @@ private:
     std::size_t last_ = 0;
 };
 
+// SOURCE_DATE_EPOCH (the reproducible-builds convention) as an ISO 8601
+// time, or 2000-01-01 when it is unset or not a number of seconds.
+std::string reproducible_date() {
+    long long seconds = 946684800;
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH")) {
+        long long v = 0;
+        auto [ptr, ec] = std::from_chars(e, e + std::strlen(e), v);
+        if (ec == std::errc() && *ptr == '\0' && v >= 0 && v < 253402300800LL) seconds = v;
+    }
+    std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return buf;
+}
+
 // GeoPackage and CSV files.
 class GdalFileSink final : public LayeredSink {
 public:
@@ -1143,6 +1280,10 @@ public:
     void finish() override {
         gdal_init();
         const char* driver_name = opts_.format == Format::Gpkg ? "GPKG" : "CSV";
+        // The same features make the same bytes: GeoPackage's last_change is the
+        // date SOURCE_DATE_EPOCH gives, else a fixed one, unless OGR_CURRENT_DATE is set.
+        if (!CPLGetConfigOption("OGR_CURRENT_DATE", nullptr))
+            CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", reproducible_date().c_str());
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
         if (!drv) throw DataError(std::string("GDAL has no ") + driver_name + " driver");
         std::string target = out_.is_stdout() ? std::string("/vsistdout/") : out_.temp_path();

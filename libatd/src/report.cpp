@@ -1,3 +1,4 @@
+#include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/model.hpp>
@@ -9,6 +10,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -112,18 +114,29 @@ std::string html_escape(std::string_view s) {
 }
 
 // A CSV field, quoted when it holds a comma, a quote or a line break.
+// A text cell: quoted when it must be; a text a spreadsheet would take for a
+// formula (=, +, -, @, TAB or CR first, and not a number) gets a leading '
+// and is quoted (OWASP's CSV injection advice).
 std::string csv_cell(std::string_view v) {
-    if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
-    std::string q = "\"";
+    double ignored = 0;
+    bool formula = !v.empty() && std::strchr("=+-@\t\r", v.front()) &&
+                   parse_number(v, ignored) != NumberStatus::Ok;
+    if (!formula && v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
+    std::string q = formula ? "\"'" : "\"";
     for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
 }
 
+// Text for a Markdown cell: Markdown's marks escaped, and < too (a name
+// holding <script> must stay text where the Markdown is rendered);
+// line breaks and other control characters become spaces.
 std::string md_escape(std::string_view s) {
     std::string out;
     for (char c : s) {
-        if (c == '|' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']') out.push_back('\\');
-        out.push_back(c == '\n' ? ' ' : c);
+        if (c == '|' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
+        if (c == '<') out += "&lt;";  // no tag can open, so none can run
+        else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out.push_back(' ');
+        else out.push_back(c);
     }
     return out;
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <unistd.h>
 
@@ -97,11 +98,35 @@ std::string at(const std::string& name, const toml::source_region& r) {
 }
 
 // Only rates and growth thresholds may be negative; windows are at least a year.
+// Shares and indices lie in [0, 1]; windows are 1 to 100 years.
+bool is_share(std::string_view key) {
+    for (std::string_view part : {"share", "self_containment", "min_support", "turnout", "quantile", "infrastructure_index",
+                                  "cut_height", "sufficiency"})
+        if (key.find(part) != std::string_view::npos) return true;
+    return false;
+}
+
 std::string range_problem(std::string_view key, double v) {
     bool may_be_negative = key.find("growth") != std::string_view::npos ||
                            key.find("outmigration") != std::string_view::npos;
     if (v < 0 && !may_be_negative) return "must not be negative";
-    if (key.size() > 6 && key.substr(key.size() - 6) == "_years" && v < 1) return "must be at least 1 year";
+    if (key.ends_with("_years") && (v < 1 || v > 100)) return "must be 1 to 100 years";
+    if (!may_be_negative && is_share(key) && v > 1) return "is a share and must not be above 1";
+    return {};
+}
+
+// A weight set whose weights are all 0 weighs nothing: the first key of such a set, or empty.
+std::string_view zero_weight_set(const std::function<double(std::string_view)>& get) {
+    for (std::string_view prefix : {"composite.weight_", "c7.weight_"}) {
+        bool any = false;
+        std::string_view first;
+        for (const auto& spec : standards_schema()) {
+            if (!spec.key.starts_with(prefix)) continue;
+            if (first.empty()) first = spec.key;
+            any = any || get(spec.key) > 0;
+        }
+        if (!first.empty() && !any) return prefix;
+    }
     return {};
 }
 
@@ -113,9 +138,68 @@ bool known_section(std::string_view section) {
 
 bool valid_label(std::string_view l) { return l == "LAW" || l == "OFFICIAL" || l == "STD" || l == "PROPOSED"; }
 
+// What a profile may hand the TOML parser, which recurses on nesting and on
+// the parts of a dotted key: a profile is a page of keys, not a stack test.
+constexpr std::size_t kMaxProfileBytes = 1 << 20, kMaxLine = 4096;
+constexpr int kMaxDepth = 8, kMaxKeyParts = 8;
+
+// The first bound a line breaks, or empty: its length, the nesting of its
+// arrays and inline tables (open carries what is open across lines), or the
+// parts of a dotted key, outside strings and comments.
+std::string line_problem(std::string_view line, std::string& open) {
+    if (line.size() > kMaxLine) return "longer than " + std::to_string(kMaxLine) + " characters";
+    bool in_key = open.empty() || open.back() == '{';
+    int dots = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        char c = line[i];
+        if (quote) {
+            if (c == '\\' && quote == '"') ++i;
+            else if (c == quote) quote = 0;
+            continue;
+        }
+        if (c == '#') break;
+        if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '=') {
+            in_key = false;
+        } else if (c == '.' && in_key) {
+            if (++dots >= kMaxKeyParts) return "a dotted key of more than " + std::to_string(kMaxKeyParts) + " parts";
+        } else if ((c == '[' && !in_key) || c == '{') {
+            open.push_back(c);
+            if (open.size() > static_cast<std::size_t>(kMaxDepth))
+                return "arrays or tables nested more than " + std::to_string(kMaxDepth) + " deep";
+            in_key = c == '{';
+            dots = 0;
+        } else if ((c == ']' && !in_key) || c == '}') {
+            if (!open.empty()) open.pop_back();
+        } else if (c == ',' && !open.empty() && open.back() == '{') {
+            in_key = true;
+            dots = 0;
+        }
+    }
+    return {};
+}
+
+// Refuses, with the bound and the line, a profile the parser should not see.
+void check_bounds(std::string_view text, const std::string& name) {
+    if (text.size() > kMaxProfileBytes)
+        throw DataError(name + ": larger than " + std::to_string(kMaxProfileBytes >> 20) + " MiB: not a standards profile");
+    std::string open;
+    std::size_t line_no = 0;
+    while (!text.empty()) {
+        ++line_no;
+        std::size_t end = text.find('\n');
+        std::string why = line_problem(text.substr(0, end), open);
+        if (!why.empty()) throw DataError(name + ": line " + std::to_string(line_no) + ": " + why);
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    }
+}
+
 }  // namespace
 
 Standards Standards::parse(std::string_view text, const std::string& name) {
+    check_bounds(text, name);
     toml::table root;
     try {
         root = toml::parse(text, name);
@@ -191,6 +275,10 @@ Standards Standards::parse(std::string_view text, const std::string& name) {
     for (const auto& spec : standards_schema())
         if (!s.params_.count(spec.key))
             throw DataError(name + ": missing required value '" + std::string(spec.key) + "'");
+    if (auto set = zero_weight_set([&](std::string_view k) { return s.get(k); }); !set.empty())
+        throw DataError(name + ": line " +
+                        std::to_string(s.params_.at(std::string(set) + (set == "c7.weight_" ? "industry" : "c1")).line) +
+                        ": every '" + std::string(set) + "*' is 0: the weights must not all be 0");
     if (s.name_.empty()) s.name_ = fs::path(name).stem().string();
     return s;
 }
@@ -198,9 +286,12 @@ Standards Standards::parse(std::string_view text, const std::string& name) {
 Standards Standards::load(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DataError(path + ": cannot read the standards profile");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse(ss.str(), path);
+    // One byte past the bound is enough to refuse it (a device such as /dev/zero never ends).
+    std::string text(kMaxProfileBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) throw DataError(path + ": cannot read the standards profile");
+    return parse(text, path);
 }
 
 std::string Standards::default_path() {
@@ -234,7 +325,12 @@ void Standards::set(std::string_view key, double value) {
         throw UsageError("'" + std::string(key) + "' must be a whole number");
     if (auto problem = range_problem(key, value); !problem.empty())
         throw UsageError("'" + std::string(key) + "' " + problem);
+    double before = it->second.value;
     it->second.value = value;
+    if (auto set = zero_weight_set([&](std::string_view k) { return get(k); }); !set.empty()) {
+        it->second.value = before;
+        throw UsageError("'" + std::string(key) + "': every '" + std::string(set) + "*' would be 0");
+    }
 }
 
 void Standards::set_from_text(std::string_view assignment) {

@@ -10,6 +10,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -90,6 +91,33 @@ TEST_CASE("property values keep their JSON types") {
     CHECK(is_null(*p.find("n")));
     CHECK(std::get<RawJson>(*p.find("o")).text == R"({"a":[1,2]})");
     CHECK(std::holds_alternative<double>(*p.find("big")));
+}
+
+TEST_CASE("every number is read as written, however many digits it has") {
+    // simdjson 3.0.1 reads some of these as 0 in its fast path.
+    auto f = parse(R"({"type":"Feature","properties":{"a":800.00000000000000000000,"b":1.23456789012345678901e5,)"
+                   R"("c":0.1000000000000000055511151231257827,"d":-0.000000000000000000001,"e":12345678901234567890,)"
+                   R"("g":100000000000000000000000000000,"h":9007199254740993,"i":-9223372036854775808,"j":800})"
+                   R"(,"geometry":{"type":"Point","coordinates":[70.00000000000000000001,52.1234567890123456789]}})");
+    REQUIRE(f.size() == 1);
+    const auto& p = f[0].props;
+    CHECK(std::get<double>(*p.find("a")) == 800.0);
+    CHECK(std::get<double>(*p.find("b")) == 123456.789012345678901);
+    CHECK(std::get<double>(*p.find("c")) == 0.1);
+    CHECK(std::get<double>(*p.find("d")) == -1e-21);
+    CHECK(std::get<double>(*p.find("e")) == 12345678901234567890.0);
+    CHECK(std::get<double>(*p.find("g")) == 1e29);
+    CHECK(std::get<std::int64_t>(*p.find("h")) == 9007199254740993);
+    CHECK(std::get<std::int64_t>(*p.find("i")) == INT64_MIN);
+    CHECK(std::get<std::int64_t>(*p.find("j")) == 800);
+    REQUIRE(f[0].geom.xy.size() == 2);
+    CHECK(f[0].geom.xy[0] == 70.0);
+    CHECK(f[0].geom.xy[1] == 52.1234567890123456789);
+    // Out of a double's range: an error naming the property, never a number read as another.
+    CHECK(error_of(R"({"type":"Feature","properties":{"x":1e400000000000000},"geometry":null})")
+              .find("property 'x': not a valid number") != std::string::npos);
+    CHECK(error_of(R"({"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1e400000000000000,1]}})")
+              .find("coordinate") != std::string::npos);
 }
 
 TEST_CASE("every geometry type round-trips") {

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 using namespace atd;
 using atd::test::TempFile;
 namespace fs = std::filesystem;
@@ -61,6 +63,16 @@ TEST_CASE("PostgreSQL destinations: PG: strings, passwords kept out of messages,
     CHECK(redact_connection("PG:postgresql://me:s3cret@db.example/atd") == "PG:postgresql://me:***@db.example/atd");
     CHECK(redact_connection("PG:postgresql://db.example/atd") == "PG:postgresql://db.example/atd");
     CHECK(redact_connection("PG:dbname=atd") == "PG:dbname=atd");
+    // Every spelling libpq and GDAL accept: spaces around '=', any case, tabs, URI query parameters.
+    CHECK(redact_connection("PG:dbname=atd password = s3cret user=me") == "PG:dbname=atd password = *** user=me");
+    CHECK(redact_connection("PG:dbname=atd PASSWORD=s3cret") == "PG:dbname=atd PASSWORD=***");
+    CHECK(redact_connection("PG:Password =\t'a b' host=h") == "PG:Password =\t*** host=h");
+    CHECK(redact_connection("PG:postgresql://db/atd?user=me&password=s3cret&sslmode=require") ==
+          "PG:postgresql://db/atd?user=me&password=***&sslmode=require");
+    CHECK(redact_connection("PG:password=a password=b") == "PG:password=*** password=***");
+    // Not a password keyword: left as it is.
+    CHECK(redact_connection("PG:dbname=mypassword=x") == "PG:dbname=mypassword=x");
+    CHECK(redact_connection("PG:dbname=password") == "PG:dbname=password");
 
     CHECK_NOTHROW(check_table_name("proposals"));
     CHECK_NOTHROW(check_table_name("reform_2024.proposals_v2"));
@@ -105,6 +117,52 @@ TEST_CASE("an output is written whole or not at all, and not over an existing fi
     CHECK_NOTHROW(FeatureSink::open({Format::GeoJsonSeq, path, true}));
     CHECK_THROWS_AS(FeatureSink::open({Format::GeoJsonSeq, "/nonexistent-dir/x.geojsons", false}), DataError);
     CHECK_THROWS_AS(FeatureSink::open({Format::Gpkg, "", false}), UsageError);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the temporary file lies in a private directory of a random name, and a link at the output is an output") {
+    auto dir = temp_dir();
+    std::string path = dir + "/out.geojsons";
+    // A link planted where the old, predictable temporary name was goes nowhere.
+    std::string victim = dir + "/victim.txt";
+    std::ofstream(victim) << "keep me";
+    fs::create_symlink(victim, dir + "/.out.tmp-" + std::to_string(::getpid()) + ".geojsons");
+    {
+        OutputFile out(path, false);
+        fs::path temp(out.temp_path());
+        CHECK(temp.filename() == "out.geojsons");
+        std::string tdir = temp.parent_path().filename().string();
+        CHECK(tdir.rfind(".out.geojsons.tmp-", 0) == 0);
+        CHECK(tdir.size() == std::string(".out.geojsons.tmp-").size() + 6);
+        CHECK((fs::status(temp.parent_path()).permissions() & fs::perms::all) == fs::perms::owner_all);
+        std::fputs("x\n", out.stream());
+        out.commit();
+        CHECK_FALSE(fs::exists(temp.parent_path()));  // gone with the commit
+    }
+    CHECK(atd::test::read_file(victim) == "keep me");
+    CHECK(atd::test::read_file(path) == "x\n");
+    {
+        OutputFile dropped(dir + "/other.geojsons", false);
+        CHECK(fs::exists(dropped.temp_path()));
+    }
+    CHECK_FALSE(fs::exists(dir + "/other.geojsons"));
+    int left = 0;
+    for (const auto& e : fs::directory_iterator(dir)) left += e.path().filename().string().find(".tmp-") != std::string::npos &&
+                                                         fs::is_directory(fs::symlink_status(e.path()));
+    CHECK(left == 0);
+    // A dangling link at the output is refused without --overwrite; with it, the link
+    // itself is replaced and its target never created.
+    std::string link = dir + "/link.geojsons";
+    fs::create_symlink(dir + "/nowhere.geojsons", link);
+    CHECK_THROWS_WITH_AS(OutputFile(link, false), doctest::Contains("already exists (a symbolic link)"), DataError);
+    {
+        OutputFile out(link, true);
+        std::fputs("y\n", out.stream());
+        out.commit();
+    }
+    CHECK_FALSE(fs::is_symlink(fs::symlink_status(link)));
+    CHECK_FALSE(fs::exists(dir + "/nowhere.geojsons"));
+    CHECK(atd::test::read_file(link) == "y\n");
     fs::remove_all(dir);
 }
 

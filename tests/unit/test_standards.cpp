@@ -350,3 +350,60 @@ TEST_CASE("a window of zero years is rejected, in the file and by set") {
     CHECK(contains(e, "aul.window_years"));
     CHECK(contains(e, "line " + std::to_string(line_of(text, "value = 0, label = \"OFFICIAL\", source = \"L10\""))));
 }
+
+TEST_CASE("a profile beyond the parser's bounds is refused with the bound and the line, before parsing") {
+    // A dotted key of 50,000 parts overflowed the TOML parser's stack.
+    std::string parts;
+    for (int i = 0; i < 50000; ++i) parts += "a.";
+    std::string dotted = bundled_text() + "\n" + parts + "b = 1\n";
+    std::string e = parse_error(dotted);
+    CHECK(contains(e, "test.toml: line " + std::to_string(line_of(dotted, "a.a.a")) + ": longer than 4096 characters"));
+    std::string nine = bundled_text() + "\n[x]\na.b.c.d.e.f.g.h.i = 1\n";
+    CHECK(contains(parse_error(nine), "line " + std::to_string(line_of(nine, "a.b.c.d")) + ": a dotted key of more than 8 parts"));
+    std::string header = bundled_text() + "\n[a.b.c.d.e.f.g.h.i]\n";
+    CHECK(contains(parse_error(header), "a dotted key of more than 8 parts"));
+    // Nesting, on one line or across lines.
+    std::string deep = bundled_text() + "\nx = " + std::string(9, '[') + std::string(9, ']') + "\n";
+    CHECK(contains(parse_error(deep), "nested more than 8 deep"));
+    std::string across = bundled_text() + "\nx = [\n[\n[\n[\n[\n[\n[\n[\n[\n";
+    CHECK(contains(parse_error(across), "line " + std::to_string(line_of(across, "x = [") + 8) + ": arrays"));
+    // Dots in values, strings and comments are not key parts.
+    std::string fine = edited(kSevere, std::string(kSevere) + " # a.b.c.d.e.f.g.h.i.j");
+    CHECK(parse_error(fine).empty());
+    // Size: a file of more than 1 MiB, or a device that never ends.
+    CHECK(contains(parse_error(bundled_text() + std::string(1 << 20, '#')), "larger than 1 MiB"));
+    try {
+        Standards::load("/dev/zero");
+        FAIL("no error");
+    } catch (const DataError& err) {
+        CHECK(contains(err.what(), "/dev/zero: larger than 1 MiB"));
+    }
+}
+
+TEST_CASE("values out of range are refused with the key and the line: windows, shares, weight sets") {
+    std::string huge = edited(R"(window_years = { value = 3, label = "OFFICIAL", source = "L10" })",
+                              R"(window_years = { value = 2147483648, label = "OFFICIAL", source = "L10" })");
+    std::string e = parse_error(huge);
+    CHECK(contains(e, "line " + std::to_string(line_of(huge, "2147483648")) + ": 'aul.window_years' must be 1 to 100 years"));
+    Standards st = Standards::load(kProfile);
+    CHECK(contains(usage_error([&] { st.set_from_text("windows.city_years=1000000"); }), "must be 1 to 100 years"));
+    CHECK(contains(usage_error([&] { st.set_from_text("c4.attach_min_commuting_share=1.5"); }),
+                   "'c4.attach_min_commuting_share' is a share and must not be above 1"));
+    CHECK(contains(usage_error([&] { st.set_from_text("c8.min_turnout=2"); }), "above 1"));
+    CHECK_NOTHROW(st.set_from_text("support.min_population=1000"));  // not a share
+    CHECK_NOTHROW(st.set_from_text("c6.centre_min_jobs_ratio=1.5"));  // a ratio may pass 1
+    // A weight set of zeros: in the file, and by set (which then leaves the value as it was).
+    std::string zero = bundled_text();
+    for (const char* w : {"weight_industry", "weight_utilities", "weight_housing", "weight_education_culture",
+                          "weight_health", "weight_trade"}) {
+        auto at = zero.find(std::string(w) + " = { value = ");
+        REQUIRE(at != std::string::npos);
+        auto v = at + std::string(w).size() + 13;
+        zero.replace(v, zero.find(',', v) - v, "0.0");
+    }
+    CHECK(contains(parse_error(zero), "every 'c7.weight_*' is 0"));
+    Standards one = Standards::load(kProfile);
+    for (int k = 1; k < 8; ++k) one.set("composite.weight_c" + std::to_string(k), 0);
+    CHECK(contains(usage_error([&] { one.set("composite.weight_c8", 0); }), "every 'composite.weight_*' would be 0"));
+    CHECK(one.get("composite.weight_c8") > 0);
+}

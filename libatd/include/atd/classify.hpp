@@ -56,6 +56,7 @@ struct Proposal {
     std::string options;                 // the outcomes still possible, in rule order (outcome or outcome:target)
     std::string decide_with;             // the fields that would decide or confirm it
     std::string_view opinion = "unknown";  // supports, opposes, each maybe " (low turnout)"
+    std::string_view screening;          // abolish: not assessed, but an undated figure at most aul.min_population
 };
 // Whether a proposal changes a settlement's status (not keep, not unassessed).
 bool changes_status(const Proposal& p);

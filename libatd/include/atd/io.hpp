@@ -167,6 +167,10 @@ std::vector<Feature> read_all(const std::string& path, const ReadOptions& opts, 
 
 // An output file written to a temporary name and renamed on commit; stdout
 // when the path is empty or "-"; a device or pipe (/dev/null) is written in place.
+// The temporary file lies in a directory of its own beside the output
+// (.NAME.tmp-XXXXXX/, mode 0700, made with mkdtemp: no one else can plant a
+// link in it), removed when the object dies uncommitted and on SIGINT,
+// SIGTERM and SIGHUP. A symbolic link at the path is an existing output.
 class OutputFile {
 public:
     OutputFile(std::string path, bool overwrite);
@@ -185,7 +189,8 @@ public:
     void commit();
 
 private:
-    std::string path_, temp_;
+    void discard_temp();  // removes the temporary directory and what it holds
+    std::string path_, temp_, dir_;
     std::FILE* fp_ = nullptr;
     bool device_ = false;  // a character device or pipe, written in place
     bool committed_ = false;
