@@ -83,25 +83,28 @@ cmp -s "$work/validation-file.json" "$work/validation-pg.json" ||
 
 # Proposals written back as a table; the same as from the file.
 atd-score "$pg tables=settlements" -q | atd-classify -q -o "$pg" --table proposals
-atd-score "$work/kz.geojsons" -q | atd-classify -q -f csv -o "$work/proposals-file.csv"
+# (The file's settlements alone, as the table holds them: no units, so C4 judges contiguity by distance on both.)
+grep '"feature_type":"settlement"' "$work/kz.geojsons" | atd-score - -q | atd-classify -q -f csv -o "$work/proposals-file.csv"
 [ "$(sql "SELECT count(*) FROM proposals")" = "$n_settlements" ] || fail "proposals table: not $n_settlements rows"
-for column in proposal proposal_rule proposal_reasons category kato geom; do
+for column in proposal proposal_status proposal_options decide_with proposal_rule proposal_reasons category kato geom; do
   [ "$(sql "SELECT count(*) FROM information_schema.columns WHERE table_name = 'proposals' AND column_name = '$column'")" = 1 ] ||
     fail "proposals table has no column $column"
 done
 n_kents=$(sql "SELECT count(*) FROM proposals WHERE category = 'kent'")
 [ "$n_kents" -gt 0 ] || fail "no kent in the proposals table"
-[ "$(sql "SELECT count(*) FROM proposals WHERE category = 'kent' AND proposal IN ('aul', 'city_district')")" = "$n_kents" ] ||
-  fail "a kent keeps its status or gets no proposal"
-sql "SELECT kato || ',' || proposal FROM proposals ORDER BY kato, proposal" >"$work/proposals-pg.txt"
+[ "$(sql "SELECT count(*) FROM proposals WHERE category = 'kent' AND (proposal <> 'keep' OR proposal_status = 'not_assessed')")" = "$n_kents" ] ||
+  fail "a kent keeps its status"
+[ "$(sql "SELECT count(*) FROM proposals WHERE category = 'kent' AND proposal = 'aul' AND c1_pop >= 10000")" = 0 ] ||
+  fail "a kent of 10,000 or more is proposed an aul"
+sql "SELECT kato || ',' || coalesce(proposal, '') || ',' || proposal_status FROM proposals ORDER BY kato" >"$work/proposals-pg.txt"
 python3 - "$work/proposals-file.csv" >"$work/proposals-file.txt" <<'PY'
 import csv, sys
-rows = sorted((r["kato"], r["proposal"]) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))
+rows = sorted((r["kato"], r["proposal"], r["proposal_status"]) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))
               if r["feature_type"] == "settlement")
-print("\n".join(k + "," + p for k, p in rows))
+print("\n".join(",".join(r) for r in rows))
 PY
 cmp -s "$work/proposals-file.txt" "$work/proposals-pg.txt" || fail "the proposals read from PG: differ from the file's"
-n_changes=$(grep -vc ',keep$' "$work/proposals-pg.txt" || true)
+n_changes=$(grep -vc ',keep,\|,,not_assessed$' "$work/proposals-pg.txt" || true)
 
 # A replacement that cannot drop the old table (a view depends on it) fails whole.
 checksum() { sql "SELECT md5(string_agg(t::text, '|' ORDER BY fid)) FROM $1 t"; }
