@@ -243,8 +243,10 @@ SettlementData read_settlement(const Feature& f, int max_window) {
         auto [x, y] = representative_point(f.geom);
         s.lon = x;
         s.lat = y;
-        if (!s.area_km2 && (f.geom.type == GeomType::Polygon || f.geom.type == GeomType::MultiPolygon))
-            s.area_km2 = geodesic_area_km2(f.geom);
+        if (f.geom.type == GeomType::Polygon || f.geom.type == GeomType::MultiPolygon) {
+            if (!s.area_km2) s.area_km2 = geodesic_area_km2(f.geom);
+            s.polygon = std::make_shared<const Geometry>(f.geom);
+        }
     }
     s.jobs_ratio = number(Named::JobsRatio, "jobs_ratio");
     for (auto [n, key, to] : {std::tuple{Named::ScDemand, "sc_demand", &s.sc_demand},
@@ -359,6 +361,33 @@ std::optional<Scorer::Near> Scorer::nearest_city(double lon, double lat, const s
     return std::nullopt;
 }
 
+// Contiguity with city c by the strongest evidence there is (METHODOLOGY
+// §3.1): a shared boundary where both have polygons; subordination in KATO;
+// the distance to the city's polygon, else its point, within
+// c4.contiguity_max_km. Farther than that, outside the city's
+// administration: not contiguous.
+void Scorer::judge_contiguity(const SettlementData& s, const SettlementData& c, Scores& sc) const {
+    const double gap = t_.c4_contiguity_max_km;
+    std::optional<double> polygon_km;
+    if (c.polygon && (s.polygon || s.lon))
+        polygon_km = distance_km(s.polygon ? *s.polygon : Geometry::point(*s.lon, *s.lat), *c.polygon);
+    if (s.lon && c.lon) sc.c4_city_km = geodesic_km(*s.lon, *s.lat, *c.lon, *c.lat);
+    if (s.polygon && c.polygon && *polygon_km < 1e-3) {
+        sc.c4_basis = "boundary";
+        sc.contiguous = Result::Pass;
+    } else if (sc.subordinate) {
+        sc.c4_basis = "kato";
+        sc.contiguous = Result::Pass;
+    } else if (polygon_km) {
+        sc.c4_basis = "distance_polygon";
+        sc.c4_city_km = *polygon_km;
+        sc.contiguous = *polygon_km <= gap ? Result::Pass : Result::Fail;
+    } else if (sc.c4_city_km) {
+        sc.c4_basis = "distance_point";
+        sc.contiguous = *sc.c4_city_km <= gap ? Result::Pass : Result::Fail;
+    }
+}
+
 // C4: the city a settlement could join or leave, whether it is contiguous
 // with it (by proxy, METHODOLOGY §3.1), and the commuting share to it.
 void Scorer::score_c4(const SettlementData& s, Scores& sc) const {
@@ -370,18 +399,12 @@ void Scorer::score_c4(const SettlementData& s, Scores& sc) const {
         sc.nearest_city_km = near->km;
     }
     std::vector<std::string> proxies;
-    if (const SettlementData* c = administering_city(s)) {
-        sc.subordinate = true;
+    const SettlementData* c = administering_city(s);
+    sc.subordinate = c != nullptr;
+    if (!c && near) c = &all_[near->index];
+    if (c) {
         sc.c4_city = c->kato;
-        if (s.lon && c->lon) sc.c4_city_km = geodesic_km(*s.lon, *s.lat, *c->lon, *c->lat);
-        sc.c4_basis = "kato";
-        sc.contiguous = Result::Pass;
-    } else if (near) {
-        sc.c4_city = *near->kato;
-        sc.c4_city_km = near->km;
-        sc.c4_basis = "distance_point";
-        // Farther than the gap from every city's point: not contiguous with one.
-        sc.contiguous = near->km <= t_.c4_contiguity_max_km ? Result::Pass : Result::Fail;
+        judge_contiguity(s, *c, sc);
     } else {
         c4.lacks.push_back(s.lon ? "a city with a position" : "geometry");
     }

@@ -645,6 +645,19 @@ double geodesic_area_km2(const Geometry& g) {
     return total / 1e6;
 }
 
+double distance_km(const Geometry& a, const Geometry& b) {
+    auto [lon0, lat0] = representative_point(a);
+    LocalProjection plane(lon0, lat0);
+    Geometry pa = a, pb = b;
+    plane.apply(pa);
+    plane.apply(pb);
+    auto ga = detail::to_geos(pa), gb = detail::to_geos(pb);
+    double metres = 0;
+    if (!GEOSDistance_r(detail::geos(), ga.get(), gb.get(), &metres))
+        throw DataError("cannot measure the distance between two geometries");
+    return metres / 1000.0;
+}
+
 std::pair<double, double> representative_point(const Geometry& g) {
     if (g.type == GeomType::Point) return {g.xy[0], g.xy[1]};
     double x = 0, y = 0;

@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <initializer_list>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -895,4 +897,50 @@ TEST_CASE("read_settlement errors name the settlement and the field") {
         CHECK(contains(read_error(base({{"area_km2", Value{std::string("big")}}})), "area_km2 is not a number"));
         CHECK(contains(read_error(base({{"jobs_ratio", Value{true}}})), "jobs_ratio is not a number"));
     }
+}
+
+TEST_CASE("C4: a shared boundary where both have polygons, else the distance to the city's polygon") {
+    // A square city of about 11 x 11 km around (70, 52), its point at the centre.
+    auto square = [](double x0, double y0, double x1, double y1) {
+        Geometry g;
+        g.type = GeomType::Polygon;
+        g.xy = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+        g.ring_ends = {5};
+        return g;
+    };
+    SettlementData city = make("991010100", "city_district", years(2019, {20000, 20000, 20000, 20000, 20000}));
+    city.lon = 70.0;
+    city.lat = 52.0;
+    city.polygon = std::make_shared<const Geometry>(square(69.92, 51.95, 70.08, 52.05));
+    auto score_near = [&](SettlementData s) {
+        s.dominant_destination = "991010100";
+        s.dominant_share = 0.3;
+        return score_of(s, kz(), {city});
+    };
+    // A village east of the city, as a polygon from x0 to x1 (lon) or, without x1, a point at x0.
+    auto village = [&](double x0, std::optional<double> x1 = std::nullopt) {
+        SettlementData s = make("991020100", "aul", years(2023, {800}));
+        if (x1) s.polygon = std::make_shared<const Geometry>(square(x0, 51.98, *x1, 52.02));
+        s.lon = x1 ? (x0 + *x1) / 2 : x0;
+        s.lat = 52.0;
+        return s;
+    };
+    // A village polygon sharing the city's eastern edge: a boundary, firm.
+    Scores b = score_near(village(70.08, 70.12));
+    CHECK(b.c4_basis == "boundary");
+    CHECK(b.contiguous == Result::Pass);
+    CHECK(b.c[3].result == Result::Pass);
+    CHECK(b.c[3].provisional.empty());
+    // A village point 8.4 km from the city's point but 2.9 km from its edge: contiguous by the polygon.
+    Scores d = score_near(village(70.122));
+    CHECK(d.c4_basis == "distance_polygon");
+    CHECK(*d.c4_city_km == doctest::Approx(2.89).epsilon(0.02));
+    CHECK(d.contiguous == Result::Pass);
+    CHECK(d.c[3].provisional == "contiguity by distance_polygon");
+    // 6 km from the edge: not contiguous.
+    CHECK(score_near(village(70.167)).contiguous == Result::Fail);
+    // A village polygon 2 km from the edge: no shared boundary, contiguous by distance.
+    Scores g = score_near(village(70.11, 70.15));
+    CHECK(g.c4_basis == "distance_polygon");
+    CHECK(*g.c4_city_km == doctest::Approx(2.06).epsilon(0.03));
 }

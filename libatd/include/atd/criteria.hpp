@@ -86,6 +86,7 @@ struct SettlementData {
     std::optional<double> jobs_ratio, sc_demand, sc_supply, dominant_share, access_km;
     std::optional<std::string> dominant_destination, flow_source, admin_centre;
     std::string parent_kato, district_kato, oblast_kato;
+    std::shared_ptr<const Geometry> polygon;  // the settlement's own polygon, when it has one (C4 contiguity)
 };
 
 // Reads the fields a settlement feature carries; DataError for a wrong type,
@@ -205,6 +206,7 @@ private:
     std::unordered_set<std::string> city_katos_;
     std::unordered_map<std::string, std::size_t> city_of_administration_;  // district-level code -> city
     void score_c4(const SettlementData& s, Scores& sc) const;
+    void judge_contiguity(const SettlementData& s, const SettlementData& city, Scores& sc) const;
 };
 
 bool is_city(const std::string& category);

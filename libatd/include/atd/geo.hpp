@@ -96,6 +96,12 @@ double geodesic_area_km2(const Geometry& g);
 // A point for a geometry: the point itself, else the mean of its vertices.
 std::pair<double, double> representative_point(const Geometry& g);
 
+// The shortest distance in km between two lon/lat geometries (0 when they
+// touch or overlap), measured on a Lambert azimuthal equal-area plane
+// centred on a's representative point: true within a few km of it, which is
+// what contiguity tests need.
+double distance_km(const Geometry& a, const Geometry& b);
+
 }  // namespace atd
 
 namespace atd {
