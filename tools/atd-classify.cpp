@@ -1,6 +1,7 @@
 // atd-classify: status proposals (kents first), support and satellite villages, what-if.
 #include <atd/classify.hpp>
 #include <atd/cli.hpp>
+#include <atd/error.hpp>
 
 #include <cstdio>
 #include <optional>
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
         auto st = tool.standards();
         auto sink = atd::FeatureSink::open(tool.write_options());
         std::optional<atd::OutputFile> plan;
+        if (data_plan == "-" && (tool.output().empty() || tool.output() == "-"))
+            throw atd::UsageError("--data-plan - would mix the plan into the features on standard output: give a file");
         if (!data_plan.empty()) plan.emplace(data_plan, tool.overwrite());
         atd::StreamOptions so;
         so.classify = true;

@@ -1,4 +1,5 @@
 #include <atd/classify.hpp>
+#include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/geojson.hpp>
@@ -812,7 +813,7 @@ bool annotates_field(std::string_view key) {
 }
 
 ClassifySummary classify_all(Dataset& d, const Standards& st, const ClassifyOptions& opts) {
-    Classification c = classify_settlements(d.settlements, st, opts);
+    Classification c = classify_settlements(d.settlements, st, opts, d.units);
     for (std::size_t i = 0; i < d.settlements.size(); ++i)
         annotate(c, d.settlements, i, st, (*d.features)[d.feature_of[i]].props);
     return c.summary;
@@ -1043,14 +1044,6 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     return sum;
 }
 
-namespace {
-std::string quoted(std::string_view v) {
-    std::string out = "\"";
-    for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return out + "\"";
-}
-}  // namespace
-
 void write_data_plan(const DataPlan& plan, const UnitNames& units, std::FILE* out) {
     std::vector<std::pair<const DataPlan::key_type*, const DataPlanRow*>> rows;
     for (const auto& [key, row] : plan) rows.emplace_back(&key, &row);
@@ -1062,8 +1055,8 @@ void write_data_plan(const DataPlan& plan, const UnitNames& units, std::FILE* ou
     std::fputs("oblast_kato,oblast,field,settlements,undetermined,not_assessed,settles_alone\n", out);
     for (const auto& [key, row] : rows) {
         auto name = units.oblast_names.find(key->first);
-        std::fprintf(out, "%s,%s,%s,%zu,%zu,%zu,%zu\n", key->first.c_str(),
-                     quoted(name == units.oblast_names.end() ? "" : name->second).c_str(), quoted(key->second).c_str(),
+        std::fprintf(out, "%s,%s,%s,%zu,%zu,%zu,%zu\n", csv_cell(key->first).c_str(),
+                     csv_cell(name == units.oblast_names.end() ? "" : name->second).c_str(), csv_cell(key->second).c_str(),
                      row->undetermined + row->not_assessed, row->undetermined, row->not_assessed, row->settles_alone);
     }
 }

@@ -322,6 +322,10 @@ Scorer::Scorer(const Standards& standards, const std::vector<SettlementData>& se
         const auto& s = settlements[i];
         if (!is_city(s.category)) continue;
         city_katos_.insert(s.kato);
+        if (s.polygon && s.lon)
+            for (std::size_t v = 0; v + 1 < s.polygon->xy.size(); v += 2)
+                max_city_radius_km_ = std::max(max_city_radius_km_,
+                                               geodesic_km(*s.lon, *s.lat, s.polygon->xy[v], s.polygon->xy[v + 1]));
         // The city that a city administration is named for lies directly under it.
         if (!s.parent_kato.empty() && s.parent_kato == s.district_kato && city_administrations.count(s.parent_kato))
             city_of_administration_.emplace(s.parent_kato, i);
@@ -366,13 +370,37 @@ std::optional<Scorer::Near> Scorer::nearest_city(double lon, double lat, const s
 // the distance to the city's polygon, else its point, within
 // c4.contiguity_max_km. Farther than that, outside the city's
 // administration: not contiguous.
+// The distance from a settlement (its polygon, else its point) to a city's
+// polygon; none without one, or when GEOS cannot read either (the points decide then).
+std::optional<double> polygon_distance(const SettlementData& s, const SettlementData& c) {
+    if (!c.polygon || (!s.polygon && !s.lon)) return std::nullopt;
+    try {
+        return distance_km(s.polygon ? *s.polygon : Geometry::point(*s.lon, *s.lat), *c.polygon);
+    } catch (const DataError&) {
+        return std::nullopt;
+    }
+}
+
+// The city to test for contiguity outside a city administration: the nearest
+// by point, unless a city with a polygon lies nearer by its edge.
+const SettlementData& Scorer::contiguity_candidate(const SettlementData& s, const Near& near) const {
+    const SettlementData* best = &all_[near.index];
+    if (max_city_radius_km_ <= 0 || !s.lon) return *best;
+    double best_km = polygon_distance(s, *best).value_or(near.km);
+    for (auto [slot, km] : cities_->cities.within(*s.lon, *s.lat, t_.c4_contiguity_max_km + max_city_radius_km_)) {
+        const SettlementData& c = all_[cities_->settlement[slot]];
+        if (c.kato == s.kato) continue;
+        double d = polygon_distance(s, c).value_or(km);
+        if (d < best_km) best = &c, best_km = d;
+    }
+    return *best;
+}
+
 void Scorer::judge_contiguity(const SettlementData& s, const SettlementData& c, Scores& sc) const {
     const double gap = t_.c4_contiguity_max_km;
-    std::optional<double> polygon_km;
-    if (c.polygon && (s.polygon || s.lon))
-        polygon_km = distance_km(s.polygon ? *s.polygon : Geometry::point(*s.lon, *s.lat), *c.polygon);
+    std::optional<double> polygon_km = polygon_distance(s, c);
     if (s.lon && c.lon) sc.c4_city_km = geodesic_km(*s.lon, *s.lat, *c.lon, *c.lat);
-    if (s.polygon && c.polygon && *polygon_km < 1e-3) {
+    if (s.polygon && polygon_km && *polygon_km < 1e-3) {
         sc.c4_basis = "boundary";
         sc.contiguous = Result::Pass;
     } else if (sc.subordinate) {
@@ -401,7 +429,7 @@ void Scorer::score_c4(const SettlementData& s, Scores& sc) const {
     std::vector<std::string> proxies;
     const SettlementData* c = administering_city(s);
     sc.subordinate = c != nullptr;
-    if (!c && near) c = &all_[near->index];
+    if (!c && near) c = &contiguity_candidate(s, *near);
     if (c) {
         sc.c4_city = c->kato;
         judge_contiguity(s, *c, sc);
@@ -416,12 +444,14 @@ void Scorer::score_c4(const SettlementData& s, Scores& sc) const {
     bool modelled = s.flow_source && *s.flow_source == "modelled";
     if (!s.dominant_destination || !s.dominant_share) {
         c4.lacks.push_back("dominant_destination");
-    } else if (sc.c4_city && *s.dominant_destination == *sc.c4_city) {
+    } else if (!sc.c4_city) {
+        // No city to test: no share to judge.
+    } else if (*s.dominant_destination == *sc.c4_city) {
         sc.commuting_share = *s.dominant_share;
         share_ok = *s.dominant_share >= attach ? Result::Pass : Result::Fail;
     } else if (*s.dominant_share < attach || 1.0 - *s.dominant_share < attach) {
         share_ok = Result::Fail;  // the share to the city is below the threshold, its value unknown
-    } else if (sc.c4_city) {
+    } else {
         c4.lacks.push_back("od_survey");  // the dominant flow goes elsewhere: the share to this city is unknown
     }
     sc.attach = all_of({sc.contiguous, share_ok});
@@ -616,19 +646,22 @@ Scores Scorer::score(const SettlementData& s) const {
         std::vector<std::string> missing;
         for (std::size_t gi = 0; gi < 6; ++gi) {
             const Group& g = groups[gi];
-            bool known = false, has = false;
+            // Present when a field of the group counts one object or more;
+            // absent only when every field of it is known and 0; else unknown.
+            bool has = false;
+            std::vector<std::string> unknown_fields;
             for (std::size_t k = 0; k < 2; ++k) {
                 if (!g.fields[k]) continue;
                 auto it = s.latest.find(group_indicators[gi][k]);
-                if (it == s.latest.end()) continue;
-                known = true;
-                has = has || it->second > 0;
+                if (it == s.latest.end()) unknown_fields.push_back(g.fields[k]);
+                else has = has || it->second > 0;
             }
+            bool known = has || unknown_fields.empty();
             double w = t_.infra_weights[gi];
             total += w;
             if (!known) {
                 unknown += w;
-                missing.push_back(std::string("infra_") + (gi == 3 ? "education" : g.fields[0] + 6));
+                missing.insert(missing.end(), unknown_fields.begin(), unknown_fields.end());
                 continue;
             }
             any = true;

@@ -172,4 +172,13 @@ std::string_view number_status_text(NumberStatus s) {
     return "is not a number";
 }
 
+std::string csv_cell(std::string_view v) {
+    double ignored = 0;
+    bool formula = !v.empty() && std::strchr("=+-@\t\r", v.front()) && parse_number(v, ignored) != NumberStatus::Ok;
+    if (!formula && v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
+    std::string q = formula ? "\"'" : "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
 }  // namespace atd

@@ -82,7 +82,11 @@ std::size_t password_value(const std::string& s, std::size_t from) {
         bool match = true;
         for (std::size_t k = 0; k < key.size() && match; ++k)
             match = std::tolower(static_cast<unsigned char>(s[at + k])) == key[k];
-        if (!match || (at > 0 && !std::strchr(" \t?&:", s[at - 1]))) continue;
+        // Whole keywords only; sslpassword is one too.
+        std::size_t begin = at >= 3 && s.compare(at - 3, 3, "ssl") == 0 ? at - 3 : at;
+        if (!match || (begin > 0 && !std::isspace(static_cast<unsigned char>(s[begin - 1])) &&
+                       !std::strchr("?&:", s[begin - 1])))
+            continue;
         std::size_t i = at + key.size();
         while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
         if (i >= s.size() || s[i] != '=') continue;
@@ -103,7 +107,13 @@ std::string redact_connection(std::string_view conn) {
                 if (out[to] == '\\') ++to;
             to = std::min(to + 1, out.size());
         } else {
-            while (to < out.size() && out[to] != ' ' && out[to] != '\t' && out[to] != '&') ++to;
+            // A URI's query parameter ends at '&'; a keyword's value at white space.
+            std::size_t key_at = out.rfind("password", from);
+            bool in_query = key_at != std::string::npos && key_at > 0 &&
+                            (out[key_at - 1] == '?' || out[key_at - 1] == '&' ||
+                             (key_at >= 4 && (out[key_at - 4] == '?' || out[key_at - 4] == '&')));
+            while (to < out.size() && !std::isspace(static_cast<unsigned char>(out[to])) && !(in_query && out[to] == '&'))
+                ++to;
         }
         out.replace(from, to - from, "***");
         from += 3;
@@ -837,8 +847,8 @@ OutputFile::OutputFile(std::string path, bool overwrite) {
 
 void OutputFile::discard_temp() {
     if (dir_.empty()) return;
+    remove_temp_dir(dir_.c_str(), temp_.c_str());  // removed first: a signal between the two finds nothing to do
     unregister_temp(dir_);
-    remove_temp_dir(dir_.c_str(), temp_.c_str());
     dir_.clear();
 }
 
@@ -1268,6 +1278,18 @@ std::string reproducible_date() {
     return buf;
 }
 
+// Copies a finished file to the open stream of a device or pipe, byte for byte.
+void copy_to_stream(const std::string& from, std::FILE* out, const std::string& display) {
+    std::FILE* in = std::fopen(from.c_str(), "rb");
+    bool ok = in != nullptr;
+    char buf[1 << 16];
+    for (std::size_t n; ok && (n = std::fread(buf, 1, sizeof buf, in)) > 0;) ok = std::fwrite(buf, 1, n, out) == n;
+    ok = ok && !std::ferror(in);
+    int err = errno;
+    if (in) std::fclose(in);
+    if (!ok) throw DataError(display + ": cannot write: " + std::strerror(err));
+}
+
 // GeoPackage and CSV files.
 class GdalFileSink final : public LayeredSink {
 public:
@@ -1275,7 +1297,7 @@ public:
         display_ = out_.display_name();
         if (o.format == Format::Gpkg && out_.is_stdout())
             throw UsageError("GeoPackage output needs a file: give -o FILE.gpkg");
-        out_.release_stream();
+        if (!out_.is_device()) out_.release_stream();  // a device stays open: the file is copied to it
     }
     void finish() override {
         gdal_init();
@@ -1287,6 +1309,17 @@ public:
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
         if (!drv) throw DataError(std::string("GDAL has no ") + driver_name + " driver");
         std::string target = out_.is_stdout() ? std::string("/vsistdout/") : out_.temp_path();
+        // GDAL creates files only: a device or pipe (/dev/null, a FIFO) gets a
+        // scratch file in TMPDIR, copied to it when complete.
+        std::optional<OutputFile> scratch;
+        if (out_.is_device()) {
+            const char* tmp = std::getenv("TMPDIR");
+            scratch.emplace(std::string(tmp && *tmp ? tmp : "/tmp") + "/atd-out" +
+                                (opts_.format == Format::Gpkg ? ".gpkg" : ".csv"),
+                            true);
+            scratch->release_stream();
+            target = scratch->temp_path();
+        }
         GDALDataset* ds = drv->Create(target.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
         if (!ds) throw DataError(display_ + ": cannot create: " + gdal_message());
         try {
@@ -1302,10 +1335,11 @@ public:
         if (CPLGetLastErrorType() == CE_Failure) throw DataError(display_ + ": " + gdal_message());
         // GDAL writes a CSV file only for a layer: no features make an empty file.
         if (layers_.empty() && opts_.format == Format::Csv && !out_.is_stdout()) {
-            std::FILE* fp = std::fopen(out_.temp_path().c_str(), "wb");
+            std::FILE* fp = std::fopen(target.c_str(), "wb");
             if (!fp || std::fclose(fp) != 0)
                 throw DataError(display_ + ": cannot create: " + std::strerror(errno));
         }
+        if (scratch) copy_to_stream(target, out_.stream(), display_);
         out_.commit();
     }
 

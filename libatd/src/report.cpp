@@ -114,19 +114,6 @@ std::string html_escape(std::string_view s) {
 }
 
 // A CSV field, quoted when it holds a comma, a quote or a line break.
-// A text cell: quoted when it must be; a text a spreadsheet would take for a
-// formula (=, +, -, @, TAB or CR first, and not a number) gets a leading '
-// and is quoted (OWASP's CSV injection advice).
-std::string csv_cell(std::string_view v) {
-    double ignored = 0;
-    bool formula = !v.empty() && std::strchr("=+-@\t\r", v.front()) &&
-                   parse_number(v, ignored) != NumberStatus::Ok;
-    if (!formula && v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
-    std::string q = formula ? "\"'" : "\"";
-    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
 // Text for a Markdown cell: Markdown's marks escaped, and < too (a name
 // holding <script> must stay text where the Markdown is rendered);
 // line breaks and other control characters become spaces.
@@ -898,7 +885,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                     o << "---|---|\n";
                     for (std::size_t i : changes) {
                         const Settlement& s = m.settlements[i];
-                        o << "| " << md_escape(s.name) << " | " << s.kato << " | " << md_escape(s.category) << " | "
+                        o << "| " << md_escape(s.name) << " | " << md_escape(s.kato) << " | " << md_escape(s.category) << " | "
                           << md_escape(s.proposal) << (s.target.empty() ? "" : " → " + md_escape(s.target))
                           << (s.status.empty() ? "" : " (" + md_escape(status_text(s)) + ")") << " | "
                           << md_escape(s.rule) << " | " << (s.pop.empty() ? "" : num(s.pop.back().second)) << " |";

@@ -143,23 +143,39 @@ bool valid_label(std::string_view l) { return l == "LAW" || l == "OFFICIAL" || l
 constexpr std::size_t kMaxProfileBytes = 1 << 20, kMaxLine = 4096;
 constexpr int kMaxDepth = 8, kMaxKeyParts = 8;
 
+// What is open at the end of a line: brackets, and a multi-line string (""" or ''').
+struct OpenState {
+    std::string brackets;
+    char multiline = 0;
+};
+
 // The first bound a line breaks, or empty: its length, the nesting of its
-// arrays and inline tables (open carries what is open across lines), or the
-// parts of a dotted key, outside strings and comments.
-std::string line_problem(std::string_view line, std::string& open) {
+// arrays and inline tables, or the parts of a dotted key, outside strings
+// and comments.
+std::string line_problem(std::string_view line, OpenState& st) {
     if (line.size() > kMaxLine) return "longer than " + std::to_string(kMaxLine) + " characters";
+    std::string& open = st.brackets;
     bool in_key = open.empty() || open.back() == '{';
     int dots = 0;
     char quote = 0;
     for (std::size_t i = 0; i < line.size(); ++i) {
         char c = line[i];
+        bool triple = line.compare(i, 3, std::string(3, c)) == 0;
+        if (st.multiline) {
+            if (c == '\\' && st.multiline == '"') ++i;
+            else if (c == st.multiline && triple) st.multiline = 0, i += 2;
+            continue;
+        }
         if (quote) {
             if (c == '\\' && quote == '"') ++i;
             else if (c == quote) quote = 0;
             continue;
         }
         if (c == '#') break;
-        if (c == '"' || c == '\'') {
+        if ((c == '"' || c == '\'') && triple) {
+            st.multiline = c;
+            i += 2;
+        } else if (c == '"' || c == '\'') {
             quote = c;
         } else if (c == '=') {
             in_key = false;
@@ -171,8 +187,8 @@ std::string line_problem(std::string_view line, std::string& open) {
                 return "arrays or tables nested more than " + std::to_string(kMaxDepth) + " deep";
             in_key = c == '{';
             dots = 0;
-        } else if ((c == ']' && !in_key) || c == '}') {
-            if (!open.empty()) open.pop_back();
+        } else if (!open.empty() && ((c == ']' && open.back() == '[') || (c == '}' && open.back() == '{'))) {
+            open.pop_back();
         } else if (c == ',' && !open.empty() && open.back() == '{') {
             in_key = true;
             dots = 0;
@@ -185,7 +201,7 @@ std::string line_problem(std::string_view line, std::string& open) {
 void check_bounds(std::string_view text, const std::string& name) {
     if (text.size() > kMaxProfileBytes)
         throw DataError(name + ": larger than " + std::to_string(kMaxProfileBytes >> 20) + " MiB: not a standards profile");
-    std::string open;
+    OpenState open;
     std::size_t line_no = 0;
     while (!text.empty()) {
         ++line_no;

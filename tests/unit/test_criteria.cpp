@@ -569,7 +569,8 @@ TEST_CASE("C7: index 1 needs all six groups known (METHODOLOGY §2: over the law
     // settlement cannot show "all six" and must not pass (R1 would make it a city).
     Scores one = score_of(with_infra({{"infra_industry", 4}}));
     CHECK(one.c[6].result == Result::NoData);
-    CHECK(one.c[6].lacks == Lacks{"infra_utilities", "infra_housing", "infra_education", "infra_health", "infra_trade"});
+    CHECK(one.c[6].lacks ==
+          Lacks{"infra_utilities", "infra_housing", "infra_education", "infra_culture", "infra_health", "infra_trade"});
     CHECK_FALSE(one.infra_index);
     CHECK_FALSE(one.c[6].score);
     // Five known and present, one unknown: it could still be 1, so no data.
@@ -580,7 +581,7 @@ TEST_CASE("C7: index 1 needs all six groups known (METHODOLOGY §2: over the law
     // One known and absent: it cannot be 1 whatever the unknown groups hold.
     Scores fail = score_of(with_infra({{"infra_industry", 0}, {"infra_utilities", 1}}));
     CHECK(fail.c[6].result == Result::Fail);
-    CHECK(fail.c[6].lacks.size() == 4);
+    CHECK(fail.c[6].lacks.size() == 5);  // four groups, education_culture by both its fields
     // With a lower threshold the unknown groups may not matter.
     Standards st = kz();
     st.set("city_district.min_infrastructure_index", 0.5);
@@ -677,6 +678,7 @@ TEST_CASE("composite: all eight criteria") {
     s.latest["infra_utilities"] = 0;
     s.latest["infra_housing"] = 1;
     s.latest["infra_education"] = 0;
+    s.latest["infra_culture"] = 0;
     s.latest["infra_health"] = 1;
     s.latest["infra_trade"] = 0;  // index 0.5
     s.latest["opinion_yes"] = 1;
@@ -943,4 +945,54 @@ TEST_CASE("C4: a shared boundary where both have polygons, else the distance to 
     Scores g = score_near(village(70.11, 70.15));
     CHECK(g.c4_basis == "distance_polygon");
     CHECK(*g.c4_city_km == doctest::Approx(2.06).epsilon(0.03));
+}
+
+TEST_CASE("review cases: a half-known C7 group, a share with no city, a city nearer by its edge, a broken polygon") {
+    // Education counted 0, culture unknown: the group is unknown, not absent.
+    SettlementData k = make("991020100", "kent", years(2021, {20000, 20000, 20000}));
+    for (const char* f : {"infra_industry", "infra_utilities", "infra_housing", "infra_health", "infra_trade"})
+        k.latest[f] = 1;
+    k.latest["infra_education"] = 0;
+    Scores c7 = score_of(k);
+    CHECK(c7.c[6].result == Result::NoData);
+    CHECK(c7.c[6].lacks == Lacks{"infra_culture"});
+    k.latest["infra_culture"] = 0;
+    CHECK(score_of(k).c[6].result == Result::Fail);  // both known and 0: absent
+    k.latest["infra_culture"] = 2;
+    CHECK(score_of(k).c[6].result == Result::Pass);
+    // No city in the run: a dominant share of 0.9 elsewhere decides nothing about attachment.
+    SettlementData alone = make("991020100", "kent", years(2021, {6000, 6000, 6000}));
+    alone.lon = 70.0;
+    alone.lat = 52.0;
+    alone.dominant_destination = "991010100";
+    alone.dominant_share = 0.9;
+    CHECK(score_of(alone, kz(), {}).attach == Result::NoData);
+    // City A, a polygon whose edge is 2.9 km away (its point 13 km); city B a point 9 km away.
+    SettlementData a = make("991010100", "city_district", years(2023, {20000}));
+    a.lon = 69.90;
+    a.lat = 52.0;
+    Geometry sq;
+    sq.type = GeomType::Polygon;
+    sq.xy = {69.70, 51.90, 70.058, 51.90, 70.058, 52.10, 69.70, 52.10, 69.70, 51.90};
+    sq.ring_ends = {5};
+    a.polygon = std::make_shared<const Geometry>(sq);
+    SettlementData b = make("991090100", "city_district", years(2023, {20000}));
+    auto [blon, blat] = north_of(70.1, 52.0, 9);
+    b.lon = blon;
+    b.lat = blat;
+    SettlementData v = make("991020100", "aul", years(2023, {800}));
+    v.lon = 70.1;
+    v.lat = 52.0;
+    Scores near_edge = score_of(v, kz(), {a, b});
+    CHECK(near_edge.c4_city == std::optional<std::string>("991010100"));
+    CHECK(near_edge.c4_basis == "distance_polygon");
+    CHECK(near_edge.contiguous == Result::Pass);
+    // A ring GEOS cannot read (three points) falls back to the city's point.
+    Geometry broken;
+    broken.type = GeomType::Polygon;
+    broken.xy = {69.9, 51.9, 70.0, 52.1, 69.9, 51.9};
+    broken.ring_ends = {3};
+    a.polygon = std::make_shared<const Geometry>(broken);
+    Scores fallback = score_of(v, kz(), {a, b});
+    CHECK(fallback.c4_basis == "distance_point");
 }

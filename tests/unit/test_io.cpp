@@ -9,7 +9,9 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace atd;
@@ -70,6 +72,10 @@ TEST_CASE("PostgreSQL destinations: PG: strings, passwords kept out of messages,
     CHECK(redact_connection("PG:postgresql://db/atd?user=me&password=s3cret&sslmode=require") ==
           "PG:postgresql://db/atd?user=me&password=***&sslmode=require");
     CHECK(redact_connection("PG:password=a password=b") == "PG:password=*** password=***");
+    CHECK(redact_connection("PG:dbname=atd sslpassword=s3cret") == "PG:dbname=atd sslpassword=***");
+    CHECK(redact_connection("PG:password=ab&cd host=x") == "PG:password=*** host=x");
+    CHECK(redact_connection("PG:dbname=x\npassword=s3cret") == "PG:dbname=x\npassword=***");
+    CHECK(redact_connection("PG:postgresql://db/atd?sslpassword=s3cret&user=me") == "PG:postgresql://db/atd?sslpassword=***&user=me");
     // Not a password keyword: left as it is.
     CHECK(redact_connection("PG:dbname=mypassword=x") == "PG:dbname=mypassword=x");
     CHECK(redact_connection("PG:dbname=password") == "PG:dbname=password");
@@ -163,6 +169,27 @@ TEST_CASE("the temporary file lies in a private directory of a random name, and 
     CHECK_FALSE(fs::is_symlink(fs::symlink_status(link)));
     CHECK_FALSE(fs::exists(dir + "/nowhere.geojsons"));
     CHECK(atd::test::read_file(link) == "y\n");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("CSV and GeoPackage outputs go to a device or a named pipe as they go to a file") {
+    auto dir = temp_dir();
+    std::string file = dir + "/out.csv", fifo = dir + "/out.fifo";
+    auto write_to = [](const std::string& path, Format f) {
+        auto sink = FeatureSink::open({f, path, true});
+        sink->write(settlement("101010000", 80, 50));
+        sink->finish();
+    };
+    write_to(file, Format::Csv);
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string got;
+    std::thread reader([&] { got = atd::test::read_file(fifo); });
+    write_to(fifo, Format::Csv);
+    reader.join();
+    CHECK(got == atd::test::read_file(file));
+    CHECK_FALSE(got.empty());
+    CHECK_NOTHROW(write_to("/dev/null", Format::Csv));
+    CHECK_NOTHROW(write_to("/dev/null", Format::Gpkg));
     fs::remove_all(dir);
 }
 

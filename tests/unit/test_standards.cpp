@@ -367,6 +367,13 @@ TEST_CASE("a profile beyond the parser's bounds is refused with the bound and th
     CHECK(contains(parse_error(deep), "nested more than 8 deep"));
     std::string across = bundled_text() + "\nx = [\n[\n[\n[\n[\n[\n[\n[\n[\n";
     CHECK(contains(parse_error(across), "line " + std::to_string(line_of(across, "x = [") + 8) + ": arrays"));
+    // A multi-line string's text is not structure: closing brackets in it do not
+    // lower the count, and its brackets do not raise it.
+    std::string sneaky = bundled_text() + "\nx = [[[[[\ns = \"\"\"\n}}}}}}}]]]]\n\"\"\"\ny = [[[[\n";
+    CHECK(contains(parse_error(sneaky), "nested more than 8 deep"));
+    std::string text_only = bundled_text() + "\n[y]\nnote = \"\"\"\nx = [[[[[[[[[[ a.b.c.d.e.f.g.h.i\n\"\"\"\n";
+    CHECK_FALSE(contains(parse_error(text_only), "nested"));
+    CHECK_FALSE(contains(parse_error(text_only), "dotted key"));
     // Dots in values, strings and comments are not key parts.
     std::string fine = edited(kSevere, std::string(kSevere) + " # a.b.c.d.e.f.g.h.i.j");
     CHECK(parse_error(fine).empty());

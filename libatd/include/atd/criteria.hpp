@@ -207,6 +207,8 @@ private:
     std::unordered_map<std::string, std::size_t> city_of_administration_;  // district-level code -> city
     void score_c4(const SettlementData& s, Scores& sc) const;
     void judge_contiguity(const SettlementData& s, const SettlementData& city, Scores& sc) const;
+    const SettlementData& contiguity_candidate(const SettlementData& s, const Near& near) const;
+    double max_city_radius_km_ = 0;  // the farthest vertex of a city's polygon from its point
 };
 
 bool is_city(const std::string& category);

@@ -52,4 +52,9 @@ std::string_view number_status_text(NumberStatus s);
 // Trims ASCII blanks.
 std::string_view trim(std::string_view s);
 
+// A text cell for CSV: quoted when it must be; a text a spreadsheet would
+// take for a formula (=, +, -, @, TAB or CR first, and not a number) gets a
+// leading ' and is quoted (OWASP's advice against CSV injection).
+std::string csv_cell(std::string_view v);
+
 }  // namespace atd

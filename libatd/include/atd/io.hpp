@@ -179,6 +179,7 @@ public:
     OutputFile& operator=(const OutputFile&) = delete;
 
     bool is_stdout() const { return path_.empty(); }
+    bool is_device() const { return device_; }  // a device or pipe, written in place
     // The open stream to write (stdout or the temporary file).
     std::FILE* stream() const { return fp_; }
     // Closes the stream and removes the temporary file, for writers that create it themselves.
