@@ -158,7 +158,7 @@ public:
             for (std::size_t u = 0; u < n_; ++u) {
                 std::size_t from = p.label[u];
                 if (from == SIZE_MAX || count[from] < 2 || total[from] - fv(u) < floor_) continue;
-                const double* xu = &x_[u * d_];
+                const double* xu = x_.data() + u * d_;  // no attributes: d_ is 0 and x_ empty
                 double xu_sq = 0;
                 for (std::size_t j = 0; j < d_; ++j) xu_sq += xu[j] * xu[j];
                 double before_from = h(from, xu, xu_sq, 0), after_from = h(from, xu, xu_sq, -1);
