@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
         o.format = tool.format();
         o.output = tool.output();
         o.overwrite = tool.overwrite();
+        o.csv_raw = tool.csv_raw();
         if (!compare.empty()) {
             if (!tool.inputs().empty()) throw atd::UsageError("--compare takes its two files; give no other input");
             o.inputs = {compare[0]};

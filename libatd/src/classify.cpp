@@ -960,7 +960,7 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
     const bool only_changes = opts.classify && opts.classify_opts.only_changes;
     // The temporary file is in lon/lat already; warnings were given on the first reading.
     Log again_log({}, Verbosity::Quiet);
-    BatchReader reader(spill ? std::vector<std::string>{spill->finish()} : inputs, spill ? ReadOptions{} : read,
+    BatchReader reader(spill ? std::vector<std::string>{spill->finish()} : inputs, spill ? FeatureSpill::read_options() : read,
                        again_log);
     PipelineStages<StreamBatch> stages;
     stages.produce = [&](StreamBatch& b) {

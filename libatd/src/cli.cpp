@@ -10,7 +10,8 @@
 namespace atd {
 
 namespace {
-void print_line(std::string_view line) {
+void print_line(std::string_view text) {
+    std::string line = escape_controls(text);
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fputc('\n', stderr);
 }
@@ -29,6 +30,7 @@ Tool::Tool(std::string name, std::string description) : name_(std::move(name)), 
 void Tool::add_inputs(const std::string& help) {
     app_.add_option("-i,--input", option_inputs_, help)->allow_extra_args(false);
     app_.add_option("input", positional_inputs_, help);
+    app_.add_flag("--allow-empty", allow_empty_, "accept an input with no features (an error otherwise)");
 }
 
 void Tool::add_output(std::vector<std::string> formats) {
@@ -44,6 +46,10 @@ void Tool::add_output(std::vector<std::string> formats) {
         app_.add_option("--table", table_,
                         "write every feature to this one GeoPackage layer or PostgreSQL table, [schema.]name "
                         "(default: one per feature type: settlements, units, ...)");
+    if (std::find(formats_.begin(), formats_.end(), "csv") != formats_.end())
+        app_.add_flag("--csv-raw", csv_raw_,
+                      "csv: write text cells as they are, even those a spreadsheet would run as a formula "
+                      "(default: a leading ')");
     std::string list;
     for (const auto& f : formats_) list += (list.empty() ? "" : "|") + f;
     app_.add_option("-f,--format", format_, "output format: " + list + " (default: from -o's extension, else " +
@@ -76,6 +82,7 @@ std::vector<std::string> Tool::inputs_or_stdin() const {
 ReadOptions Tool::read_options() const {
     ReadOptions r;
     r.src_crs = src_crs_;
+    r.allow_empty = allow_empty_;
     return r;
 }
 
@@ -114,6 +121,7 @@ WriteOptions Tool::write_options() const {
     w.format = *f;
     w.path = output_;
     w.overwrite = overwrite_;
+    w.csv_raw = csv_raw_;
     if (!table_.empty()) {
         if (w.format != Format::Gpkg && w.format != Format::Pg)
             throw UsageError("--table applies to gpkg and PG: outputs, not " + std::string(format_name(w.format)));
@@ -143,7 +151,8 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
         inputs_.insert(inputs_.end(), positional_inputs_.begin(), positional_inputs_.end());
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app_.exit(e);
-        std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for the options.\n", name_.c_str(), e.what(),
+        std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for the options.\n", name_.c_str(),
+                     escape_controls(e.what()).c_str(),
                      name_.c_str());
         return 2;
     }

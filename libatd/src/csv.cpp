@@ -1,6 +1,7 @@
 #include <atd/csv.hpp>
 #include <atd/error.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -58,6 +59,10 @@ CsvReader::CsvReader(std::string text, std::string name) : name_(std::move(name)
 void CsvReader::init() {
     if (text_.size() >= 3 && std::memcmp(text_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
     if (text_.find('\0') != std::string::npos) throw DataError(name_ + ": not a text table (binary data)");
+    if (auto bad = invalid_utf8_at(text_)) {
+        auto line = 1 + std::count(text_.begin(), text_.begin() + static_cast<std::ptrdiff_t>(*bad), '\n');
+        throw DataError(name_ + ": line " + std::to_string(line) + ": " + not_utf8_message(text_, *bad));
+    }
     // The delimiter is the most frequent of , ; TAB on the header line, outside quotes.
     std::size_t counts[3] = {0, 0, 0};
     bool quoted = false;
@@ -142,6 +147,43 @@ bool CsvReader::next(std::vector<std::string>& row) {
     return false;
 }
 
+std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    std::size_t n = text.size(), i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        if (c < 0x80) { ++i; continue; }
+        std::size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (len == 0 || i + len > n) return i;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((p[i + k] & 0xC0) != 0x80) return i;
+        unsigned second = p[i + 1];
+        if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) || (c == 0xF0 && second < 0x90) ||
+            (c == 0xF4 && second > 0x8F))
+            return i;  // overlong, a surrogate, or beyond U+10FFFF
+        i += len;
+    }
+    return std::nullopt;
+}
+
+std::string not_utf8_message(std::string_view text, std::size_t at) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+    std::size_t high = 0, cyrillic = 0;  // bytes >= 0x80, and those in 0xC0..0xFF (А..я in Windows-1251)
+    for (char ch : text.substr(0, 1 << 20)) {
+        auto c = static_cast<unsigned char>(ch);
+        high += c >= 0x80;
+        cyrillic += c >= 0xC0;
+    }
+    std::string m = std::string("not UTF-8 (byte ") + byte + ")";
+    if (cyrillic * 2 > high)
+        m += "; it looks like a Cyrillic single-byte encoding (Windows-1251, or KZ-1048 for Kazakh): convert it, "
+             "e.g. iconv -f CP1251 -t UTF-8 FILE > FILE.utf8";
+    else
+        m += "; convert it to UTF-8 (iconv -f ENCODING -t UTF-8)";
+    return m;
+}
+
 NumberStatus parse_number(std::string_view text, double& out, bool allow_comma) {
     text = trim(text);
     if (text.empty()) return NumberStatus::Empty;
@@ -172,9 +214,13 @@ std::string_view number_status_text(NumberStatus s) {
     return "is not a number";
 }
 
-std::string csv_cell(std::string_view v) {
+bool looks_like_formula(std::string_view v) {
     double ignored = 0;
-    bool formula = !v.empty() && std::strchr("=+-@\t\r", v.front()) && parse_number(v, ignored) != NumberStatus::Ok;
+    return !v.empty() && std::strchr("=+-@\t\r", v.front()) && parse_number(v, ignored) != NumberStatus::Ok;
+}
+
+std::string csv_cell(std::string_view v, bool neutralise) {
+    bool formula = neutralise && looks_like_formula(v);
     if (!formula && v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
     std::string q = formula ? "\"'" : "\"";
     for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);

@@ -556,7 +556,7 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
         f.props.set_all(std::move(out));
     };
     sum.written = map_features(spill ? std::vector<std::string>{spill->finish()} : opts.inputs,
-                               spill ? ReadOptions{} : opts.read, again_log, sink, add_fields);
+                               spill ? FeatureSpill::read_options() : opts.read, again_log, sink, add_fields);
     if (sum.written != feature_count) throw DataError(changed);
     if (zone_sink) {
         for (std::size_t k = 0; k < zoning.zones.size(); ++k) {

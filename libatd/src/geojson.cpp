@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cmath>
@@ -36,6 +37,7 @@ struct CoordAcc {
 // digits as 0 in its fast path; a token longer than 15 characters is read
 // again from its text, exactly as written, or refused.
 constexpr std::size_t kShortNumber = 15;
+const char* const kNotUtf8 = "not UTF-8 (GeoJSON is UTF-8 by RFC 8259; convert the file, e.g. iconv -f CP1251 -t UTF-8)";
 
 std::string_view number_token(od::value& v) {
     std::string_view raw = v.raw_json_token();
@@ -126,8 +128,10 @@ void parse_geometry(od::value v, Geometry& g, bool& saw_z) {
     for (auto field : obj) {
         std::string_view key = field.unescaped_key();
         if (key == "type") {
+            if (!type.empty()) throw DataError("geometry member \"type\" appears twice");
             type = std::string(std::string_view(field.value().get_string()));
         } else if (key == "coordinates") {
+            if (have_coords) throw DataError("geometry member \"coordinates\" appears twice");
             parse_coords(field.value(), 0, acc);
             have_coords = true;
         } else if (key == "geometries") {
@@ -154,11 +158,19 @@ void parse_geometry(od::value v, Geometry& g, bool& saw_z) {
     if (*t == GeomType::MultiPolygon) g.part_ends = std::move(acc.list_children[want - 2]);
 }
 
+// Text as read, refused when it holds a NUL (\u0000), which would cut it short
+// in every C string it is passed on as (GDAL, GEOS, the report).
+std::string_view no_nul(std::string_view text, std::string_view key) {
+    if (text.find('\0') != std::string_view::npos)
+        throw DataError("property '" + std::string(key) + "': text holds a NUL character (\\u0000)");
+    return text;
+}
+
 Value scalar_value(od::value v, std::string_view key) {
     switch (v.type()) {
         case od::json_type::null: return std::monostate{};
         case od::json_type::boolean: return bool(v.get_bool());
-        case od::json_type::string: return std::string(std::string_view(v.get_string()));
+        case od::json_type::string: return std::string(no_nul(v.get_string(), key));
         case od::json_type::number: {
             if (std::string_view raw = number_token(v); raw.size() > kShortNumber) {
                 auto exact = exact_number(raw);
@@ -198,12 +210,22 @@ Value scalar_value(od::value v, std::string_view key) {
 // Sets out to a scalar value, reusing the string out holds when it is one.
 void scalar_into(od::value v, std::string_view key, Value& out) {
     if (v.type() == od::json_type::string) {
-        std::string_view text = v.get_string();
+        std::string_view text = no_nul(v.get_string(), key);
         if (auto* s = std::get_if<std::string>(&out)) s->assign(text);
         else out = std::string(text);
         return;
     }
     out = scalar_value(v, key);
+}
+
+// Throws naming the first key that appears twice: tools must not read different copies.
+void refuse_duplicate_keys(const std::vector<Properties::Entry>& entries) {
+    thread_local std::vector<std::string_view> keys;
+    keys.clear();
+    for (const auto& e : entries) keys.emplace_back(e.first);
+    std::sort(keys.begin(), keys.end());
+    auto twice = std::adjacent_find(keys.begin(), keys.end());
+    if (twice != keys.end()) throw DataError("property '" + std::string(*twice) + "' appears twice");
 }
 
 // The properties of a feature read into props; entries already there are
@@ -212,17 +234,22 @@ void scalar_into(od::value v, std::string_view key, Value& out) {
 void parse_properties(od::value v, Properties& props, const FieldFilter* filter) {
     auto& entries = props.entries();
     std::size_t n = 0;
-    bool filtering = false;
+    bool filtering = false, renamed = false;
     if (!v.is_null()) {
         od::object obj = v.get_object();
         for (auto field : obj) {
             std::string_view key = field.unescaped_key();
+            no_nul(key, key);
             if (filtering && !(*filter)(std::get<std::string>(entries[0].second), key)) continue;
             if (n < entries.size()) {
-                if (!same_text(entries[n].first, key)) entries[n].first.assign(key);
+                if (!same_text(entries[n].first, key)) {
+                    entries[n].first.assign(key);
+                    renamed = true;
+                }
                 scalar_into(field.value(), key, entries[n].second);
             } else {
                 entries.emplace_back(std::string(key), scalar_value(field.value(), key));
+                renamed = true;
             }
             if (n == 0 && filter && *filter && key == "feature_type")
                 filtering = std::holds_alternative<std::string>(entries[0].second);
@@ -230,6 +257,8 @@ void parse_properties(od::value v, Properties& props, const FieldFilter* filter)
         }
     }
     entries.resize(n);
+    // Keys that all stand where the same keys stood are unique already.
+    if (renamed) refuse_duplicate_keys(entries);
 }
 
 void parse_feature_object(od::object obj, Feature& f, bool& saw_z, const FieldFilter* filter) {
@@ -240,8 +269,17 @@ void parse_feature_object(od::object obj, Feature& f, bool& saw_z, const FieldFi
     f.geom.ring_ends.clear();
     f.geom.part_ends.clear();
     bool typed = false;
+    unsigned seen = 0;  // bits of the members read: a second copy is refused
+    auto once = [&seen](unsigned bit, std::string_view key) {
+        if (seen & bit) throw DataError("member \"" + std::string(key) + "\" appears twice");
+        seen |= bit;
+    };
     for (auto field : obj) {
         std::string_view key = field.unescaped_key();
+        if (key == "type") once(1, key);
+        else if (key == "properties") once(2, key);
+        else if (key == "geometry") once(4, key);
+        else if (key == "id") once(8, key);
         if (key == "type") {
             std::string_view t = field.value().get_string();
             if (t != "Feature") throw DataError("expected a Feature, found \"" + std::string(t) + "\"");
@@ -328,7 +366,9 @@ const char* const kCollectionInSequence =
 std::string parser_message(const simdjson::simdjson_error& e, bool at_end) {
     auto code = e.error();
     std::string what = code == simdjson::INCORRECT_TYPE ? "a member has the wrong JSON type"
-                                                         : std::string("invalid JSON: ") + e.what();
+                       : code == simdjson::UTF8_ERROR
+                           ? std::string(kNotUtf8)
+                           : std::string("invalid JSON: ") + e.what();
     bool unclosed = code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || code == simdjson::UNCLOSED_STRING;
     if (unclosed && at_end) what += " (truncated input?)";
     return what;

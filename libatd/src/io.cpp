@@ -1,3 +1,4 @@
+#include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/geojson.hpp>
@@ -193,6 +194,11 @@ bool is_connection_string(const std::string& path) {
 
 // ------------------------------------------------------------ fast GeoJSON
 
+// Throws for an input that gave no feature, unless empty inputs are allowed.
+void refuse_empty(const std::string& name, const ReadOptions& opts) {
+    if (!opts.allow_empty) throw DataError("no features in " + name + " (--allow-empty accepts an empty input)");
+}
+
 const char* const kProjectedInput =
     "coordinates are outside the lon/lat range; the input seems projected: give its CRS with --src-crs";
 
@@ -208,6 +214,7 @@ public:
 
     bool next(Feature& f) override {
         if (!reader_.next(f)) {
+            if (reader_.feature_number() == 0) refuse_empty(name_, opts_);
             warn_z();
             return false;
         }
@@ -412,8 +419,10 @@ public:
             }
             ++count_;
             convert(*feat, f);
+            ++total_;
             return true;
         }
+        if (total_ == 0) refuse_empty(name_, opts_);
         return false;
     }
 
@@ -472,7 +481,7 @@ private:
     std::vector<OGRLayer*> layers_;
     std::size_t layer_index_ = 0;
     bool layer_started_ = false;
-    std::size_t count_ = 0;
+    std::size_t count_ = 0, total_ = 0;  // features of the layer, of every layer
     ReadOptions opts_;
     Log& log_;
     std::unique_ptr<Reprojector> reproject_;
@@ -597,6 +606,12 @@ FeatureSpill::~FeatureSpill() { std::fclose(fp_); }
 void FeatureSpill::write(const std::string& text) {
     if (std::fwrite(text.data(), 1, text.size(), fp_) != text.size())
         throw DataError("cannot write the temporary file: " + std::string(std::strerror(errno)));
+}
+
+ReadOptions FeatureSpill::read_options() {
+    ReadOptions r;
+    r.allow_empty = true;
+    return r;
 }
 
 const std::string& FeatureSpill::finish() {
@@ -1097,8 +1112,10 @@ public:
     // Calls each(feature) for every feature in order, with feature's fields
     // set through field_index (field id -> OGR field index) and its geometry.
     template <class Each>
+    // With neutralise, text a spreadsheet would run as a formula gets a leading '.
     void for_each(OGRFeatureDefn* defn, const std::vector<int>& field_index, OGRwkbGeometryType gtype,
-                  Each&& each) const {
+                  bool neutralise, Each&& each) const {
+        std::string cell;
         OGRFeature feat(defn);
         Geometry g;
         for (const auto& chunk : chunks_) {
@@ -1116,7 +1133,12 @@ public:
                         case kReal: feat.SetField(idx, take<double>(p)); break;
                         default: {
                             auto size = take<std::uint64_t>(p);
-                            feat.SetField(idx, p);
+                            if (neutralise && looks_like_formula(std::string_view(p, size))) {
+                                cell.assign("'").append(p, size);
+                                feat.SetField(idx, cell.c_str());
+                            } else {
+                                feat.SetField(idx, p);
+                            }
                             p += size + 1;
                         }
                     }
@@ -1231,7 +1253,8 @@ protected:
             if (field_index[id] < 0)
                 throw DataError(display_ + ": field " + l.field_name(id) + " is missing from " + l.name());
         }
-        l.for_each(defn, field_index, gtype, [&](OGRFeature& feat) {
+        bool neutralise = opts_.format == Format::Csv && !opts_.csv_raw;
+        l.for_each(defn, field_index, gtype, neutralise, [&](OGRFeature& feat) {
             if (layer->CreateFeature(&feat) != OGRERR_NONE)
                 throw DataError(display_ + ": cannot write a feature to " + l.name() + ": " + gdal_message());
         });

@@ -1,6 +1,36 @@
+#include <atd/error.hpp>
 #include <atd/log.hpp>
 
+#include <cstdio>
+
 namespace atd {
+
+std::string escape_controls(std::string_view text) {
+    auto is_control = [](unsigned char c) { return c < 0x20 || c == 0x7F; };
+    auto is_c1 = [&](std::size_t i) {  // U+0080..U+009F, as UTF-8
+        return static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    };
+    std::string out;
+    out.reserve(text.size());
+    char buf[8];
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c == '\r') out += "\\r";
+        else if (is_control(c)) {
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else if (is_c1(i)) {
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(text[++i]));
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
 
 void Log::emit(std::string_view line) const {
     std::lock_guard lock(mutex_);

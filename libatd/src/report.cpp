@@ -715,7 +715,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
         sum.bytes += text.size();
     };
     if (opts.format == "csv") {
-        auto cell = csv_cell;
+        auto cell = [&](std::string_view v) { return csv_cell(v, !opts.csv_raw); };
         doc = "kind,oblast,district,id,name,from,to,status,options,decide_with,rule,reasons,lacks,population,members,"
               "centre,max_distance_km,self_sufficiency,stability,note\n";
         for (const auto& d : m.districts) {
@@ -1024,7 +1024,7 @@ CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std
     std::string doc;
     std::string title = opts.title.empty() ? L("compare_title") : opts.title;
     if (opts.format == "csv") {
-        auto cell = csv_cell;
+        auto cell = [&](std::string_view v) { return csv_cell(v, !opts.csv_raw); };
         doc = "kind,change,id,name,before,now,detail\n";
         for (const auto& r : rows)
             doc += cell(r.kind) + "," + cell(r.change) + "," + cell(r.id) + "," + cell(r.name) + "," + cell(r.old_value) +

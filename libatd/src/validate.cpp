@@ -238,8 +238,8 @@ ValidationResult validate(const ValidateOptions& opts, Log& log, Progress& progr
 std::string format_text(const ValidationResult& r) {
     std::string out;
     for (const auto& f : r.findings) {
-        out += f.where + ": " + (f.severity == Severity::Error ? "error" : "warning") + ": " + f.kind + ": " +
-               f.message + "\n";
+        out += escape_controls(f.where + ": " + (f.severity == Severity::Error ? "error" : "warning") + ": " + f.kind +
+                               ": " + f.message) + "\n";
     }
     out += "checked " + std::to_string(r.features) + " features (" + std::to_string(r.settlements) +
            " settlements, " + std::to_string(r.units) + " units): " + std::to_string(r.errors) + " errors, " +

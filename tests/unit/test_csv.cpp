@@ -74,3 +74,30 @@ TEST_CASE("numbers parse without the locale") {
     CHECK(parse_number("12a", d) == NumberStatus::NotANumber);
     CHECK(parse_number("1 000", d) == NumberStatus::NotANumber);
 }
+
+TEST_CASE("UTF-8 is checked, and a Windows-1251 table is named as such") {
+    CHECK(!invalid_utf8_at("Ақсу, Астана"));
+    CHECK(invalid_utf8_at("ab\xcf\xe5") == 2u);
+    CHECK(invalid_utf8_at("\xc0\xaf") == 0u);          // overlong
+    CHECK(invalid_utf8_at("a\xed\xa0\x80") == 1u);     // a surrogate
+    CHECK(invalid_utf8_at("\xe2\x82") == 0u);          // cut short
+    CHECK(!invalid_utf8_at("\xf0\x9f\x98\x80"));
+    std::string cp1251 = "kato;name\n1;\xcf\xe5\xf2\xf0\xee\xef\xe0\xe2\xeb\xee\xe2\xf1\xea\n";
+    try {
+        CsvReader r(cp1251, "stats.csv");
+        FAIL("accepted");
+    } catch (const DataError& e) {
+        std::string m = e.what();
+        CHECK(m.rfind("stats.csv: line 2: not UTF-8 (byte 0xCF)", 0) == 0);
+        CHECK(m.find("Windows-1251") != std::string::npos);
+    }
+}
+
+TEST_CASE("formula-like text is neutralised unless asked to stay raw") {
+    CHECK(looks_like_formula("=1+1"));
+    CHECK(looks_like_formula("@SUM(A1)"));
+    CHECK(!looks_like_formula("-5"));
+    CHECK(!looks_like_formula("Астана"));
+    CHECK(csv_cell("=1+1") == "\"'=1+1\"");
+    CHECK(csv_cell("=1+1", false) == "=1+1");
+}

@@ -419,3 +419,32 @@ TEST_CASE("settlement filters on one thread each keep their own answers") {
         CHECK_FALSE(settlement_fields([](std::string_view) { return true; }, false)("unit", "a"));
     }
 }
+
+TEST_CASE("a key given twice is refused, whichever copy a reader would take") {
+    CHECK(error_of(R"({"type":"Feature","properties":{"pop":800,"pop":0},"geometry":null})") ==
+          "in.json: feature 1 (line 1): property 'pop' appears twice");
+    CHECK(error_of(R"({"type":"Feature","properties":{"a":1},"geometry":null,"properties":{"a":2}})") ==
+          "in.json: feature 1 (line 1): member \"properties\" appears twice");
+    CHECK(error_of(R"({"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2],"coordinates":[3,4]}})")
+              .find("\"coordinates\" appears twice") != std::string::npos);
+    // A feature reused after one with the same keys in another order still checks.
+    auto text = std::string(R"({"type":"Feature","properties":{"a":1,"b":2},"geometry":null})") + "\n" +
+                R"({"type":"Feature","properties":{"b":1,"b":2},"geometry":null})" + "\n";
+    CHECK(error_of(text) == "in.json: feature 2 (line 2): property 'b' appears twice");
+    CHECK(parse(R"({"type":"Feature","properties":{"a":1,"b":2},"geometry":null})")[0].props.size() == 2);
+}
+
+TEST_CASE("an escaped NUL is refused; other control characters are kept but escaped in messages") {
+    CHECK(error_of(R"({"type":"Feature","properties":{"name":"Ak\u0000su"},"geometry":null})") ==
+          "in.json: feature 1 (line 1): property 'name': text holds a NUL character (\\u0000)");
+    auto f = parse(R"({"type":"Feature","properties":{"name":"a\nb\u001b"},"geometry":null})");
+    CHECK(*f[0].props.get_string("name") == "a\nb\x1b");
+    CHECK(std::string(DataError("x\ny\x1b[2J\t\xc2\x85z").what()) == "x\\ny\\x1b[2J\\t\\u0085z");
+    CHECK(escape_controls(escape_controls("a\nb")) == "a\\nb");
+    CHECK(escape_controls("Ақсу") == "Ақсу");
+}
+
+TEST_CASE("text that is not UTF-8 is refused as such") {
+    CHECK(error_of("{\"type\":\"Feature\",\"properties\":{\"name\":\"\xcf\xe5\"},\"geometry\":null}")
+              .find("not UTF-8") != std::string::npos);
+}

@@ -487,3 +487,18 @@ TEST_CASE("map_features writes the changed features in input order, the same on 
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("an input with no features is an error unless empty inputs are allowed") {
+    Log log([](std::string_view) {});
+    TempFile empty("\n", ".geojsons");
+    ReadOptions read;
+    try {
+        read_all(empty.path(), read, log);
+        FAIL("an empty input was accepted");
+    } catch (const DataError& e) {
+        CHECK(std::string(e.what()) == "no features in " + empty.path() + " (--allow-empty accepts an empty input)");
+    }
+    read.allow_empty = true;
+    CHECK(read_all(empty.path(), read, log).empty());
+    CHECK(FeatureSpill::read_options().allow_empty);
+}

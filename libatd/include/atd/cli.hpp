@@ -41,6 +41,7 @@ public:
     WriteOptions write_options() const;
     const std::string& output() const { return output_; }
     bool overwrite() const { return overwrite_; }
+    bool csv_raw() const { return csv_raw_; }
     Log& log() { return *log_; }
     Progress progress(const std::string& label);
     const std::string& name() const { return name_; }
@@ -53,7 +54,7 @@ private:
     std::vector<std::string> inputs_, option_inputs_, positional_inputs_, formats_;
     std::string output_, format_, table_, src_crs_, standards_path_;
     std::vector<std::string> standards_sets_;
-    bool overwrite_ = false, quiet_ = false, verbose_ = false;
+    bool overwrite_ = false, quiet_ = false, verbose_ = false, allow_empty_ = false, csv_raw_ = false;
     std::optional<bool> progress_;
     std::unique_ptr<Log> log_;
 };

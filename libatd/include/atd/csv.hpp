@@ -49,12 +49,23 @@ enum class NumberStatus { Ok, Empty, NotANumber, NotFinite, OutOfRange };
 NumberStatus parse_number(std::string_view text, double& out, bool allow_comma = false);
 std::string_view number_status_text(NumberStatus s);
 
+// The offset of the first byte of text that is not well-formed UTF-8, if any.
+std::optional<std::size_t> invalid_utf8_at(std::string_view text);
+// What to say of text that is not UTF-8, bad at offset at: the byte, and the
+// likely encoding (a Cyrillic single-byte one such as Windows-1251 or KZ-1048)
+// with the command that converts it.
+std::string not_utf8_message(std::string_view text, std::size_t at);
+
 // Trims ASCII blanks.
 std::string_view trim(std::string_view s);
 
 // A text cell for CSV: quoted when it must be; a text a spreadsheet would
 // take for a formula (=, +, -, @, TAB or CR first, and not a number) gets a
 // leading ' and is quoted (OWASP's advice against CSV injection).
-std::string csv_cell(std::string_view v);
+// With neutralise false, the text goes out as it is (quoted when it must be).
+std::string csv_cell(std::string_view v, bool neutralise = true);
+// Whether a spreadsheet would take text for a formula: =, +, -, @, TAB or CR
+// first, and not a number.
+bool looks_like_formula(std::string_view v);
 
 }  // namespace atd

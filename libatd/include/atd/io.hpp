@@ -37,6 +37,8 @@ struct ReadOptions {
     // GeoJSON input keeps only the properties this accepts (see FieldFilter);
     // other sources keep every field.
     FieldFilter keep_field;
+    // An input with no features is an error ("no features in INPUT") unless this is set.
+    bool allow_empty = false;
 };
 
 // Features read together, for work on several threads: either parsed by the
@@ -107,6 +109,9 @@ public:
     void write(const std::string& text);
     // The path to read the features back from (FeatureSource::open), once all are written.
     const std::string& finish();
+    // How to read them back: as written, and empty when the input was (the
+    // first reading judged that).
+    static ReadOptions read_options();
 
 private:
     std::string name_;
@@ -202,6 +207,9 @@ struct WriteOptions {
     std::string path;  // empty or "-" for stdout; a PG: connection string for Format::Pg
     bool overwrite = false;
     std::string table;  // the one GeoPackage layer or PostgreSQL table; empty: one per feature type
+    // CSV text cells a spreadsheet would run as formulas are written as they
+    // are, not with a leading ' (csv_cell).
+    bool csv_raw = false;
 
     WriteOptions() = default;
     WriteOptions(Format f, std::string p, bool replace, std::string one_table = {})

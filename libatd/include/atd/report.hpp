@@ -19,6 +19,7 @@ struct ReportOptions {
     std::string maps_dir;             // md: where the SVG maps go (default: OUTPUT's stem + "-maps")
     bool overwrite = false;
     bool all_districts = false;       // also districts without a change
+    bool csv_raw = false;             // csv: cells a spreadsheet takes for formulas as written (csv_cell)
     ReadOptions read;
 };
 
