@@ -5,7 +5,7 @@
 # number and "out of memory", and leave no output or temporary file behind.
 # Usage: out_of_memory_1gb.sh TOOL_DIR
 set -euo pipefail
-tools=$1
+tools=$(cd "$1" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/gen.py" <<'PY'
@@ -42,7 +42,7 @@ python3 "$work/gen.py" >"$input"
 echo "generated $(($(wc -c <"$input") >> 20)) MiB in $((SECONDS - start)) s"
 mkdir "$work/run"
 failed=0
-for args in "score" "classify" "flows --model gravity" "areas" "report" "dissolve --by kato"; do
+for args in "score" "classify" "flows --model gravity --max-km 2" "areas" "report" "dissolve --by kato"; do
   set -- $args
   tool=atd-$1
   shift
