@@ -9,6 +9,10 @@ for page in "$1"/*.[0-9]; do
   case "$page" in *.1)
     grep -q '^\.SH OPTIONS$' "$page" || { echo "FAIL: $page has no OPTIONS section"; status=1; } ;;
   esac
+  # Every tool says what it holds in memory.
+  case "$(basename "$page")" in atd-*.1)
+    grep -q '^\.SH "\?MEMORY USAGE"\?$' "$page" || { echo "FAIL: $page has no MEMORY USAGE section"; status=1; } ;;
+  esac
   if command -v groff >/dev/null; then
     w=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
     [ -z "$w" ] || { echo "FAIL: $page: $w"; status=1; }

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     tool.add_inputs("canonical units and settlements (atd-ingest's output): a file, - for stdin, or a GDAL source");
     tool.add_output();
     tool.add_src_crs();
+    tool.memory_note("holds every unit and settlement (about 600 bytes per settlement)");
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
                    "write the data plan to FILE (CSV): per oblast, the fields that would settle the undetermined and "
                    "not-assessed proposals");
     app.add_flag("--skip-invalid", run.skip_invalid, "pass a settlement with bad fields through marked invalid, with a warning");
+    tool.memory_note("holds every settlement's figures and proposal (about 1.5 kB each)");
     return tool.run(argc, argv, [&] {
         auto st = tool.standards();
         auto sink = atd::FeatureSink::open(tool.write_options());

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     app.add_option("--feature-type", o.feature_type,
                    "feature_type of the output features (it names the GeoPackage layer), such as okrug");
     app.add_option("--min-hole-km2", o.min_hole_km2, "fill holes smaller than this, in km2 (default: 0.01)");
+    tool.memory_note("holds every feature's geometry and fields until the end (about 600 bytes per point)");
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
                                              "(default: c6.ttwa_target_self_containment)");
     app.add_option("--cz-cut", cz_cut, "cz: height at which the 1 - PF tree is cut (default: c6.cz_cut_height)");
     app.add_flag("--strict", o.strict, "unknown codes, repeated pairs and negative counts are errors");
+    tool.memory_note("holds every settlement's figures (about 100 bytes each) and every flow (about 100 bytes each)");
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();

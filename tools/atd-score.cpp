@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     auto& app = tool.app();
     tool.add_standards();
     app.add_flag("--skip-invalid", run.skip_invalid, "pass a settlement with bad fields through marked invalid, with a warning");
+    tool.memory_note("holds every settlement's criteria fields (about 900 bytes each)");
     return tool.run(argc, argv, [&] {
         auto st = tool.standards();
         auto sink = atd::FeatureSink::open(tool.write_options());

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     tool.add_output({"text", "json"});
     tool.add_src_crs();
     tool.app().add_flag("--strict", o.strict, "count warnings as errors");
+    tool.memory_note("keeps a little of each feature and every finding");
     return tool.run(argc, argv, [&] {
         o.inputs = tool.inputs_or_stdin();
         o.read = tool.read_options();

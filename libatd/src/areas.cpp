@@ -4,6 +4,7 @@
 #include <atd/model.hpp>
 #include <atd/pipeline.hpp>
 #include <atd/polygons.hpp>
+#include <atd/memory.hpp>
 
 #include <cmath>
 #include <map>
@@ -211,6 +212,7 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
         }
     }, trim);
     sum.settlements = places.size();
+    Doing doing("deriving the areas district by district");
     // Districts in the order their settlements appear, and their areas by unit code.
     std::vector<std::string> district_order;
     std::map<std::string, std::map<std::string, std::vector<std::size_t>>> by_district;

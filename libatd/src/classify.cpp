@@ -5,6 +5,7 @@
 #include <atd/geojson.hpp>
 #include <atd/model.hpp>
 #include <atd/pipeline.hpp>
+#include <atd/memory.hpp>
 
 #include <algorithm>
 #include <array>
@@ -863,34 +864,39 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         PipelineStages<StreamBatch> stages;
         stages.produce = std::ref(reader);
         stages.work = [&](StreamBatch& b) {
-            b.source->parse(b.fb);
-            b.taken.assign(b.fb.size(), Taken::Other);
-            b.units = {};
-            b.errors.resize(b.fb.size());
-            b.read.clear();
-            b.json.clear();
-            b.splice_at.assign(b.fb.size(), kNoSplice);
-            b.record_size.assign(b.fb.size(), 0);
-            for (std::size_t k = 0; k < b.fb.size(); ++k) {
-                Feature& f = b.fb.features[k];
-                b.taken[k] = read_feature(f, opts.run.skip_invalid, b.read, b.errors[k], b.units);
-                if (!spill && !b.fb.deferred) continue;
-                bool clash = false;
-                for (const auto& e : f.props.entries()) clash = clash || adds(e.first);
-                if (!spill) {
-                    // The record is kept as it is when it reads back as itself.
-                    std::string_view rec = b.fb.records.record(k);
-                    b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(rec.size(), kNoSplice));
-                    if (clash) continue;
-                    if (auto at = written_as(rec, f); at && *at < kNoSplice)
-                        b.splice_at[k] = static_cast<std::uint32_t>(*at);
-                    continue;
+            std::size_t k = 0;
+            try {
+                b.source->parse(b.fb);
+                b.taken.assign(b.fb.size(), Taken::Other);
+                b.units = {};
+                b.errors.resize(b.fb.size());
+                b.read.clear();
+                b.json.clear();
+                b.splice_at.assign(b.fb.size(), kNoSplice);
+                b.record_size.assign(b.fb.size(), 0);
+                for (; k < b.fb.size(); ++k) {
+                    Feature& f = b.fb.features[k];
+                    b.taken[k] = read_feature(f, opts.run.skip_invalid, b.read, b.errors[k], b.units);
+                    if (!spill && !b.fb.deferred) continue;
+                    bool clash = false;
+                    for (const auto& e : f.props.entries()) clash = clash || adds(e.first);
+                    if (!spill) {
+                        // The record is kept as it is when it reads back as itself.
+                        std::string_view rec = b.fb.records.record(k);
+                        b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(rec.size(), kNoSplice));
+                        if (clash) continue;
+                        if (auto at = written_as(rec, f); at && *at < kNoSplice)
+                            b.splice_at[k] = static_cast<std::uint32_t>(*at);
+                        continue;
+                    }
+                    std::size_t from = b.json.size();
+                    std::size_t at = append_feature_json(b.json, f) - from;
+                    b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(b.json.size() - from, kNoSplice));
+                    b.json.push_back('\n');
+                    if (!clash && at < kNoSplice) b.splice_at[k] = static_cast<std::uint32_t>(at);
                 }
-                std::size_t from = b.json.size();
-                std::size_t at = append_feature_json(b.json, f) - from;
-                b.record_size[k] = static_cast<std::uint32_t>(std::min<std::size_t>(b.json.size() - from, kNoSplice));
-                b.json.push_back('\n');
-                if (!clash && at < kNoSplice) b.splice_at[k] = static_cast<std::uint32_t>(at);
+            } catch (const std::bad_alloc&) {
+                throw out_of_memory_at(b, k);
             }
         };
         // Room for every settlement at once, from the first batch of records
@@ -922,31 +928,37 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
             }
         };
         stages.consume = [&](StreamBatch& b) {
-            if (!reserved) reserve(b);
-            std::size_t r = 0;
-            for (std::size_t k = 0; k < b.fb.size(); ++k) {
-                if (b.taken[k] == Taken::Settlement) {
-                    settlement_of.push_back(static_cast<std::int32_t>(settlements.size()));
-                    settlements.push_back(std::move(b.read[r++]));
-                } else if (b.taken[k] == Taken::Invalid) {
-                    report_invalid(b.where(k), b.errors[k], opts.run, log, sum.invalid);
-                    invalid_reason.emplace(settlement_of.size(), std::move(b.errors[k]));
-                    settlement_of.push_back(-2);
-                } else {
-                    settlement_of.push_back(-1);
+            std::size_t k = 0;
+            try {
+                if (!reserved) reserve(b);
+                std::size_t r = 0;
+                for (k = 0; k < b.fb.size(); ++k) {
+                    if (b.taken[k] == Taken::Settlement) {
+                        settlement_of.push_back(static_cast<std::int32_t>(settlements.size()));
+                        settlements.push_back(std::move(b.read[r++]));
+                    } else if (b.taken[k] == Taken::Invalid) {
+                        report_invalid(b.where(k), b.errors[k], opts.run, log, sum.invalid);
+                        invalid_reason.emplace(settlement_of.size(), std::move(b.errors[k]));
+                        settlement_of.push_back(-2);
+                    } else {
+                        settlement_of.push_back(-1);
+                    }
                 }
+                sum.units.city_administrations.merge(b.units.city_administrations);
+                sum.units.oblast_names.merge(b.units.oblast_names);
+                splice_at.insert(splice_at.end(), b.splice_at.begin(), b.splice_at.end());
+                record_size.insert(record_size.end(), b.record_size.begin(), b.record_size.end());
+                if (spill) spill->write(b.json);
+                finish_batch(b);
+            } catch (const std::bad_alloc&) {
+                throw out_of_memory_at(b, k);
             }
-            sum.units.city_administrations.merge(b.units.city_administrations);
-            sum.units.oblast_names.merge(b.units.oblast_names);
-            splice_at.insert(splice_at.end(), b.splice_at.begin(), b.splice_at.end());
-            record_size.insert(record_size.end(), b.record_size.begin(), b.record_size.end());
-            if (spill) spill->write(b.json);
-            finish_batch(b);
         };
         run_pipeline(stages, threads);
         sum.features = reader.count();
     }
     sum.settlements = settlements.size();
+    Doing doing(opts.classify ? "classifying the settlements" : "scoring the settlements");
     std::optional<Scorer> scorer;
     if (!opts.classify) scorer.emplace(st, settlements, sum.units.city_administrations);
     Classification c;
@@ -970,72 +982,82 @@ StreamSummary process_stream(const std::vector<std::string>& inputs, const ReadO
         return true;
     };
     stages.work = [&](StreamBatch& b) {
-        const bool splice = as_json && b.fb.deferred;
-        if (!splice) b.source->parse(b.fb);
-        b.keep.assign(b.fb.size(), 1);
-        b.json.clear();
-        b.json_ends.clear();
-        for (std::size_t k = 0; k < b.fb.size(); ++k) {
-            const std::size_t at = b.first + k;
-            const std::int32_t idx = settlement_of[at];
-            if (only_changes && (idx < 0 || !changes_status(c.proposals[static_cast<std::size_t>(idx)]))) {
-                b.keep[k] = 0;
-                continue;
-            }
-            if (splice && splice_at[at] != kNoSplice) {
-                // The record as it came, the fields inserted where its properties close.
-                b.extra.clear();
+        std::size_t k = 0;
+        try {
+            const bool splice = as_json && b.fb.deferred;
+            if (!splice) b.source->parse(b.fb);
+            b.keep.assign(b.fb.size(), 1);
+            b.json.clear();
+            b.json_ends.clear();
+            for (; k < b.fb.size(); ++k) {
+                const std::size_t at = b.first + k;
+                const std::int32_t idx = settlement_of[at];
+                if (only_changes && (idx < 0 || !changes_status(c.proposals[static_cast<std::size_t>(idx)]))) {
+                    b.keep[k] = 0;
+                    continue;
+                }
+                if (splice && splice_at[at] != kNoSplice) {
+                    // The record as it came, the fields inserted where its properties close.
+                    b.extra.clear();
+                    if (idx >= 0) {
+                        auto i = static_cast<std::size_t>(idx);
+                        if (opts.classify) annotate_json(c, settlements, i, st, b.extra);
+                        else scorer->write_json(scorer->score(settlements[i]), b.extra);
+                    }
+                    std::string_view rec = b.fb.records.record(k);
+                    std::string_view extra = b.extra;
+                    std::size_t close = splice_at[at];
+                    if (rec.size() != record_size[at] || rec[close] != '}')
+                        throw DataError(b.source->name() + ": the input changed while it was read");
+                    if (rec[close - 1] == '{' && !extra.empty()) extra.remove_prefix(1);
+                    b.json.append(rec.substr(0, close));
+                    b.json.append(extra);
+                    b.json.append(rec.substr(close));
+                    b.json_ends.push_back(b.json.size());
+                    b.json.push_back('\n');
+                    continue;
+                }
+                if (splice) b.source->parse(b.fb, k);
+                Feature& f = b.fb.features[k];
+                if (idx == -2 && !spill) f.props.set("invalid", invalid_reason.at(at));
                 if (idx >= 0) {
                     auto i = static_cast<std::size_t>(idx);
-                    if (opts.classify) annotate_json(c, settlements, i, st, b.extra);
-                    else scorer->write_json(scorer->score(settlements[i]), b.extra);
+                    if (opts.classify) annotate(c, settlements, i, st, f.props);
+                    else scorer->write(scorer->score(settlements[i]), f.props);
                 }
-                std::string_view rec = b.fb.records.record(k);
-                std::string_view extra = b.extra;
-                std::size_t close = splice_at[at];
-                if (rec.size() != record_size[at] || rec[close] != '}')
-                    throw DataError(b.source->name() + ": the input changed while it was read");
-                if (rec[close - 1] == '{' && !extra.empty()) extra.remove_prefix(1);
-                b.json.append(rec.substr(0, close));
-                b.json.append(extra);
-                b.json.append(rec.substr(close));
-                b.json_ends.push_back(b.json.size());
-                b.json.push_back('\n');
-                continue;
+                if (as_json) {
+                    append_feature_json(b.json, f);
+                    b.json_ends.push_back(b.json.size());
+                    b.json.push_back('\n');
+                }
             }
-            if (splice) b.source->parse(b.fb, k);
-            Feature& f = b.fb.features[k];
-            if (idx == -2 && !spill) f.props.set("invalid", invalid_reason.at(at));
-            if (idx >= 0) {
-                auto i = static_cast<std::size_t>(idx);
-                if (opts.classify) annotate(c, settlements, i, st, f.props);
-                else scorer->write(scorer->score(settlements[i]), f.props);
-            }
-            if (as_json) {
-                append_feature_json(b.json, f);
-                b.json_ends.push_back(b.json.size());
-                b.json.push_back('\n');
-            }
+        } catch (const std::bad_alloc&) {
+            throw out_of_memory_at(b, k);
         }
     };
     stages.consume = [&](StreamBatch& b) {
-        if (as_json && sink.write_json_lines(b.json, b.json_ends.size())) {
-            sum.written += b.json_ends.size();
-            finish_batch(b);
-            return;
-        }
-        std::size_t from = 0, j = 0;
-        for (std::size_t k = 0; k < b.fb.size(); ++k) {
-            if (!b.keep[k]) continue;
-            if (as_json) {
-                sink.write_json(std::string_view(b.json).substr(from, b.json_ends[j] - from));
-                from = b.json_ends[j++] + 1;
-            } else {
-                sink.write(b.fb.features[k]);
+        std::size_t k = 0;
+        try {
+            if (as_json && sink.write_json_lines(b.json, b.json_ends.size())) {
+                sum.written += b.json_ends.size();
+                finish_batch(b);
+                return;
             }
-            ++sum.written;
+            std::size_t from = 0, j = 0;
+            for (k = 0; k < b.fb.size(); ++k) {
+                if (!b.keep[k]) continue;
+                if (as_json) {
+                    sink.write_json(std::string_view(b.json).substr(from, b.json_ends[j] - from));
+                    from = b.json_ends[j++] + 1;
+                } else {
+                    sink.write(b.fb.features[k]);
+                }
+                ++sum.written;
+            }
+            finish_batch(b);
+        } catch (const std::bad_alloc&) {
+            throw out_of_memory_at(b, k);
         }
-        finish_batch(b);
     };
     run_pipeline(stages, threads);
     if (reader.count() != settlement_of.size())

@@ -1,5 +1,6 @@
 #include <atd/cli.hpp>
 #include <atd/error.hpp>
+#include <atd/memory.hpp>
 #include <atd/version.hpp>
 
 #include <algorithm>
@@ -157,6 +158,10 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
         return 2;
     }
     std::string prefix = name_ + ": ";
+    // Made now: when memory runs out, the message needs none.
+    const std::string oom_note = (memory_note_.empty() ? "" : ": " + name_ + " " + memory_note_) +
+                                 "; see MEMORY USAGE in " + name_ + "(1)";
+    reserve_memory(kMemoryReserve);
     log_ = std::make_unique<Log>(
         [prefix](std::string_view line) { print_line(prefix + std::string(line)); },
         quiet_ ? Verbosity::Quiet : verbose_ ? Verbosity::Verbose : Verbosity::Normal);
@@ -167,11 +172,17 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     } catch (const UsageError& e) {
         std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), e.what());
         return 2;
+    } catch (const OutOfMemory& e) {
+        std::fprintf(stderr, "%s: error: %s%s\n", name_.c_str(), e.what(), oom_note.c_str());
+        return 1;
     } catch (const DataError& e) {
         std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), e.what());
         return 1;
     } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "%s: error: out of memory\n", name_.c_str());
+        release_memory_reserve();
+        char what[2048];
+        describe_out_of_memory(what, sizeof what);
+        std::fprintf(stderr, "%s: error: %s%s\n", name_.c_str(), what, oom_note.c_str());
         return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), e.what());

@@ -1,6 +1,7 @@
 #include <atd/dissolve.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
+#include <atd/memory.hpp>
 #include <atd/polygons.hpp>
 
 #include <cmath>
@@ -29,61 +30,57 @@ DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& lo
     DissolveSummary sum;
     std::vector<Group> groups;
     std::unordered_map<std::string, std::size_t> index;
-    for (const auto& path : opts.inputs) {
-        auto src = FeatureSource::open(path, opts.read, log);
-        Feature f;
-        while (src->next(f)) {
-            ++sum.features;
-            const Value* key = f.props.find(opts.by);
-            if (!key || is_null(*key))
-                throw DataError(src->where() + ": no value in the --by field '" + opts.by + "'");
-            std::string k = as_text(*key);
-            auto [it, fresh] = index.try_emplace(k, groups.size());
-            if (fresh) {
-                Group g;
-                g.key = k;
-                g.sums.assign(opts.sum.size(), 0.0);
-                g.summed.assign(opts.sum.size(), 0);
-                g.firsts.assign(opts.first.size(), Value{});
-                g.sames.assign(opts.same.size(), Value{});
-                g.differ.assign(opts.same.size(), false);
-                g.lists.assign(opts.list.size(), std::string());
-                groups.push_back(std::move(g));
-            }
-            Group& g = groups[it->second];
-            for (std::size_t i = 0; i < opts.sum.size(); ++i) {
-                const Value* v = f.props.find(opts.sum[i]);
-                if (!v || is_null(*v)) continue;
-                auto n = as_number(*v);
-                if (!n || !std::isfinite(*n))
-                    throw DataError(src->where() + ": " + opts.sum[i] + " '" + as_text(*v) + "' is not a number to sum");
-                g.sums[i] += *n;
-                ++g.summed[i];
-            }
-            for (std::size_t i = 0; i < opts.first.size(); ++i)
-                if (g.members == 0)
-                    if (const Value* v = f.props.find(opts.first[i])) g.firsts[i] = *v;
-            for (std::size_t i = 0; i < opts.same.size(); ++i) {
-                const Value* v = f.props.find(opts.same[i]);
-                Value here = v ? *v : Value{};
-                if (g.members == 0) g.sames[i] = here;
-                else if (!g.differ[i] && !(g.sames[i] == here)) {
-                    g.differ[i] = true;
-                    ++sum.disagreements;
-                    log.warn("dissolve-differ", src->where() + ": " + opts.same[i] + " differs within " + opts.by + " " +
-                                                    k + ": the dissolved value is null");
-                }
-            }
-            for (std::size_t i = 0; i < opts.list.size(); ++i) {
-                const Value* v = f.props.find(opts.list[i]);
-                if (!v || is_null(*v)) continue;
-                g.lists[i] += (g.lists[i].empty() ? "" : ";") + as_text(*v);
-            }
-            if (!f.geom.empty()) g.geoms.push_back(std::move(f.geom));
-            ++g.members;
-            f = Feature{};
+    read_features(opts.inputs, opts.read, log, [&](Feature& f, const FeatureOrigin& at) {
+        ++sum.features;
+        const Value* key = f.props.find(opts.by);
+        if (!key || is_null(*key))
+            throw DataError(at.where() + ": no value in the --by field '" + opts.by + "'");
+        std::string k = as_text(*key);
+        auto [it, fresh] = index.try_emplace(k, groups.size());
+        if (fresh) {
+            Group g;
+            g.key = k;
+            g.sums.assign(opts.sum.size(), 0.0);
+            g.summed.assign(opts.sum.size(), 0);
+            g.firsts.assign(opts.first.size(), Value{});
+            g.sames.assign(opts.same.size(), Value{});
+            g.differ.assign(opts.same.size(), false);
+            g.lists.assign(opts.list.size(), std::string());
+            groups.push_back(std::move(g));
         }
-    }
+        Group& g = groups[it->second];
+        for (std::size_t i = 0; i < opts.sum.size(); ++i) {
+            const Value* v = f.props.find(opts.sum[i]);
+            if (!v || is_null(*v)) continue;
+            auto n = as_number(*v);
+            if (!n || !std::isfinite(*n))
+                throw DataError(at.where() + ": " + opts.sum[i] + " '" + as_text(*v) + "' is not a number to sum");
+            g.sums[i] += *n;
+            ++g.summed[i];
+        }
+        for (std::size_t i = 0; i < opts.first.size(); ++i)
+            if (g.members == 0)
+                if (const Value* v = f.props.find(opts.first[i])) g.firsts[i] = *v;
+        for (std::size_t i = 0; i < opts.same.size(); ++i) {
+            const Value* v = f.props.find(opts.same[i]);
+            Value here = v ? *v : Value{};
+            if (g.members == 0) g.sames[i] = here;
+            else if (!g.differ[i] && !(g.sames[i] == here)) {
+                g.differ[i] = true;
+                ++sum.disagreements;
+                log.warn("dissolve-differ", at.where() + ": " + opts.same[i] + " differs within " + opts.by + " " +
+                                                k + ": the dissolved value is null");
+            }
+        }
+        for (std::size_t i = 0; i < opts.list.size(); ++i) {
+            const Value* v = f.props.find(opts.list[i]);
+            if (!v || is_null(*v)) continue;
+            g.lists[i] += (g.lists[i].empty() ? "" : ";") + as_text(*v);
+        }
+        if (!f.geom.empty()) g.geoms.push_back(std::move(f.geom));
+        ++g.members;
+    });
+    Doing doing("dissolving the groups");
     for (auto& g : groups) {
         Feature out;
         std::vector<const Geometry*> parts;

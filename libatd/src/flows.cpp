@@ -4,6 +4,7 @@
 #include <atd/geo.hpp>
 #include <atd/model.hpp>
 #include <atd/zones.hpp>
+#include <atd/memory.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -431,6 +432,7 @@ FlowSummary run_flows(const FlowOptions& opts, FeatureSink& sink, Log& log) {
     }
     std::size_t n = id_text.size();
     sum.settlements = n;
+    Doing doing("computing the flows and indicators");
     std::vector<FlowRow> flows;
     if (!sum.modelled) {
         flows = read_od_table(opts.od, ids, opts, sum.report, log);

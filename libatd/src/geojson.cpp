@@ -1,5 +1,6 @@
 #include <atd/error.hpp>
 #include <atd/geojson.hpp>
+#include <atd/memory.hpp>
 
 #include <simdjson.h>
 
@@ -21,6 +22,8 @@ namespace {
 
 constexpr char kRS = '\x1e';
 constexpr std::size_t kChunk = 1 << 20;
+// The longest record or document: what simdjson parses at most (4 GiB).
+constexpr std::size_t kMaxRecord = simdjson::SIMDJSON_MAXSIZE_BYTES;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -417,6 +420,8 @@ struct GeoJsonReader::Impl {
     }
 
     // Ensures at least `want` bytes after `begin`, unless at end of input.
+    // A record past kChunk is checked for NUL bytes as it grows (no JSON text
+    // holds one: /dev/zero fails at once) and stops at kMaxRecord.
     void fill(std::size_t want) {
         while (!eof && end - begin < want) {
             if (begin > 0) {
@@ -424,15 +429,26 @@ struct GeoJsonReader::Impl {
                 end -= begin;
                 begin = 0;
             }
+            if (end > kMaxRecord)
+                throw DataError("a record longer than 4 GiB, more than the GeoJSON reader parses (does it ever end?)");
             std::size_t need = end + kChunk + simdjson::SIMDJSON_PADDING;
-            if (buf.size() < need) buf.resize(std::max(need, buf.size() * 2));
+            if (buf.size() < need) buf.resize(std::max(need, std::min(buf.size() * 2, kMaxRecord + need)));
             std::size_t got = std::fread(buf.data() + end, 1, kChunk, fp);
             if (got == 0) {
                 if (std::ferror(fp)) throw DataError(name + ": read error: " + std::strerror(errno));
                 eof = true;
             }
+            if (end >= kChunk && std::memchr(buf.data() + end, '\0', got))
+                throw DataError("a NUL byte " + std::to_string(end >> 20) + " MiB into the record: not JSON text");
             end += got;
         }
+    }
+
+    // where() for memory that ran out while reading the next record.
+    std::string where_reading() const {
+        std::string s = name + ": feature " + std::to_string(features + 1) + " (line " + std::to_string(line_no) + ")";
+        if (end - begin >= kChunk) s += ", " + std::to_string((end - begin) >> 20) + " MiB of it read";
+        return s;
     }
 
     void detect() {
@@ -468,7 +484,9 @@ struct GeoJsonReader::Impl {
     // Next record of a sequence as [start, stop) in buf; false at the end.
     bool next_record(std::size_t& start, std::size_t& stop) {
         const char sep = mode == Mode::SeqRS ? kRS : '\n';
+        const std::size_t last_line = record_line;
         while (true) {
+            record_line = line_no;  // for an error before the record ends
             std::size_t scanned = begin;
             const char* hit = nullptr;
             while (true) {
@@ -496,7 +514,10 @@ struct GeoJsonReader::Impl {
             }
             while (stop > start && is_space(buf[stop - 1])) --stop;
             if (start < stop) return true;
-            if (!hit) return false;
+            if (!hit) {
+                record_line = last_line;
+                return false;
+            }
         }
     }
 
@@ -606,6 +627,8 @@ bool GeoJsonReader::next(Feature& f) {
         std::string msg = e.what();
         if (msg.rfind(impl_->name + ":", 0) == 0) throw;
         throw DataError(impl_->where() + ": " + msg);
+    } catch (const std::bad_alloc&) {
+        throw out_of_memory(impl_->where_reading());
     }
 }
 
@@ -627,12 +650,21 @@ bool GeoJsonReader::next_records(GeoJsonRecords& r, std::size_t max) {
     r.lines.clear();
     r.first_number = impl_->features + 1;
     std::size_t start = 0, stop = 0;
-    while (r.size() < max && impl_->next_record(start, stop)) {
-        r.starts.push_back(r.text.size());
-        r.text.append(impl_->buf.data() + start, stop - start);
-        r.stops.push_back(r.text.size());
-        r.lines.push_back(impl_->record_line);
-        ++impl_->features;
+    try {
+        while (r.size() < max && impl_->next_record(start, stop)) {
+            r.starts.push_back(r.text.size());
+            r.text.append(impl_->buf.data() + start, stop - start);
+            r.stops.push_back(r.text.size());
+            r.lines.push_back(impl_->record_line);
+            ++impl_->features;
+        }
+    } catch (const std::bad_alloc&) {
+        throw out_of_memory(impl_->where_reading());
+    } catch (const DataError& e) {
+        std::string msg = e.what();
+        if (msg.rfind(impl_->name + ":", 0) == 0) throw;
+        throw DataError(impl_->name + ": feature " + std::to_string(impl_->features + 1) + " (line " +
+                        std::to_string(impl_->line_no) + "): " + msg);
     }
     r.ends_input = impl_->eof && impl_->begin == impl_->end;
     r.text.append(simdjson::SIMDJSON_PADDING, ' ');

@@ -3,6 +3,7 @@
 #include <atd/geo.hpp>
 #include <atd/geojson.hpp>
 #include <atd/io.hpp>
+#include <atd/memory.hpp>
 #include <atd/pipeline.hpp>
 
 #include <gdal_priv.h>
@@ -199,6 +200,10 @@ void refuse_empty(const std::string& name, const ReadOptions& opts) {
     if (!opts.allow_empty) throw DataError("no features in " + name + " (--allow-empty accepts an empty input)");
 }
 
+// Where standard input is copied for GDAL, and how much of it at most.
+const char* const kStdinCopy = "/vsimem/atd-stdin";
+constexpr std::size_t kStdinForGdal = std::size_t(1) << 20;
+
 const char* const kProjectedInput =
     "coordinates are outside the lon/lat range; the input seems projected: give its CRS with --src-crs";
 
@@ -384,14 +389,14 @@ Geometry from_ogr(const OGRGeometry* in) {
 class GdalSource final : public FeatureSource {
 public:
     GdalSource(const std::string& path, std::string name, const ReadOptions& opts, Log& log)
-        : FeatureSource(std::move(name)), opts_(opts), log_(log) {
+        : FeatureSource(std::move(name)), opts_(opts), log_(log), stdin_copy_(path == kStdinCopy) {
         gdal_init();
         ds_.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
         if (!ds_) {
             std::string msg = open_failure();
             if (msg.empty())
-                msg = path == "/vsistdin/" ? "not GeoJSON, and no GDAL driver reads it from stdin (give a file)"
-                                           : "not a format GDAL recognises";
+                msg = path.rfind(kStdinCopy, 0) == 0 ? "not GeoJSON, and no GDAL driver reads it from stdin (give a file)"
+                                                     : "not a format GDAL recognises";
             throw DataError(name_ + ": cannot read: " + msg);
         }
         if (opts.layers.empty()) {
@@ -406,7 +411,28 @@ public:
         if (layers_.empty()) throw DataError(name_ + ": holds no vector layer");
     }
 
+    ~GdalSource() override {
+        ds_.reset();
+        if (stdin_copy_) VSIUnlink(kStdinCopy);
+    }
+
     bool next(Feature& f) override {
+        try {
+            return next_feature(f);
+        } catch (const std::bad_alloc&) {
+            throw out_of_memory(where());
+        }
+    }
+
+    std::string where() const override {
+        std::string s = name_;
+        if (layers_.size() > 1 && layer_index_ < layers_.size())
+            s += std::string(" (layer ") + layers_[layer_index_]->GetName() + ")";
+        return s + ": feature " + std::to_string(count_);
+    }
+
+private:
+    bool next_feature(Feature& f) {
         while (layer_index_ < layers_.size()) {
             OGRLayer* layer = layers_[layer_index_];
             if (!layer_started_) start_layer(layer);
@@ -426,14 +452,6 @@ public:
         return false;
     }
 
-    std::string where() const override {
-        std::string s = name_;
-        if (layers_.size() > 1 && layer_index_ < layers_.size())
-            s += std::string(" (layer ") + layers_[layer_index_]->GetName() + ")";
-        return s + ": feature " + std::to_string(count_);
-    }
-
-private:
     void start_layer(OGRLayer* layer) {
         layer_started_ = true;
         count_ = 0;
@@ -486,7 +504,29 @@ private:
     Log& log_;
     std::unique_ptr<Reprojector> reproject_;
     bool check_range_ = true;
+    bool stdin_copy_;  // reads kStdinCopy
 };
+
+// Standard input that is not GeoJSON, copied for GDAL into memory
+// (kStdinCopy): at most kStdinForGdal bytes, as GDAL's /vsistdin/ reads no
+// further; a longer stream (/dev/zero) is refused at once.
+void copy_stdin_for_gdal(const std::string& name) {
+    const int first = std::getc(stdin);
+    std::ungetc(first, stdin);
+    auto* data = static_cast<GByte*>(CPLMalloc(kStdinForGdal + 1));
+    std::size_t n = std::fread(data, 1, kStdinForGdal + 1, stdin);
+    if (n > kStdinForGdal || std::ferror(stdin)) {
+        CPLFree(data);
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned>(first) & 0xff);
+        throw DataError(name + (n > kStdinForGdal ? ": not GeoJSON (it starts with byte " + std::string(byte) +
+                                                        "), and other formats are read from standard input only "
+                                                        "up to 1 MiB: give a file"
+                                                  : ": read error: " + std::string(std::strerror(errno))));
+    }
+    gdal_init();
+    VSIFCloseL(VSIFileFromMemBuffer(kStdinCopy, data, n, TRUE));
+}
 
 }  // namespace
 
@@ -502,7 +542,8 @@ std::unique_ptr<FeatureSource> FeatureSource::open(const std::string& path, cons
         if (c == EOF) return std::make_unique<GeoJsonSource>(stdin, false, name, opts, log);
         std::ungetc(c, stdin);
         if (c == '{' || c == 0x1e) return std::make_unique<GeoJsonSource>(stdin, false, name, opts, log);
-        return std::make_unique<GdalSource>("/vsistdin/", name, opts, log);
+        copy_stdin_for_gdal(name);
+        return std::make_unique<GdalSource>(kStdinCopy, name, opts, log);
     }
     if (is_connection_string(path)) return std::make_unique<GdalSource>(path, input_name(path), opts, log);
     std::error_code ec;
@@ -538,7 +579,7 @@ bool FeatureSource::read_batch(FeatureBatch& b, std::size_t max) {
             ++b.count;
         }
     } catch (...) {
-        b.error = std::current_exception();
+        b.error = error_at([&] { return where(); });
     }
     return b.count > 0 || b.error;
 }
@@ -550,8 +591,8 @@ void FeatureSource::parse(FeatureBatch& b) const {
         try {
             parse(b, k);
         } catch (...) {
+            b.error = error_at([&] { return where_in(b, k); });
             b.count = k;
-            b.error = std::current_exception();
             return;
         }
     }
@@ -642,6 +683,7 @@ bool BatchReader::operator()(SourceBatch& b) {
         current_.reset();
     }
     count_ += b.fb.size();
+    if (b.source) note_reading(b.source->name(), count_);
     stopped_ = static_cast<bool>(b.fb.error);
     return true;
 }
@@ -649,6 +691,12 @@ bool BatchReader::operator()(SourceBatch& b) {
 void finish_batch(const SourceBatch& b) {
     if (b.source_ends) b.source->end_of_input();
     if (b.fb.error) std::rethrow_exception(b.fb.error);
+}
+
+OutOfMemory out_of_memory_at(const SourceBatch& b, std::size_t k) {
+    release_memory_reserve();
+    if (b.fb.size() == 0) return out_of_memory(b.source->name() + ": after feature " + std::to_string(b.first));
+    return out_of_memory(b.where(std::min(k, b.fb.size() - 1)));
 }
 
 namespace {
@@ -659,7 +707,7 @@ bool apply_to(SourceBatch& b, std::size_t k, const std::function<void(Feature&)>
         fn(b.fb.features[k]);
         return true;
     } catch (...) {
-        b.fb.error = std::current_exception();
+        b.fb.error = error_at([&] { return b.where(k); });
         b.fb.count = k;
         return false;
     }
@@ -679,7 +727,12 @@ void read_features(const std::vector<std::string>& inputs, const ReadOptions& re
             if (!apply_to(b, k, prepare)) break;
     };
     stages.consume = [&](SourceBatch& b) {
-        for (std::size_t k = 0; k < b.fb.size(); ++k) take(b.fb.features[k], FeatureOrigin{b, k, b.first + k});
+        std::size_t k = 0;
+        try {
+            for (; k < b.fb.size(); ++k) take(b.fb.features[k], FeatureOrigin{b, k, b.first + k});
+        } catch (const std::bad_alloc&) {
+            throw out_of_memory_at(b, k);
+        }
         finish_batch(b);
     };
     run_pipeline(stages, threads ? threads : default_threads());
@@ -703,17 +756,22 @@ std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptio
         b.source->parse(b.fb);
         b.json.clear();
         b.ends.clear();
-        for (std::size_t k = 0; k < b.fb.size(); ++k) {
-            if (!apply_to(b, k, [&](Feature& f) { change(f, b.first + k); })) break;
-            if (as_json) {
-                append_feature_json(b.json, b.fb.features[k]);
-                b.ends.push_back(b.json.size());
-                b.json.push_back('\n');
+        std::size_t k = 0;
+        try {
+            for (; k < b.fb.size(); ++k) {
+                if (!apply_to(b, k, [&](Feature& f) { change(f, b.first + k); })) break;
+                if (as_json) {
+                    append_feature_json(b.json, b.fb.features[k]);
+                    b.ends.push_back(b.json.size());
+                    b.json.push_back('\n');
+                }
             }
+        } catch (const std::bad_alloc&) {
+            throw out_of_memory_at(b, k);
         }
     };
     std::size_t written = 0;
-    stages.consume = [&](MapBatch& b) {
+    auto write_batch = [&](MapBatch& b) {
         if (as_json && b.ends.size() == b.fb.size() && sink.write_json_lines(b.json, b.fb.size())) {
             written += b.fb.size();
             if (progress) progress->tick(b.fb.size());
@@ -732,6 +790,13 @@ std::size_t map_features(const std::vector<std::string>& inputs, const ReadOptio
         }
         if (progress) progress->tick(b.fb.size());
         finish_batch(b);
+    };
+    stages.consume = [&](MapBatch& b) {
+        try {
+            write_batch(b);
+        } catch (const std::bad_alloc&) {  // a GeoPackage or CSV sink holds every feature
+            throw out_of_memory_at(b, written - b.first);
+        }
     };
     run_pipeline(stages, threads ? threads : default_threads());
     return written;

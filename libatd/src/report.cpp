@@ -5,6 +5,7 @@
 #include <atd/pipeline.hpp>
 #include <atd/polygons.hpp>
 #include <atd/report.hpp>
+#include <atd/memory.hpp>
 
 #include <algorithm>
 #include <array>
@@ -689,6 +690,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
         throw UsageError("--format must be html, md or csv");
     if (opts.lang != "en" && opts.lang != "ru" && opts.lang != "kk") throw UsageError("--lang must be en, ru or kk");
     Model m = read_model(opts, log, false);
+    Doing doing("writing the report");
     ReportSummary sum;
     sum.settlements = m.settlements.size();
     for (const auto& s : m.settlements) sum.changes += is_change(s);
@@ -950,6 +952,7 @@ CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std
     ReportOptions old_opts = opts, new_opts = opts;
     new_opts.inputs = new_inputs;
     Model before = read_model(old_opts, log, true), now = read_model(new_opts, log, true);
+    Doing doing("comparing the runs");
     auto L = [&](std::string_view key) { return report_label(opts.lang, key); };
     struct Row {
         std::string kind, change, id, name, old_value, new_value, detail;

@@ -2,6 +2,7 @@
 #include <atd/geo.hpp>
 #include <atd/geojson.hpp>
 #include <atd/kato.hpp>
+#include <atd/memory.hpp>
 #include <atd/model.hpp>
 #include <atd/validate.hpp>
 
@@ -225,9 +226,13 @@ ValidationResult validate(const ValidateOptions& opts, Log& log, Progress& progr
     for (const auto& path : opts.inputs) {
         auto src = FeatureSource::open(path, opts.read, log);
         v.start_input(src->name());
-        while (src->next(f)) {
-            v.check(f, [&] { return src->where(); });
-            progress.tick();
+        try {
+            while (src->next(f)) {
+                v.check(f, [&] { return src->where(); });
+                progress.tick();
+            }
+        } catch (const std::bad_alloc&) {  // the findings are kept until the end
+            throw out_of_memory(src->where());
         }
     }
     v.finish();

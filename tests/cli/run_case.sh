@@ -2,6 +2,7 @@
 # Runs one golden-file CLI case: tests/cli/<verb>/<case>/ holds
 #   args       the command line after the tool name (bash words; $CASE and $DATA expand)
 #   stdin      optional, fed to the tool
+#   stdin_device  optional, the path of a device fed to the tool instead (/dev/zero)
 #   stdout     optional, the exact expected stdout
 #   exit_code  optional, the expected exit status (default 0)
 #   stderr     optional, lines that must each appear in stderr (key words of the message)
@@ -25,6 +26,8 @@ cd "$work"
 eval "set -- $(cat "$CASE/args")"
 if [ -f "$CASE/stdin" ]; then
   "$tool" "$@" <"$CASE/stdin" >"$out" 2>"$err"
+elif [ -f "$CASE/stdin_device" ]; then
+  "$tool" "$@" <"$(cat "$CASE/stdin_device")" >"$out" 2>"$err"
 else
   "$tool" "$@" </dev/null >"$out" 2>"$err"
 fi

@@ -30,6 +30,10 @@ public:
     // The profile the options name (or the bundled one), with the --set changes.
     Standards standards() const;
 
+    // What the tool holds in memory, for the message when memory runs out:
+    // "holds every settlement (about 1.1 kB each)" follows the tool's name.
+    void memory_note(std::string note) { memory_note_ = std::move(note); }
+
     // Parses argv and runs body; maps errors to exit codes (0 ok, 1 data, 2 usage).
     int run(int argc, char** argv, const std::function<void()>& body);
 
@@ -52,7 +56,8 @@ private:
     std::string name_;
     CLI::App app_;
     std::vector<std::string> inputs_, option_inputs_, positional_inputs_, formats_;
-    std::string output_, format_, table_, src_crs_, standards_path_;
+    static constexpr std::size_t kMemoryReserve = std::size_t(16) << 20;  // given back when memory runs out
+    std::string output_, format_, table_, src_crs_, standards_path_, memory_note_;
     std::vector<std::string> standards_sets_;
     bool overwrite_ = false, quiet_ = false, verbose_ = false, allow_empty_ = false, csv_raw_ = false;
     std::optional<bool> progress_;

@@ -18,6 +18,13 @@ public:
     explicit DataError(std::string_view what) : std::runtime_error(escape_controls(what)) {}
 };
 
+// Memory ran out; the message names the input and the feature being read
+// (atd/memory.hpp makes it). Exit 1, as for DataError.
+class OutOfMemory : public DataError {
+public:
+    using DataError::DataError;
+};
+
 // Wrong command-line usage (unknown format, conflicting options, ...).
 class UsageError : public std::runtime_error {
 public:

@@ -1,5 +1,6 @@
 #pragma once
 // Reading and writing features: the GeoJSON fast path and GDAL for everything else.
+#include <atd/error.hpp>
 #include <atd/feature.hpp>
 #include <atd/geojson.hpp>
 #include <atd/log.hpp>
@@ -150,6 +151,9 @@ private:
 // What a consumer does after a batch's features: the source's end-of-input
 // warnings, or the error that cut the batch.
 void finish_batch(const SourceBatch& b);
+
+// Memory ran out at feature k of the batch (its last when k is past the end).
+OutOfMemory out_of_memory_at(const SourceBatch& b, std::size_t k);
 
 // Where a feature given by read_features came from.
 struct FeatureOrigin {
