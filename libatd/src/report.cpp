@@ -1,11 +1,11 @@
 #include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
+#include <atd/memory.hpp>
 #include <atd/model.hpp>
 #include <atd/pipeline.hpp>
 #include <atd/polygons.hpp>
 #include <atd/report.hpp>
-#include <atd/memory.hpp>
 
 #include <algorithm>
 #include <array>
@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -677,6 +678,48 @@ const char* kStyle =
     "td.no_data{color:#999}small{color:#666}figure{margin:.5em 0}figcaption{color:#555;font-size:12px}.pair{display:flex;gap:1em}.pair figure{flex:1;min-width:0}.pair svg{width:100%;height:auto}.note{color:#8a6d3b;background:#fcf8e3;"
     "padding:4px 8px;border-left:3px solid #e0c070}nav a{margin-right:.8em}.num{text-align:right;white-space:nowrap}";
 
+// The SVG maps of a Markdown report, kept until the report is whole and then
+// written together: none replaces an existing file without overwrite, and
+// unless commit() is called the files written and a directory made for them
+// are removed again.
+class MapFiles {
+public:
+    MapFiles(std::string dir, bool overwrite) : dir_(std::move(dir)), overwrite_(overwrite) {}
+    MapFiles(const MapFiles&) = delete;
+    MapFiles& operator=(const MapFiles&) = delete;
+    ~MapFiles() {
+        if (committed_) return;
+        std::error_code ec;
+        for (const auto& p : written_) std::filesystem::remove(p, ec);
+        if (made_dir_) std::filesystem::remove(dir_, ec);
+    }
+    const std::string& dir() const { return dir_; }
+    void add(std::filesystem::path path, std::string text) { maps_.emplace_back(std::move(path), std::move(text)); }
+    // Checks every path first, then writes each map.
+    void write() {
+        if (maps_.empty()) return;
+        if (!overwrite_)
+            for (const auto& [path, text] : maps_)
+                if (std::filesystem::exists(std::filesystem::symlink_status(path)))
+                    throw UsageError(path.string() + " exists (--overwrite replaces the report's maps)");
+        made_dir_ = std::filesystem::create_directories(dir_);
+        for (const auto& [path, text] : maps_) {
+            OutputFile svg(path.string(), overwrite_);
+            if (std::fputs(text.c_str(), svg.stream()) < 0) throw DataError(path.string() + ": cannot write");
+            svg.commit();
+            written_.push_back(path);
+        }
+    }
+    void commit() { committed_ = true; }
+
+private:
+    std::string dir_;
+    bool overwrite_;
+    std::vector<std::pair<std::filesystem::path, std::string>> maps_;
+    std::vector<std::filesystem::path> written_;
+    bool made_dir_ = false, committed_ = false;
+};
+
 }  // namespace
 
 std::string report_label(std::string_view lang, std::string_view key) {
@@ -710,6 +753,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
         return false;
     };
     OutputFile out(opts.output == "-" ? "" : opts.output, opts.overwrite);
+    std::optional<MapFiles> map_files;  // md: written with the report, or not at all
     std::string doc;
     auto emit = [&](const std::string& text) {  // the document goes out as it is written
         if (std::fwrite(text.data(), 1, text.size(), out.stream()) != text.size())
@@ -751,8 +795,8 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                 std::filesystem::path p(opts.output);
                 maps_dir = (p.parent_path() / (p.stem().string() + "-maps")).string();
             }
-            if (!maps_dir.empty()) std::filesystem::create_directories(maps_dir);
         }
+        map_files.emplace(maps_dir, opts.overwrite);
         std::ostringstream o;
         auto counts = count_proposals(m);
         if (html) {
@@ -837,10 +881,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
                             for (char& c : file)  // a code never leaves the maps directory
                                 if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
                             auto path = std::filesystem::path(maps_dir) / file;
-                            OutputFile svg(path.string(), true);
-                            std::fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", svg.stream());
-                            std::fputs(svg_text.c_str(), svg.stream());
-                            svg.commit();
+                            map_files->add(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg_text);
                             auto base = opts.output.empty() || opts.output == "-"
                                             ? std::filesystem::current_path()
                                             : std::filesystem::absolute(opts.output).parent_path();
@@ -942,7 +983,9 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
         doc = o.str();
     }
     emit(doc);
+    if (map_files) map_files->write();
     out.commit();
+    if (map_files) map_files->commit();
     return sum;
 }
 
