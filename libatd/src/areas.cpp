@@ -26,6 +26,7 @@ namespace {
 struct Unit {
     Properties props;
     Geometry geom;
+    std::string where;  // the feature it was read from, for messages
 };
 
 // What atd-areas keeps of a settlement.
@@ -48,14 +49,111 @@ struct DistrictAreas {
     double cover_gap = 0, overlap = 0;
 };
 
-DistrictAreas district_areas(const std::string& district, const std::map<std::string, std::vector<std::size_t>>& groups,
-                             const std::vector<Place>& places, const std::unordered_map<std::string, Unit>& units) {
+// The district's polygon and the frame it is divided in: a polygon split at
+// ±180 is moved east of it (negative longitudes plus 360) and made whole.
+struct DistrictFrame {
+    const Geometry* polygon = nullptr;  // as read; null when the district has none
+    Geometry local;                     // the polygon in the frame, when wrapped
+    bool wrapped = false;
+    const Geometry& clip() const { return wrapped ? local : *polygon; }
+    std::pair<double, double> place(std::pair<double, double> at) const {
+        if (wrapped && at.first < 0) at.first += 360.0;
+        return at;
+    }
+    Geometry back(Geometry g) const { return wrapped && !g.empty() ? split_at_antimeridian(g) : g; }
+};
+
+// The frame for a district's polygon; DataError naming its feature when the
+// polygon cannot be divided.
+DistrictFrame frame_for(const std::string& district, const Unit* unit) {
+    DistrictFrame frame;
+    if (!unit || unit->geom.empty()) return frame;
+    const Geometry& g = unit->geom;
+    std::string whose = unit->where + ": district " + district + ": ";
+    if (g.type != GeomType::Polygon && g.type != GeomType::MultiPolygon)
+        throw DataError(whose + "its geometry is a " + std::string(geom_type_name(g.type)) +
+                        ", not a polygon to divide: give it a polygon, or none");
+    if (auto problem = polygon_problem(g)) throw DataError(whose + *problem);
+    frame.polygon = &g;
+    if (spans_antimeridian(g)) {
+        frame.wrapped = true;
+        frame.local = g;
+        shift_west_longitudes(frame.local);
+        frame.local = dissolve_geometries({&frame.local});
+    }
+    return frame;
+}
+
+// Notes why a placed settlement got no cell.
+void note_no_cell(const Place& pl, std::size_t at, const std::vector<std::pair<double, double>>& points,
+                  DistrictAreas& out) {
+    // Either another settlement stands at the same position, or this one lies
+    // outside the district's polygon so that its cell is clipped away.
+    bool shared = false;
+    for (std::size_t k = 0; k < points.size() && !shared; ++k) shared = k != at && points[k] == points[at];
+    if (shared) {
+        ++out.same_position;
+        out.warnings.emplace_back("area-same-position",
+                                  "settlement " + pl.kato + " shares its position with another: its cell goes to the first");
+    } else {
+        ++out.outside;
+        out.warnings.emplace_back("area-outside",
+                                  "settlement " + pl.kato + " lies outside its district's polygon: it gets no cell");
+    }
+}
+
+// The fields of an area feature.
+void describe_area(Feature& f, const std::string& code, const std::string& district, const std::vector<std::size_t>& members,
+                   std::size_t placed, const std::vector<Place>& places, const std::unordered_map<std::string, Unit>& units) {
+    double population = 0;
+    std::size_t population_known = 0;
+    for (std::size_t i : members)
+        if (places[i].population) {
+            population += *places[i].population;
+            ++population_known;
+        }
+    double km2 = f.geom.empty() ? 0.0 : geodesic_area_km2(f.geom);
+    auto u = units.find(code);
+    const Place* named = nullptr;  // the last settlement of the unit's own code
+    if (u == units.end())
+        for (std::size_t i : members)
+            if (places[i].kato == code) named = &places[i];
+    auto name = [&](std::string_view key) -> Value {
+        if (u != units.end()) {
+            auto v = u->second.props.get_string(key);
+            return v ? Value{*v} : Value{};
+        }
+        const auto& v = !named ? std::nullopt : key == field::name_ru ? named->name_ru : named->name_kk;
+        return v ? Value{*v} : Value{};
+    };
+    auto& q = f.props;
+    q.append("feature_type", std::string("area"));
+    q.append("kato", code);
+    q.append("area_kind", u != units.end() ? Value{text_or_empty(u->second.props, field::unit_kind)}
+                                           : Value{std::string("settlement")});
+    q.append("name_ru", name(field::name_ru));
+    q.append("name_kk", name(field::name_kk));
+    q.append("category", u == units.end() && named ? Value{named->category} : Value{});
+    q.append("district_kato", district);
+    const auto& oblast = places[members.front()].oblast;
+    q.append("oblast_kato", oblast ? Value{*oblast} : Value{});
+    q.append("settlements", static_cast<std::int64_t>(members.size()));
+    q.append("settlements_placed", static_cast<std::int64_t>(placed));
+    q.append("population", population_known ? Value{population} : Value{});
+    q.append("population_known", static_cast<std::int64_t>(population_known));
+    q.append("area_km2", f.geom.empty() ? Value{} : Value{std::round(km2 * 1000) / 1000});
+    q.append("area_source", std::string("derived"));
+    // The unit's own statistics (budgets, for mergers) go with its area.
+    if (u != units.end())
+        for (const auto& [k, v] : u->second.props.entries())
+            if (parse_stat_field(k)) q.append(k, v);
+}
+
+DistrictAreas divide_district(const std::string& district, const DistrictFrame& frame,
+                              const std::map<std::string, std::vector<std::size_t>>& groups,
+                              const std::vector<Place>& places, const std::unordered_map<std::string, Unit>& units) {
     DistrictAreas out;
-    auto unit = units.find(district);
-    const Geometry* polygon = nullptr;
-    if (unit != units.end() &&
-        (unit->second.geom.type == GeomType::Polygon || unit->second.geom.type == GeomType::MultiPolygon))
-        polygon = &unit->second.geom;
+    const Geometry* polygon = frame.polygon;
     out.has_polygon = polygon != nullptr;
     // One Voronoi diagram for the district's placed settlements.
     std::vector<std::pair<double, double>> points;
@@ -67,83 +165,27 @@ DistrictAreas district_areas(const std::string& district, const std::map<std::st
                 continue;
             }
             point_of[i] = points.size();
-            points.push_back(places[i].at);
+            points.push_back(frame.place(places[i].at));
         }
     std::vector<Geometry> cells;
-    if (polygon) cells = voronoi_cells(points, *polygon);
+    if (polygon) cells = voronoi_cells(points, frame.clip());
     std::vector<const Geometry*> written;
     out.areas.reserve(groups.size());  // written points into it
     for (const auto& [code, members] : groups) {
         std::vector<const Geometry*> parts;
-        double population = 0;
-        std::size_t placed = 0, population_known = 0;
+        std::size_t placed = 0;
         for (std::size_t i : members) {
-            const Place& pl = places[i];
-            if (pl.population) {
-                population += *pl.population;
-                ++population_known;
-            }
             auto pt = point_of.find(i);
             if (pt == point_of.end()) continue;
             ++placed;
             if (!polygon) continue;
             const Geometry& cell = cells[pt->second];
-            if (cell.empty()) {
-                // Either another settlement stands at the same position, or this one lies
-                // outside the district's polygon so that its cell is clipped away.
-                bool shared = false;
-                for (std::size_t k = 0; k < points.size() && !shared; ++k)
-                    shared = k != pt->second && points[k] == points[pt->second];
-                if (shared) {
-                    ++out.same_position;
-                    out.warnings.emplace_back("area-same-position", "settlement " + pl.kato +
-                                                                        " shares its position with another: its cell goes to the first");
-                } else {
-                    ++out.outside;
-                    out.warnings.emplace_back("area-outside", "settlement " + pl.kato +
-                                                                  " lies outside its district's polygon: it gets no cell");
-                }
-            } else {
-                parts.push_back(&cell);
-            }
+            if (cell.empty()) note_no_cell(places[i], pt->second, points, out);
+            else parts.push_back(&cell);
         }
         Feature f;
-        if (!parts.empty()) f.geom = dissolve_geometries(parts);
-        double km2 = f.geom.empty() ? 0.0 : geodesic_area_km2(f.geom);
-        auto u = units.find(code);
-        const Place* named = nullptr;  // the last settlement of the unit's own code
-        if (u == units.end())
-            for (std::size_t i : members)
-                if (places[i].kato == code) named = &places[i];
-        auto name = [&](std::string_view key) -> Value {
-            if (u != units.end()) {
-                auto v = u->second.props.get_string(key);
-                return v ? Value{*v} : Value{};
-            }
-            const auto& v = !named ? std::nullopt : key == field::name_ru ? named->name_ru : named->name_kk;
-            return v ? Value{*v} : Value{};
-        };
-        auto& q = f.props;
-        q.append("feature_type", std::string("area"));
-        q.append("kato", code);
-        q.append("area_kind", u != units.end() ? Value{text_or_empty(u->second.props, field::unit_kind)}
-                                               : Value{std::string("settlement")});
-        q.append("name_ru", name(field::name_ru));
-        q.append("name_kk", name(field::name_kk));
-        q.append("category", u == units.end() && named ? Value{named->category} : Value{});
-        q.append("district_kato", district);
-        const auto& oblast = places[members.front()].oblast;
-        q.append("oblast_kato", oblast ? Value{*oblast} : Value{});
-        q.append("settlements", static_cast<std::int64_t>(members.size()));
-        q.append("settlements_placed", static_cast<std::int64_t>(placed));
-        q.append("population", population_known ? Value{population} : Value{});
-        q.append("population_known", static_cast<std::int64_t>(population_known));
-        q.append("area_km2", f.geom.empty() ? Value{} : Value{std::round(km2 * 1000) / 1000});
-        q.append("area_source", std::string("derived"));
-        // The unit's own statistics (budgets, for mergers) go with its area.
-        if (u != units.end())
-            for (const auto& [k, v] : u->second.props.entries())
-                if (parse_stat_field(k)) q.append(k, v);
+        if (!parts.empty()) f.geom = frame.back(dissolve_geometries(parts));
+        describe_area(f, code, district, members, placed, places, units);
         if (f.geom.empty()) ++out.without_geometry;
         out.areas.push_back(std::move(f));
         if (!out.areas.back().geom.empty()) written.push_back(&out.areas.back().geom);
@@ -157,6 +199,20 @@ DistrictAreas district_areas(const std::string& district, const std::map<std::st
         if (whole > 0) out.overlap = (parts_area - planar_area(merged)) / whole;
     }
     return out;
+}
+
+// A district's areas; errors name the district and the feature of its polygon.
+DistrictAreas district_areas(const std::string& district, const std::map<std::string, std::vector<std::size_t>>& groups,
+                             const std::vector<Place>& places, const std::unordered_map<std::string, Unit>& units) {
+    auto u = units.find(district);
+    const Unit* unit = u == units.end() ? nullptr : &u->second;
+    DistrictFrame frame = frame_for(district, unit);
+    try {
+        return divide_district(district, frame, groups, places, units);
+    } catch (const DataError& e) {
+        std::string from = frame.polygon ? unit->where + ": " : "";
+        throw DataError(from + "district " + district + ": " + e.what());
+    }
 }
 
 }  // namespace
@@ -189,7 +245,7 @@ AreasSummary derive_areas(const AreasOptions& opts, FeatureSink& sink, Log& log)
         if (*type == kUnit) {
             auto kato = f.props.get_string(field::kato);
             if (!kato || kato->empty()) throw DataError(at.where() + ": a unit without a kato code");
-            units[*kato] = Unit{std::move(f.props), std::move(f.geom)};
+            units[*kato] = Unit{std::move(f.props), std::move(f.geom), at.where()};
         } else if (*type == kSettlement) {
             auto kato = f.props.get_string(field::kato);
             if (!kato || kato->empty()) throw DataError(at.where() + ": a settlement without a kato code");

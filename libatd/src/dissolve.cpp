@@ -9,6 +9,19 @@
 
 namespace atd {
 
+namespace {
+
+// Refuses a member's geometry that cannot be dissolved, naming its feature.
+void check_member(const Geometry& g, const FeatureOrigin& at) {
+    if (g.type == GeomType::LineString || g.type == GeomType::MultiLineString)
+        throw DataError(at.where() + ": a " + std::string(geom_type_name(g.type)) +
+                        " cannot be dissolved: atd-dissolve merges polygons (or points)");
+    if (g.type != GeomType::Polygon && g.type != GeomType::MultiPolygon) return;
+    if (auto problem = polygon_problem(g)) throw DataError(at.where() + ": " + *problem);
+}
+
+}  // namespace
+
 DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& log) {
     if (opts.by.empty()) throw UsageError("name the grouping field with --by FIELD");
     if (!(opts.min_hole_km2 >= 0)) throw UsageError("--min-hole-km2 must be a number of at least 0");
@@ -26,6 +39,7 @@ DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& lo
         std::vector<bool> differ;
         std::vector<std::string> lists;
         std::size_t members = 0;
+        std::string first_where;  // the first member, for messages
     };
     DissolveSummary sum;
     std::vector<Group> groups;
@@ -46,6 +60,7 @@ DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& lo
             g.sames.assign(opts.same.size(), Value{});
             g.differ.assign(opts.same.size(), false);
             g.lists.assign(opts.list.size(), std::string());
+            g.first_where = at.where();
             groups.push_back(std::move(g));
         }
         Group& g = groups[it->second];
@@ -77,6 +92,7 @@ DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& lo
             if (!v || is_null(*v)) continue;
             g.lists[i] += (g.lists[i].empty() ? "" : ";") + as_text(*v);
         }
+        check_member(f.geom, at);
         if (!f.geom.empty()) g.geoms.push_back(std::move(f.geom));
         ++g.members;
     });
@@ -85,8 +101,13 @@ DissolveSummary dissolve(const DissolveOptions& opts, FeatureSink& sink, Log& lo
         Feature out;
         std::vector<const Geometry*> parts;
         for (const auto& geom : g.geoms) parts.push_back(&geom);
-        out.geom = dissolve_geometries(parts);
-        sum.holes_filled += drop_small_holes(out.geom, opts.min_hole_km2);
+        try {
+            out.geom = dissolve_geometries(parts);
+            sum.holes_filled += drop_small_holes(out.geom, opts.min_hole_km2);
+        } catch (const DataError& e) {
+            throw DataError(g.first_where + ": the " + std::to_string(g.members) + " features with " + opts.by +
+                            " '" + g.key + "' (this the first): " + e.what());
+        }
         auto& p = out.props;
         if (!opts.feature_type.empty()) p.append("feature_type", opts.feature_type);
         p.append(opts.by, g.key);

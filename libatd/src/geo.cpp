@@ -86,9 +86,16 @@ void Reprojector::apply(Geometry& g) const {
     std::size_t n = g.point_count();
     std::vector<double> x(n), y(n);
     std::vector<int> ok(n);
+    // GDAL can loop for ages on absurd values: no CRS on Earth reaches 1e12 units.
+    constexpr double kFarOut = 1e12;
     for (std::size_t i = 0; i < n; ++i) {
         x[i] = g.xy[2 * i];
         y[i] = g.xy[2 * i + 1];
+        if (!(std::fabs(x[i]) < kFarOut && std::fabs(y[i]) < kFarOut)) {
+            char at[80];
+            std::snprintf(at, sizeof at, "point (%.9g, %.9g)", x[i], y[i]);
+            throw DataError(at + (" is too far out to be a coordinate in " + name_));
+        }
     }
     ct->Transform(static_cast<int>(n), x.data(), y.data(), nullptr, ok.data());
     for (std::size_t i = 0; i < n; ++i) {
@@ -150,6 +157,38 @@ bool within_lonlat(const Geometry& g) {
         if (!(x >= -180.0 && x <= 180.0 && y >= -90.0 && y <= 90.0)) return false;
     }
     return true;
+}
+
+std::optional<std::string> antimeridian_jump(const Geometry& g) {
+    if (g.type == GeomType::Point || g.type == GeomType::MultiPoint) return std::nullopt;
+    std::size_t ring = 0;  // the ring (or line) of point i: edges join points of one ring only
+    for (std::size_t i = 1; i < g.point_count(); ++i) {
+        if (ring < g.ring_ends.size() && i == g.ring_ends[ring]) {
+            ++ring;
+            continue;
+        }
+        double a = g.xy[2 * (i - 1)], b = g.xy[2 * i];
+        if (std::fabs(b - a) <= 180.0) continue;
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "from lon %.6g to %.6g", a, b);
+        return std::string(buf);
+    }
+    return std::nullopt;
+}
+
+bool spans_antimeridian(const Geometry& g) {
+    if (g.xy.empty()) return false;
+    double lo = g.xy[0], hi = g.xy[0];
+    for (std::size_t i = 0; i < g.xy.size(); i += 2) {
+        lo = std::min(lo, g.xy[i]);
+        hi = std::max(hi, g.xy[i]);
+    }
+    return hi - lo > 180.0;
+}
+
+void shift_west_longitudes(Geometry& g) {
+    for (std::size_t i = 0; i < g.xy.size(); i += 2)
+        if (g.xy[i] < 0) g.xy[i] += 360.0;
 }
 
 // ---------------------------------------------------------------------- GEOS
@@ -313,6 +352,15 @@ Geometry polygonal_from(const GEOSGeometry* g) {
 }
 
 }  // namespace detail
+
+std::optional<std::string> polygon_problem(const Geometry& g) {
+    if (auto jump = antimeridian_jump(g))
+        return "the polygon crosses the antimeridian unsplit (an edge " + *jump +
+               "): split it at ±180 (RFC 7946 3.1.9), e.g. with ogr2ogr -wrapdateline";
+    if (auto reason = invalid_reason(g))
+        return "invalid polygon: " + *reason + ": repair it (atd-ingest --make-valid, or ogr2ogr -makevalid)";
+    return std::nullopt;
+}
 
 bool make_valid_polygonal(Geometry& g) {
     if (g.type != GeomType::Polygon && g.type != GeomType::MultiPolygon) return false;

@@ -56,6 +56,29 @@ bool share_edge(const GEOSGeometry* a, const GEOSGeometry* b) {
 
 bool polygonal(const Geometry& g) { return g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon; }
 
+Geometry box_polygon(double x0, double y0, double x1, double y1) {
+    Geometry g;
+    g.type = GeomType::Polygon;
+    g.xy = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    g.ring_ends = {5};
+    return g;
+}
+
+// Adds the polygons of `part` to `out` (a Polygon while it holds one, else a MultiPolygon).
+void append_parts(Geometry& out, const Geometry& part) {
+    if (!polygonal(part)) return;
+    std::vector<std::uint32_t> ends = part.part_ends;
+    if (part.type == GeomType::Polygon) ends = {static_cast<std::uint32_t>(part.ring_ends.size())};
+    if (out.type == GeomType::Polygon) out.part_ends = {static_cast<std::uint32_t>(out.ring_ends.size())};
+    auto points = static_cast<std::uint32_t>(out.point_count());
+    auto rings = static_cast<std::uint32_t>(out.ring_ends.size());
+    out.xy.insert(out.xy.end(), part.xy.begin(), part.xy.end());
+    for (std::uint32_t e : part.ring_ends) out.ring_ends.push_back(points + e);
+    for (std::uint32_t e : ends) out.part_ends.push_back(rings + e);
+    out.type = out.part_ends.size() == 1 ? GeomType::Polygon : GeomType::MultiPolygon;
+    if (out.type == GeomType::Polygon) out.part_ends.clear();
+}
+
 }  // namespace
 
 std::vector<Geometry> voronoi_cells(const std::vector<std::pair<double, double>>& points, const Geometry& clip) {
@@ -161,6 +184,23 @@ Geometry simplify_polygonal(const Geometry& g, double tolerance) {
     if (!simple) return g;
     Geometry out = polygonal_from(simple.get());
     return out.empty() ? g : out;
+}
+
+Geometry split_at_antimeridian(const Geometry& g) {
+    if (!polygonal(g)) return g;
+    GeosPtr whole = to_geos(g);
+    Geometry out;
+    for (double west : {-180.0, 180.0}) {
+        Geometry side = box_polygon(west, -90, west + 360, 90);
+        GeosPtr clip = to_geos(side);
+        GeosPtr part(GEOSIntersection_r(geos(), whole.get(), clip.get()));
+        if (!part) throw DataError("GEOS could not split a polygon at the antimeridian");
+        Geometry piece = polygonal_from(part.get());
+        if (west > 0)
+            for (std::size_t i = 0; i < piece.xy.size(); i += 2) piece.xy[i] -= 360.0;
+        append_parts(out, piece);
+    }
+    return out;
 }
 
 double planar_area(const Geometry& g) {

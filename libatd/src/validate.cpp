@@ -167,6 +167,12 @@ public:
             else if (type == kSettlement) ++settlements_without_geometry_;
             return;
         }
+        if (auto jump = antimeridian_jump(f.geom)) {
+            add(Severity::Error, "antimeridian_crossing", where(),
+                "an edge crosses ±180 unsplit (" + *jump + "): split the geometry there (RFC 7946 3.1.9), "
+                "e.g. with ogr2ogr -wrapdateline");
+            return;
+        }
         bool points = f.geom.type == GeomType::Point || f.geom.type == GeomType::MultiPoint;
         if (auto reason = points ? std::nullopt : invalid_reason(f.geom)) {
             add(Severity::Error, "invalid_geometry", where(), "invalid geometry: " + *reason);

@@ -96,3 +96,46 @@ TEST_CASE("small holes are filled, large ones kept") {
     CHECK(drop_small_holes(multi, 1000) == 1);
     CHECK(multi.part_ends == std::vector<std::uint32_t>{1});
 }
+
+TEST_CASE("antimeridian: an unsplit crossing edge is found, a split polygon is shifted whole and split back") {
+    Geometry unsplit = box(179.5, 64.8, -179.5, 65.2);
+    CHECK(antimeridian_jump(unsplit) == std::string("from lon 179.5 to -179.5"));
+    Geometry split;
+    split.type = GeomType::MultiPolygon;
+    split.xy = {179.5, 64.8, 180, 64.8, 180, 65.2, 179.5, 65.2, 179.5, 64.8,
+                -180, 64.8, -179.5, 64.8, -179.5, 65.2, -180, 65.2, -180, 64.8};
+    split.ring_ends = {5, 10};
+    split.part_ends = {1, 2};
+    CHECK_FALSE(antimeridian_jump(split));
+    CHECK_FALSE(polygon_problem(split));
+    CHECK(spans_antimeridian(split));
+    CHECK_FALSE(spans_antimeridian(box(179.5, 64.8, 180, 65.2)));
+    Geometry east = split;
+    shift_west_longitudes(east);
+    Geometry whole = dissolve_geometries({&east});
+    CHECK(whole.type == GeomType::Polygon);
+    CHECK(planar_area(whole) == doctest::Approx(0.4));
+    Geometry back = split_at_antimeridian(whole);
+    REQUIRE(back.type == GeomType::MultiPolygon);
+    CHECK(back.part_ends.size() == 2);
+    CHECK(within_lonlat(back));
+    CHECK(geodesic_area_km2(back) == doctest::Approx(geodesic_area_km2(split)).epsilon(1e-9));
+    Geometry inside = box(179.6, 64.9, 179.7, 65.0);
+    CHECK(split_at_antimeridian(inside).type == GeomType::Polygon);
+}
+
+TEST_CASE("polygon problems: a bow-tie, a ring of two points, an unclosed ring") {
+    Geometry bowtie = box(0, 0, 1, 1);
+    bowtie.xy = {0, 0, 1, 1, 1, 0, 0, 1, 0, 0};
+    CHECK(polygon_problem(bowtie)->find("invalid polygon: Self-intersection") == 0);
+    Geometry two;
+    two.type = GeomType::Polygon;
+    two.xy = {0, 0, 1, 1};
+    two.ring_ends = {2};
+    CHECK(polygon_problem(two)->find("fewer than 4 points") != std::string::npos);
+    Geometry open = box(0, 0, 1, 1);
+    open.xy.resize(8);
+    open.ring_ends = {4};
+    CHECK(polygon_problem(open)->find("a polygon ring is not closed") != std::string::npos);
+    CHECK_FALSE(polygon_problem(box(0, 0, 1, 1)));
+}

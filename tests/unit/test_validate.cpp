@@ -67,3 +67,19 @@ TEST_CASE("warnings fail only with --strict") {
     CHECK(run(text).warnings == 1);
     CHECK(run(text, true).failed());
 }
+
+TEST_CASE("a ring across ±180 unsplit is an error; one split there into parts is not") {
+    auto unit = [](const std::string& kato, const std::string& coords) {
+        return R"({"type":"Feature","properties":{"feature_type":"unit","kato":")" + kato +
+               R"(","unit_kind":"district","unit_level":2,"parent_kato":null},"geometry":{"type":"MultiPolygon","coordinates":)" +
+               coords + "}}\n";
+    };
+    auto r = run(unit("874200000", "[[[[179.5,65],[-179.5,65],[-179.5,65.2],[179.5,65.2],[179.5,65]]]]") +
+                 unit("874400000", "[[[[179.5,65],[180,65],[180,65.2],[179.5,65.2],[179.5,65]]],"
+                                   "[[[-180,65],[-179.5,65],[-179.5,65.2],[-180,65.2],[-180,65]]]]"));
+    CHECK(r.counts["antimeridian_crossing"] == 1);
+    CHECK(r.errors == 1);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].where.find("feature 1 (line 1) (kato 874200000)") != std::string::npos);
+    CHECK(r.findings[0].message.find("from lon 179.5 to -179.5") != std::string::npos);
+}

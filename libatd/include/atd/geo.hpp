@@ -58,8 +58,25 @@ private:
 // True if every coordinate lies within lon [-180,180] and lat [-90,90].
 bool within_lonlat(const Geometry& g);
 
+// The first edge of a line or ring whose longitude jumps by more than 180°
+// ("from lon 179.8 to -179.8"): a ring drawn across ±180 that RFC 7946
+// §3.1.9 says must be split there. Nothing when there is none.
+std::optional<std::string> antimeridian_jump(const Geometry& g);
+
+// Whether g's longitudes span more than 180°: parts split at ±180 lying on
+// both sides of it (or a geometry that spans half the globe).
+bool spans_antimeridian(const Geometry& g);
+
+// Adds 360 to every negative longitude: the frame in which a geometry split
+// at ±180 is contiguous.
+void shift_west_longitudes(Geometry& g);
+
 // Geometry validity through GEOS; returns the reason and location when invalid.
 std::optional<std::string> invalid_reason(const Geometry& g);
+
+// What keeps a polygon from being cut or measured, with the fix: an edge
+// across ±180 unsplit, or what GEOS finds invalid. Nothing when it is sound.
+std::optional<std::string> polygon_problem(const Geometry& g);
 
 // Repairs an invalid polygonal geometry with GEOS MakeValid (structure
 // method, collapsed parts dropped). Returns false when it was already valid.

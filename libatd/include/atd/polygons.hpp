@@ -35,6 +35,11 @@ std::pair<double, double> interior_point(const Geometry& g);
 // farther than tolerance from the original, in the units of the coordinates.
 Geometry simplify_polygonal(const Geometry& g, double tolerance);
 
+// A polygonal geometry whose longitudes run past 180 (shift_west_longitudes)
+// split back at ±180 as RFC 7946 wants: what lies east of 180 moves by -360,
+// so the result is a MultiPolygon with parts on both sides when it crosses.
+Geometry split_at_antimeridian(const Geometry& g);
+
 // Area in the plane of the coordinates (square degrees for lon/lat).
 double planar_area(const Geometry& g);
 
