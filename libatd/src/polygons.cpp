@@ -56,13 +56,6 @@ bool share_edge(const GEOSGeometry* a, const GEOSGeometry* b) {
 
 bool polygonal(const Geometry& g) { return g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon; }
 
-Geometry box_polygon(double x0, double y0, double x1, double y1) {
-    Geometry g;
-    g.type = GeomType::Polygon;
-    g.xy = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
-    g.ring_ends = {5};
-    return g;
-}
 
 // Adds the polygons of `part` to `out` (a Polygon while it holds one, else a MultiPolygon).
 void append_parts(Geometry& out, const Geometry& part) {
@@ -80,6 +73,14 @@ void append_parts(Geometry& out, const Geometry& part) {
 }
 
 }  // namespace
+
+Geometry box_polygon(double x0, double y0, double x1, double y1) {
+    Geometry g;
+    g.type = GeomType::Polygon;
+    g.xy = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    g.ring_ends = {5};
+    return g;
+}
 
 std::vector<Geometry> voronoi_cells(const std::vector<std::pair<double, double>>& points, const Geometry& clip) {
     std::vector<Geometry> cells(points.size());

@@ -7,18 +7,9 @@
 
 using namespace atd;
 
-namespace {
-Geometry box(double x0, double y0, double x1, double y1) {
-    Geometry g;
-    g.type = GeomType::Polygon;
-    g.xy = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
-    g.ring_ends = {5};
-    return g;
-}
-}  // namespace
 
 TEST_CASE("Voronoi cells cover the clip polygon once, one cell a point") {
-    Geometry clip = box(70, 50, 71, 51);
+    Geometry clip = box_polygon(70, 50, 71, 51);
     std::vector<std::pair<double, double>> pts{{70.25, 50.25}, {70.75, 50.25}, {70.25, 50.75}, {70.75, 50.75}, {70.25, 50.25}};
     auto cells = voronoi_cells(pts, clip);
     REQUIRE(cells.size() == 5);
@@ -44,7 +35,7 @@ TEST_CASE("Voronoi cells cover the clip polygon once, one cell a point") {
 }
 
 TEST_CASE("one site: its cell is the whole clip; none: no cells") {
-    Geometry clip = box(0, 0, 1, 1);
+    Geometry clip = box_polygon(0, 0, 1, 1);
     auto cells = voronoi_cells({{0.5, 0.5}}, clip);
     REQUIRE(cells.size() == 1);
     CHECK(geodesic_area_km2(cells[0]) == doctest::Approx(geodesic_area_km2(clip)).epsilon(1e-12));
@@ -55,7 +46,7 @@ TEST_CASE("one site: its cell is the whole clip; none: no cells") {
 }
 
 TEST_CASE("neighbours: shared edges, corners only with queen, overlaps, far ones never") {
-    Geometry a = box(0, 0, 0.1, 0.1), b = box(0.1, 0, 0.2, 0.1), c = box(0.1, 0.1, 0.2, 0.2), far = box(5, 5, 6, 6);
+    Geometry a = box_polygon(0, 0, 0.1, 0.1), b = box_polygon(0.1, 0, 0.2, 0.1), c = box_polygon(0.1, 0.1, 0.2, 0.2), far = box_polygon(5, 5, 6, 6);
     Geometry none;
     auto rook = polygon_neighbours({&a, &b, &c, &far, &none}, false);
     REQUIRE(rook.size() == 2);  // a-b and b-c; a-c touch at a corner only
@@ -68,7 +59,7 @@ TEST_CASE("neighbours: shared edges, corners only with queen, overlaps, far ones
     CHECK(queen[1].a == 0);
     CHECK(queen[1].b == 2);
     // Overlapping polygons are neighbours with rook too; one inside the other as well.
-    Geometry over = box(0.05, 0.05, 0.15, 0.15), inner = box(0.02, 0.02, 0.03, 0.03);
+    Geometry over = box_polygon(0.05, 0.05, 0.15, 0.15), inner = box_polygon(0.02, 0.02, 0.03, 0.03);
     auto overlaps = polygon_neighbours({&a, &over, &inner}, false);
     REQUIRE(overlaps.size() == 2);
     CHECK(overlaps[0].b == 1);
@@ -77,7 +68,7 @@ TEST_CASE("neighbours: shared edges, corners only with queen, overlaps, far ones
 }
 
 TEST_CASE("small holes are filled, large ones kept") {
-    Geometry g = box(0, 0, 1, 1);
+    Geometry g = box_polygon(0, 0, 1, 1);
     // A hole of 0.001 x 0.001 degree (about 0.012 km2) and one of 0.1 x 0.1 degree (about 124 km2).
     g.xy.insert(g.xy.end(), {0.2, 0.2, 0.201, 0.2, 0.201, 0.201, 0.2, 0.201, 0.2, 0.2});
     g.ring_ends.push_back(10);
@@ -98,7 +89,7 @@ TEST_CASE("small holes are filled, large ones kept") {
 }
 
 TEST_CASE("antimeridian: an unsplit crossing edge is found, a split polygon is shifted whole and split back") {
-    Geometry unsplit = box(179.5, 64.8, -179.5, 65.2);
+    Geometry unsplit = box_polygon(179.5, 64.8, -179.5, 65.2);
     CHECK(antimeridian_jump(unsplit) == std::string("from lon 179.5 to -179.5"));
     Geometry split;
     split.type = GeomType::MultiPolygon;
@@ -109,7 +100,7 @@ TEST_CASE("antimeridian: an unsplit crossing edge is found, a split polygon is s
     CHECK_FALSE(antimeridian_jump(split));
     CHECK_FALSE(polygon_problem(split));
     CHECK(spans_antimeridian(split));
-    CHECK_FALSE(spans_antimeridian(box(179.5, 64.8, 180, 65.2)));
+    CHECK_FALSE(spans_antimeridian(box_polygon(179.5, 64.8, 180, 65.2)));
     Geometry east = split;
     shift_west_longitudes(east);
     Geometry whole = dissolve_geometries({&east});
@@ -120,12 +111,12 @@ TEST_CASE("antimeridian: an unsplit crossing edge is found, a split polygon is s
     CHECK(back.part_ends.size() == 2);
     CHECK(within_lonlat(back));
     CHECK(geodesic_area_km2(back) == doctest::Approx(geodesic_area_km2(split)).epsilon(1e-9));
-    Geometry inside = box(179.6, 64.9, 179.7, 65.0);
+    Geometry inside = box_polygon(179.6, 64.9, 179.7, 65.0);
     CHECK(split_at_antimeridian(inside).type == GeomType::Polygon);
 }
 
 TEST_CASE("polygon problems: a bow-tie, a ring of two points, an unclosed ring") {
-    Geometry bowtie = box(0, 0, 1, 1);
+    Geometry bowtie = box_polygon(0, 0, 1, 1);
     bowtie.xy = {0, 0, 1, 1, 1, 0, 0, 1, 0, 0};
     CHECK(polygon_problem(bowtie)->find("invalid polygon: Self-intersection") == 0);
     Geometry two;
@@ -133,9 +124,9 @@ TEST_CASE("polygon problems: a bow-tie, a ring of two points, an unclosed ring")
     two.xy = {0, 0, 1, 1};
     two.ring_ends = {2};
     CHECK(polygon_problem(two)->find("fewer than 4 points") != std::string::npos);
-    Geometry open = box(0, 0, 1, 1);
+    Geometry open = box_polygon(0, 0, 1, 1);
     open.xy.resize(8);
     open.ring_ends = {4};
     CHECK(polygon_problem(open)->find("a polygon ring is not closed") != std::string::npos);
-    CHECK_FALSE(polygon_problem(box(0, 0, 1, 1)));
+    CHECK_FALSE(polygon_problem(box_polygon(0, 0, 1, 1)));
 }

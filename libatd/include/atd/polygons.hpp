@@ -35,6 +35,9 @@ std::pair<double, double> interior_point(const Geometry& g);
 // farther than tolerance from the original, in the units of the coordinates.
 Geometry simplify_polygonal(const Geometry& g, double tolerance);
 
+// The axis-aligned rectangle [x0, x1] x [y0, y1] as a polygon.
+Geometry box_polygon(double x0, double y0, double x1, double y1);
+
 // A polygonal geometry whose longitudes run past 180 (shift_west_longitudes)
 // split back at ±180 as RFC 7946 wants: what lies east of 180 moves by -360,
 // so the result is a MultiPolygon with parts on both sides when it crosses.
