@@ -182,10 +182,10 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
         release_memory_reserve();
         char what[2048];
         describe_out_of_memory(what, sizeof what);
-        std::fprintf(stderr, "%s: error: %s%s\n", name_.c_str(), what, oom_note.c_str());
+        std::fprintf(stderr, "%s: error: %s%s\n", name_.c_str(), escape_controls(what).c_str(), oom_note.c_str());
         return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), e.what());
+        std::fprintf(stderr, "%s: error: %s\n", name_.c_str(), escape_controls(e.what()).c_str());
         return 1;
     }
 }
