@@ -29,19 +29,6 @@ bool is_admin_centre(const std::optional<std::string>& v) {
 
 namespace {
 
-std::string fmt(double v) {
-    char buf[64];
-    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) {
-        // "%.0f": the nearest integer (a "-0" printed as printf does).
-        auto n = static_cast<long long>(std::round(v));
-        if (n != 0 || !std::signbit(v)) return std::to_string(n);
-        std::snprintf(buf, sizeof buf, "%.0f", v);
-    } else {
-        std::snprintf(buf, sizeof buf, "%.6g", v);
-    }
-    return buf;
-}
-
 // The sustained test's figures over the years of a window that are present.
 struct WindowStat {
     std::optional<double> min, max;
@@ -72,14 +59,16 @@ WindowStat window_stat(const YearSeries& pop, int w) {
     return ws;
 }
 
-// "C1 min population 2021-2023 = 12000", "C1 min population 2022-2023 (2 of 3 years) = 9761",
-// "C1 population 2023 (1 of 3 years) = 61221".
-std::string c1_text(const char* stat, const WindowStat& ws, double v) {
+// "C1 min population 2021-2023 = 12000 >= 10000", "C1 min population 2022-2023 (2 of 3 years) = 9761 ...",
+// "C1 population 2023 (1 of 3 years) = 61221 ...": stat is min or max.
+Message c1_message(std::string_view stat, const WindowStat& ws, double v, std::string op, double threshold) {
     int from = ws.last - ws.years + 1;
     std::string years = from == ws.last ? std::to_string(ws.last) : std::to_string(from) + "-" + std::to_string(ws.last);
-    std::string of = ws.basis == "window" ? "" : " (" + std::to_string(ws.years) + " of " +
-                                                     std::to_string(ws.last - ws.first + 1) + " years)";
-    return std::string("C1 ") + (ws.years > 1 ? std::string(stat) + " " : "") + "population " + years + of + " = " + fmt(v);
+    Message m{"c1_" + std::string(ws.years > 1 ? stat : "level") + (ws.basis == "window" ? "" : "_partial"), {}};
+    m.arg("years", years);
+    if (ws.basis != "window") m.arg("n", ws.years).arg("window", ws.last - ws.first + 1);
+    m.arg("value", v).arg("op", std::move(op)).arg("threshold", threshold);
+    return m;
 }
 
 std::string missing_text(const WindowStat& ws) {
@@ -188,7 +177,8 @@ namespace {
 // (soft) and what would confirm it.
 struct Test {
     Result result = Result::NoData;
-    std::string text, lacks, soft, confirm;
+    Messages text;
+    std::string lacks, soft, confirm;
 };
 
 void join_to(std::string& out, const std::string& part, const char* sep = ",") {
@@ -227,14 +217,10 @@ struct RuleCheck {
                 join_to(confirm, t.confirm);
             }
     }
-    std::string text() const {
-        std::string out = std::string(rule.substr(0, 2)) + " " + std::string(result_name(result())) + ":";
-        const char* sep = " ";
-        for (const auto& t : tests) {
-            out += sep + t.text;
-            sep = ", ";
-        }
-        return out;
+    // The rule's outcome, then what each test found.
+    void explain(Messages& out) const {
+        out.push_back(Message{"rule", {}}.arg("rule", std::string(rule.substr(0, 2))).arg("result", std::string(result_name(result()))));
+        for (const auto& t : tests) out.insert(out.end(), t.text.begin(), t.text.end());
     }
 };
 
@@ -259,7 +245,8 @@ public:
     void propose(const SettlementData& s, const Scores& sc, Proposal& p) const;
 
 private:
-    std::string cite(const char* key) const { return " (" + st_.cite(key) + ")"; }
+    // A message citing the source of the standard `key`.
+    Message cited(Message m, const char* key) const { return m.arg("cite", st_.cite(key)); }
     // Promotion: the minimum of the years present reaches the threshold.
     Test at_least(const WindowStat& ws, double threshold, const char* key) const;
     // Demotion: the maximum stays under (below, or with or_equal at most) the threshold.
@@ -288,7 +275,7 @@ Test RuleBook::at_least(const WindowStat& ws, double threshold, const char* key)
     Test t;
     bool ok = *ws.min >= threshold;
     t.result = ok ? Result::Pass : Result::Fail;
-    t.text = c1_text("min", ws, *ws.min) + (ok ? " >= " : " < ") + fmt(threshold) + cite(key);
+    t.text = {cited(c1_message("min", ws, *ws.min, ok ? ">=" : "<", threshold), key)};
     soften_partial(ws, t);
     return t;
 }
@@ -297,8 +284,7 @@ Test RuleBook::at_most(const WindowStat& ws, double threshold, bool or_equal, co
     Test t;
     bool ok = or_equal ? *ws.max <= threshold : *ws.max < threshold;
     t.result = ok ? Result::Pass : Result::Fail;
-    t.text = c1_text("max", ws, *ws.max) + (ok ? (or_equal ? " <= " : " < ") : (or_equal ? " > " : " >= ")) +
-             fmt(threshold) + cite(key);
+    t.text = {cited(c1_message("max", ws, *ws.max, ok ? (or_equal ? "<=" : "<") : (or_equal ? ">" : ">="), threshold), key)};
     soften_partial(ws, t);
     return t;
 }
@@ -307,14 +293,15 @@ Test RuleBook::infrastructure(const Scores& sc) const {
     Test t;
     const Outcome& c7 = sc.c[6];
     t.result = c7.result;
-    std::string threshold = fmt(min_index_) + cite("city_district.min_infrastructure_index");
+    const char* key = "city_district.min_infrastructure_index";
     if (sc.infra_index)
-        t.text = "C7 index " + fmt(*sc.infra_index) + (c7.result == Result::Pass ? " >= " : " < ") + threshold;
+        t.text = {cited(Message{"c7_index", {}}.arg("value", *sc.infra_index).arg("op", c7.result == Result::Pass ? ">=" : "<")
+                            .arg("threshold", min_index_), key)};
     else if (c7.result == Result::Fail)
-        t.text = "C7 groups present (" + (sc.infra_groups.empty() ? std::string("none") : sc.infra_groups) +
-                 ") cannot reach index " + threshold;
+        t.text = {cited(Message{"c7_groups", {}}.arg("groups", sc.infra_groups.empty() ? std::string("none") : sc.infra_groups)
+                            .arg("threshold", min_index_), key)};
     else
-        t.text = "C7 unknown (no infrastructure data)";
+        t.text = {Message{"c7_unknown", {}}};
     if (c7.result == Result::NoData)
         for (const auto& l : c7.lacks) join_to(t.lacks, l);
     return t;
@@ -323,27 +310,27 @@ Test RuleBook::infrastructure(const Scores& sc) const {
 Test RuleBook::urban_profile(const Scores& sc) const {
     Test t;
     if (!sc.nonagri_share) {
-        t.text = "C5 unknown (no employment by activity)";
+        t.text = {Message{"c5_unknown", {}}};
         t.lacks = "emp_total,emp_agri";
         return t;
     }
     bool ok = sc.profile == "urban";
     t.result = ok ? Result::Pass : Result::Fail;
-    t.text = "C5 non-agricultural share " + fmt(*sc.nonagri_share) + (ok ? " >= " : " < ") + fmt(urban_share_) +
-             cite("c5.urban_min_nonagri_share");
+    t.text = {cited(Message{"c5_share", {}}.arg("value", *sc.nonagri_share).arg("op", ok ? ">=" : "<")
+                        .arg("threshold", urban_share_), "c5.urban_min_nonagri_share")};
     return t;
 }
 
 Test RuleBook::urban_density(const Scores& sc) const {
     Test t;
     if (sc.degurba.empty()) {
-        t.text = "C3 unknown (no area)";
+        t.text = {Message{"c3_unknown", {}}};
         for (const auto& l : sc.c[2].lacks) join_to(t.lacks, l);
         return t;
     }
     bool ok = sc.degurba == "urban_centre" || sc.degurba == "urban_cluster";
     t.result = ok ? Result::Pass : Result::Fail;
-    t.text = "C3 " + sc.degurba + (ok ? "" : ", not an urban cluster") + cite("c3.urban_cluster_density");
+    t.text = {cited(Message{ok ? "c3_class" : "c3_not_urban", {}}.arg("degurba", sc.degurba), "c3.urban_cluster_density")};
     return t;
 }
 
@@ -353,19 +340,23 @@ Test RuleBook::tied_to_city(const Scores& sc) const {
     const bool modelled = c4.provisional.find("modelled") != std::string::npos;
     t.result = sc.attach;
     if (!sc.c4_city) {
-        t.text = "C4 unknown (no city to test)";
+        t.text = {Message{"c4_no_city", {}}};
     } else {
-        std::string km = sc.c4_city_km ? ", " + fmt(std::round(*sc.c4_city_km * 10) / 10) + " km" : "";
-        t.text = "C4 " + std::string(sc.contiguous == Result::Pass ? "contiguous with " : "not contiguous with ") +
-                 *sc.c4_city + " (" + sc.c4_basis + km + ")";
-        if (sc.commuting_share)
-            t.text += ", commuting share " + fmt(*sc.commuting_share) +
-                      (*sc.commuting_share >= attach_share_ ? " >= " : " < ") + fmt(attach_share_) +
-                      cite("c4.attach_min_commuting_share") + (modelled ? " (modelled)" : "");
-        else if (sc.attach == Result::Fail && sc.contiguous == Result::Pass)
-            t.text += ", commuting share below " + fmt(attach_share_);
-        else if (sc.contiguous != Result::Fail)
-            t.text += ", commuting share unknown";
+        Message city{sc.contiguous == Result::Pass ? "c4_contiguous" : "c4_not_contiguous", {}};
+        city.arg("city", *sc.c4_city).arg("basis", sc.c4_basis);
+        if (sc.c4_city_km) city.arg("km", std::round(*sc.c4_city_km * 10) / 10);
+        t.text = {std::move(city)};
+        if (sc.commuting_share) {
+            Message share = cited(Message{"c4_share", {}}.arg("value", *sc.commuting_share)
+                                      .arg("op", *sc.commuting_share >= attach_share_ ? ">=" : "<")
+                                      .arg("threshold", attach_share_), "c4.attach_min_commuting_share");
+            if (modelled) share.arg("modelled", std::string("modelled"));
+            t.text.push_back(std::move(share));
+        } else if (sc.attach == Result::Fail && sc.contiguous == Result::Pass) {
+            t.text.push_back(Message{"c4_share_below", {}}.arg("threshold", attach_share_));
+        } else if (sc.contiguous != Result::Fail) {
+            t.text.push_back(Message{"c4_share_unknown", {}});
+        }
     }
     if (sc.attach == Result::NoData)
         for (const auto& l : c4.lacks) join_to(t.lacks, l);
@@ -385,7 +376,7 @@ std::vector<RuleCheck> RuleBook::rules_for(const SettlementData& s, const Scores
         rules.push_back({"R1_kent_city", "city_district", {}, {at_least(ws, cd_, "city_district.min_population"), infrastructure(sc)}});
         rules.push_back({"R2_kent_attach", "attach", sc.c4_city.value_or(""),
                          {urban_profile(sc), urban_density(sc), tied_to_city(sc)}});
-        rules.push_back({"R3_kent_aul", "aul", {}, {Test{Result::Pass, "kent category abolished [C]", {}, {}, {}}}});
+        rules.push_back({"R3_kent_aul", "aul", {}, {Test{Result::Pass, {Message{"kent_abolished", {}}}, {}, {}, {}}}});
     } else if (s.category == "aul") {
         ws = window_stat(s.pop, up_years_);
         rules.push_back({"R4_aul_city", "city_district", {}, {at_least(ws, cd_, "city_district.min_population"), infrastructure(sc)}});
@@ -410,8 +401,8 @@ void RuleBook::screen_undated(const SettlementData& s, Proposal& p) const {
     auto tag = s.latest.find(pop_osm);
     if (s.category != "aul" || tag == s.latest.end() || tag->second > aul_min_) return;
     p.screening = "abolish";
-    p.reasons += "; screening only: undated OSM population " + fmt(tag->second) + " <= " + fmt(aul_min_) +
-                 cite("aul.min_population");
+    p.reasons.push_back(cited(Message{"screening_abolish", {}}.arg("value", tag->second).arg("op", "<=")
+                                  .arg("threshold", aul_min_), "aul.min_population"));
 }
 
 void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) const {
@@ -425,7 +416,7 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
         p.proposal = {};
         p.rule = {};
         p.lacks = p.decide_with = "pop";
-        p.reasons = "no population figures: no rule can be tested";
+        p.reasons = {Message{"no_population", {}}};
         screen_undated(s, p);
         return;
     }
@@ -435,7 +426,7 @@ void RuleBook::propose(const SettlementData& s, const Scores& sc, Proposal& p) c
     std::vector<const RuleCheck*> options;
     std::string soft, confirm, unknown_lacks;
     for (const auto& r : rules) {
-        join_to(p.reasons, r.rule == "keep" ? std::string() : r.text(), "; ");
+        if (r.rule != "keep") r.explain(p.reasons);
         for (const auto& t : r.tests) join_to(p.lacks, t.lacks);
         Result res = r.result();
         if (res == Result::Fail) {
@@ -506,8 +497,7 @@ void finish_proposals(const std::vector<SettlementData>& settlements, std::vecto
                 if (const auto& n = nearest[k]) {
                     p.target = settlements[n->first].kato;
                     p.target_name = settlements[n->first].name;
-                    p.reasons += "; merge into the nearest settlement that stays, " +
-                                 fmt(std::round(n->second * 10) / 10) + " km";
+                    p.reasons.push_back(Message{"merge_into_nearest", {}}.arg("km", std::round(n->second * 10) / 10));
                 } else {
                     add_lack(p.lacks, "a settlement to merge into");
                 }
@@ -694,7 +684,7 @@ void vary_and_count(const std::vector<SettlementData>& settlements, const Standa
             for (std::size_t i = 0; i < props.size(); ++i) {
                 const Proposal& b = c.proposals[i];
                 if (props[i].proposal == b.proposal && props[i].target == b.target) continue;
-                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + fmt(value) + ": " +
+                c.whatif[i] += (c.whatif[i].empty() ? "" : "; ") + key + "=" + data_number(value) + ": " +
                                std::string(props[i].proposal) + (props[i].target.empty() ? "" : " " + props[i].target);
             }
         }
@@ -765,7 +755,8 @@ void emit_classification(const Classification& c, const std::vector<SettlementDa
     text("proposal_target_name", p.target_name);
     text("proposal_basis", std::string(p.basis));
     props.set("proposal_years", p.years ? Value{static_cast<std::int64_t>(p.years)} : Value{});
-    text("proposal_reasons", p.reasons);
+    text("proposal_reasons", render(p.reasons, Lang::en, Style::data));
+    text("proposal_messages", p.reasons.empty() ? std::string() : encode_messages(p.reasons));
     text("proposal_lacks", p.lacks);
     props.set("proposal_opinion", std::string(p.opinion));
     props.set("proposal_profile", st.name());

@@ -4,6 +4,7 @@
 #include <atd/criteria.hpp>
 #include <atd/io.hpp>
 #include <atd/log.hpp>
+#include <atd/messages.hpp>
 
 #include <cstdint>
 #include <map>
@@ -52,7 +53,8 @@ struct Proposal {
     std::string target, target_name;
     std::string_view basis;              // window, partial, level: the years the population test rests on
     int years = 0;                       // how many years of its window
-    std::string reasons, lacks;
+    Messages reasons;                    // why, in the catalogue's words (messages.hpp)
+    std::string lacks;
     std::string options;                 // the outcomes still possible, in rule order (outcome or outcome:target)
     std::string decide_with;             // the fields that would decide or confirm it
     std::string_view opinion = "unknown";  // supports, opposes, each maybe " (low turnout)"

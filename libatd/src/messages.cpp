@@ -1,0 +1,272 @@
+#include "messages_catalogue.hpp"
+
+#include <atd/error.hpp>
+#include <atd/feature.hpp>
+#include <atd/geojson.hpp>
+#include <atd/messages.hpp>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+namespace atd {
+
+namespace {
+
+std::span<const CatalogueEntry> catalogue(Lang lang) {
+    switch (lang) {
+        case Lang::ru: return catalogue_ru();
+        case Lang::kk: return catalogue_kk();
+        case Lang::en: break;
+    }
+    return catalogue_en();
+}
+
+using Index = std::unordered_map<std::string_view, std::string_view>;
+
+const Index& index_of(Lang lang) {
+    static const auto make = [](Lang l) {
+        Index ix;
+        for (const auto& e : catalogue(l)) ix.emplace(e.key, e.text);
+        return ix;
+    };
+    static const Index en = make(Lang::en), ru = make(Lang::ru), kk = make(Lang::kk);
+    return lang == Lang::ru ? ru : lang == Lang::kk ? kk : en;
+}
+
+// The parts of a rule: the tests of METHODOLOGY §3, one criterion each.
+constexpr std::string_view kParts[] = {
+    "c1_min", "c1_min_partial", "c1_max", "c1_max_partial", "c1_level", "c3_class", "c3_not_urban", "c3_unknown",
+    "c4_contiguous", "c4_not_contiguous", "c4_no_city", "c4_share", "c4_share_below", "c4_share_unknown",
+    "c5_share", "c5_unknown", "c7_index", "c7_groups", "c7_unknown", "kent_abolished"};
+
+// Groups digits by three with a narrow no-break space, from five digits on.
+std::string group_thousands(std::string s, std::string_view decimal_mark) {
+    std::size_t dot = s.find('.');
+    std::size_t end = dot == std::string::npos ? s.size() : dot;
+    std::size_t start = !s.empty() && s[0] == '-' ? 1 : 0;
+    std::string out = s.substr(0, start);
+    bool group = end - start >= 5;
+    for (std::size_t i = start; i < end; ++i) {
+        out.push_back(s[i]);
+        std::size_t left = end - i - 1;
+        if (group && left && left % 3 == 0) out += "\u202f";
+    }
+    if (dot != std::string::npos) out += std::string(decimal_mark) + s.substr(dot + 1);
+    return out;
+}
+
+std::string format_arg(const MessageArg& a, std::string_view spec, Lang lang, Style style) {
+    if (const double* v = std::get_if<double>(&a)) {
+        std::optional<int> digits;
+        if (!spec.empty() && spec[0] >= '0' && spec[0] <= '6') digits = spec[0] - '0';
+        if (style == Style::document) return format_number(*v, lang, digits);
+        return digits ? fixed_text(*v, *digits) : data_number(*v);
+    }
+    const std::string& s = std::get<std::string>(a);
+    if (style == Style::data) return s;
+    if (spec == "term") return value_word(lang, s);
+    if (spec == "op") return s == ">=" ? "≥" : s == "<=" ? "≤" : s;
+    return s;
+}
+
+// Calls on(name, spec) for every placeholder of a template, with whether it
+// sits in an optional segment.
+template <class F>
+void placeholders(std::string_view tpl, F&& on) {
+    bool optional = false;
+    for (std::size_t i = 0; i < tpl.size(); ++i) {
+        if (tpl.compare(i, 2, "[[") == 0) optional = true;
+        else if (tpl.compare(i, 2, "]]") == 0) optional = false;
+        if (tpl[i] != '{') continue;
+        std::size_t close = tpl.find('}', i);
+        if (close == std::string_view::npos) return;
+        std::string_view inner = tpl.substr(i + 1, close - i - 1);
+        std::size_t colon = inner.find(':');
+        on(inner.substr(0, colon), colon == std::string_view::npos ? std::string_view{} : inner.substr(colon + 1), optional);
+        i = close;
+    }
+}
+
+}  // namespace
+
+Lang parse_lang(std::string_view code, std::string_view option) {
+    if (code == "en") return Lang::en;
+    if (code == "ru") return Lang::ru;
+    if (code == "kk") return Lang::kk;
+    throw UsageError(std::string(option) + " must be en, ru or kk, not '" + std::string(code) + "'");
+}
+
+std::string_view lang_code(Lang lang) { return lang == Lang::ru ? "ru" : lang == Lang::kk ? "kk" : "en"; }
+
+bool has_text(Lang lang, std::string_view key) { return index_of(lang).count(key) > 0; }
+
+std::string text_of(Lang lang, std::string_view key) {
+    const Index& ix = index_of(lang);
+    auto it = ix.find(key);
+    return std::string(it == ix.end() ? key : it->second);
+}
+
+std::vector<std::string_view> catalogue_keys(Lang lang) {
+    std::vector<std::string_view> keys;
+    for (const auto& e : catalogue(lang)) keys.push_back(e.key);
+    return keys;
+}
+
+std::string value_word(Lang lang, std::string_view code) {
+    std::string key = "value." + std::string(code);
+    return has_text(lang, key) ? text_of(lang, key) : std::string(code);
+}
+
+std::string format_number(double v, Lang lang, std::optional<int> digits) {
+    if (!std::isfinite(v)) return std::isnan(v) ? "NaN" : (v > 0 ? "∞" : "−∞");
+    std::string s;
+    if (digits) {
+        s = fixed_text(v, std::clamp(*digits, 0, 6));
+    } else if (std::fabs(v - std::round(v)) < 1e-9) {
+        s = fixed_text(v, 0);
+    } else {
+        s = fixed_text(v, 3);
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+    }
+    if (s == "-0") s = "0";
+    return group_thousands(s, lang == Lang::en ? "." : ",");
+}
+
+std::string data_number(double v) {
+    char buf[64];
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) {
+        auto n = static_cast<long long>(std::round(v));
+        if (n != 0 || !std::signbit(v)) return std::to_string(n);
+        std::snprintf(buf, sizeof buf, "%.0f", v);  // "-0", as printf writes it
+    } else {
+        std::snprintf(buf, sizeof buf, "%.6g", v);
+    }
+    return buf;
+}
+
+const MessageArg* Message::find(std::string_view name) const {
+    for (const auto& [k, v] : args)
+        if (k == name) return &v;
+    return nullptr;
+}
+
+MessageRole role_of(std::string_view key) {
+    if (key == "rule") return MessageRole::rule;
+    if (std::find(std::begin(kParts), std::end(kParts), key) != std::end(kParts)) return MessageRole::part;
+    return MessageRole::sentence;
+}
+
+std::vector<std::string> template_arguments(std::string_view tpl) {
+    std::vector<std::string> names;
+    placeholders(tpl, [&](std::string_view name, std::string_view, bool) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+    });
+    return names;
+}
+
+std::string render(const Message& m, Lang lang, Style style) {
+    std::string tpl = text_of(lang, "reason." + m.key);
+    std::string out, segment;
+    bool optional = false, missing = false;
+    for (std::size_t i = 0; i < tpl.size(); ++i) {
+        std::string& to = optional ? segment : out;
+        if (tpl.compare(i, 2, "[[") == 0 || tpl.compare(i, 2, "]]") == 0) {
+            if (optional && !missing) out += segment;
+            optional = tpl[i] == '[';
+            segment.clear();
+            missing = false;
+            ++i;
+            continue;
+        }
+        std::size_t close = tpl[i] == '{' ? tpl.find('}', i) : std::string::npos;
+        if (close == std::string::npos) {
+            to.push_back(tpl[i]);
+            continue;
+        }
+        std::string_view inner(tpl.data() + i + 1, close - i - 1);
+        std::size_t colon = inner.find(':');
+        std::string_view spec = colon == std::string_view::npos ? std::string_view{} : inner.substr(colon + 1);
+        if (const MessageArg* a = m.find(inner.substr(0, colon))) to += format_arg(*a, spec, lang, style);
+        else missing = true;
+        i = close;
+    }
+    return out;
+}
+
+std::string render(const Messages& ms, Lang lang, Style style) {
+    std::string out;
+    bool in_rule = false, first_part = false;
+    for (const auto& m : ms) {
+        MessageRole role = role_of(m.key);
+        if (role == MessageRole::part && in_rule) {
+            out += (first_part ? " " : ", ") + render(m, lang, style);
+            first_part = false;
+            continue;
+        }
+        out += (out.empty() ? "" : "; ") + render(m, lang, style);
+        in_rule = role == MessageRole::rule;
+        first_part = in_rule;
+    }
+    return out;
+}
+
+std::string encode_messages(const Messages& ms) {
+    std::string out = "[";
+    for (const auto& m : ms) {
+        out += out.size() > 1 ? ",{\"key\":" : "{\"key\":";
+        append_json_string(out, m.key);
+        for (const auto& [name, v] : m.args) {
+            out.push_back(',');
+            append_json_string(out, name);
+            out.push_back(':');
+            if (const double* d = std::get_if<double>(&v)) append_json_number(out, *d);
+            else append_json_string(out, std::get<std::string>(v));
+        }
+        out.push_back('}');
+    }
+    return out + "]";
+}
+
+Messages decode_messages(std::string_view json, std::string_view what) {
+    auto bad = [&](const std::string& why) { return DataError(std::string(what) + ": " + why); };
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(json);
+    simdjson::dom::element doc;
+    if (parser.parse(padded).get(doc)) throw bad("not a JSON array of messages");
+    simdjson::dom::array items;
+    if (doc.get_array().get(items)) throw bad("not a JSON array of messages");
+    Messages out;
+    for (simdjson::dom::element item : items) {
+        simdjson::dom::object obj;
+        if (item.get_object().get(obj)) throw bad("a message is not a JSON object");
+        Message m;
+        for (auto [name, value] : obj) {
+            if (name == "key") {
+                std::string_view key;
+                if (value.get_string().get(key)) throw bad("a message key is not text");
+                m.key = std::string(key);
+            } else if (double d; value.is_number() && !value.get_double().get(d)) {
+                m.arg(std::string(name), d);
+            } else if (std::string_view s; !value.get_string().get(s)) {
+                m.arg(std::string(name), std::string(s));
+            } else {
+                throw bad("message argument '" + std::string(name) + "' is neither a number nor text");
+            }
+        }
+        if (m.key.empty()) throw bad("a message without its key");
+        if (!has_text(Lang::en, "reason." + m.key)) throw bad("unknown message '" + m.key + "'");
+        placeholders(text_of(Lang::en, "reason." + m.key), [&](std::string_view name, std::string_view, bool optional) {
+            if (!optional && !m.find(name))
+                throw bad("message '" + m.key + "' lacks its argument '" + std::string(name) + "'");
+        });
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+}  // namespace atd
