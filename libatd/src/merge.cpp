@@ -37,20 +37,15 @@ Outcome both(Outcome a, Outcome b) {
     return a == Outcome::unknown || b == Outcome::unknown ? Outcome::unknown : Outcome::pass;
 }
 
-std::string settlements_text(double n) { return fixed_text(n, 0) + (n == 1 ? " settlement" : " settlements"); }
-
-std::string settlements_short(const OkrugFacts& f, const MergeParams& p) {
-    return settlements_text(f.settlements) + ", a rural okrug needs " + fixed_text(p.min_settlements, 0);
-}
-
-std::string residents_short(const OkrugFacts& f, const MergeParams& p) {
-    return fixed_text(f.population, 0) + " residents, an okrug needs " + fixed_text(p.min_population, 0);
-}
-
-// "population unknown", or with part of it known, the part.
-std::string population_unknown_text(const OkrugFacts& f) {
-    return f.population > 0 ? "population partly unknown, " + fixed_text(f.population, 0) + " residents known"
-                            : "population unknown";
+// A message with the settlement count and its minimum, the population and its minimum, as key needs them.
+Message short_of(std::string key, const OkrugFacts& f, const MergeParams& p) {
+    Message m{std::move(key), {}};
+    if (m.key != "short_residents" && m.key != "legal_residents")
+        m.arg("settlements", f.settlements).arg("min_settlements", p.min_settlements);
+    if (m.key == "short_residents" || m.key == "legal_residents" || m.key == "legal_both")
+        m.arg("residents", f.population).arg("min_population", p.min_population);
+    if (m.key == "legal_settlements_partly") m.arg("known", f.population);
+    return m;
 }
 
 std::string join(const std::vector<std::string>& parts, const char* separator) {
@@ -67,33 +62,36 @@ Outcome legal_minimum(const OkrugFacts& f, const MergeParams& p) {
 
 Outcome soft_floor(const OkrugFacts& f, const MergeParams& p) { return population_test(f, p.soft_floor); }
 
-std::string merge_trigger(const OkrugFacts& f, const MergeParams& p) {
-    std::vector<std::string> short_of;
-    if (settlements_test(f, p) == Outcome::fail) short_of.push_back(settlements_short(f, p));
+Messages merge_trigger(const OkrugFacts& f, const MergeParams& p) {
+    bool few = settlements_test(f, p) == Outcome::fail;
     Outcome residents = population_test(f, p.min_population);
-    if (residents == Outcome::fail) short_of.push_back(residents_short(f, p));
-    if (!short_of.empty()) {
-        if (residents == Outcome::unknown) short_of.push_back(population_unknown_text(f));
-        return "below the legal minimum (" + join(short_of, "; ") + ")";
-    }
+    if (few && residents == Outcome::fail) return {short_of("legal_both", f, p)};
+    if (residents == Outcome::fail) return {short_of("legal_residents", f, p)};
+    if (few && residents == Outcome::unknown)
+        return {short_of(f.population > 0 ? "legal_settlements_partly" : "legal_settlements_unknown", f, p)};
+    if (few) return {short_of("legal_settlements", f, p)};
     if (soft_floor(f, p) == Outcome::fail)
-        return "below the soft floor of " + fixed_text(p.soft_floor, 0) + " residents (" + fixed_text(f.population, 0) + ")";
+        return {Message{"soft_floor", {}}.arg("floor", p.soft_floor).arg("population", f.population)};
     if (f.self_sufficiency && *f.self_sufficiency < p.self_sufficiency_target)
-        return "budget self-sufficiency " + fixed_text(*f.self_sufficiency * 100, 1) + "% below " +
-               fixed_text(p.self_sufficiency_target * 100, 0) + "%";
+        return {Message{"budget_short", {}}.arg("share", *f.self_sufficiency * 100).arg("target", p.self_sufficiency_target * 100)};
     return {};
 }
 
 std::vector<Breach> breaches(const OkrugFacts& f, const MergeParams& p) {
     std::vector<Breach> out;
-    if (settlements_test(f, p) == Outcome::fail) out.push_back({"okrug.min_settlements", settlements_short(f, p)});
+    if (settlements_test(f, p) == Outcome::fail) out.push_back({"okrug.min_settlements", short_of("short_settlements", f, p)});
     if (population_test(f, p.min_population) == Outcome::fail)
-        out.push_back({"okrug.min_population", residents_short(f, p)});
-    if (f.members > 1 && f.max_km > p.max_distance_km)
-        out.push_back({"merge.max_distance_km", f.farthest + " is " + fixed_text(f.max_km, 1) +
-                                                    " km from the centre, beyond " + fixed_text(p.max_distance_km, 0) + " km"});
+        out.push_back({"okrug.min_population", short_of("short_residents", f, p)});
+    if (f.members > 1 && f.max_km > p.max_distance_km) {
+        Message far{f.farthest_is_unit ? "far_unit" : "far_settlement", {}};
+        far.arg("id", f.farthest);
+        if (!f.farthest_name.empty()) far.arg("name", f.farthest_name);
+        out.push_back({"merge.max_distance_km", far.arg("km", f.max_km).arg("max_km", p.max_distance_km)});
+    }
     if (f.members > p.max_members)
-        out.push_back({"merge.max_members", std::to_string(f.members) + " members, beyond " + std::to_string(p.max_members)});
+        out.push_back({"merge.max_members", Message{"over_members", {}}
+                                                .arg("members", static_cast<double>(f.members))
+                                                .arg("max_members", static_cast<double>(p.max_members))});
     return out;
 }
 
@@ -110,17 +108,19 @@ std::string proposal_status(const OkrugFacts& f, const MergeParams& p) {
     return untested && merge_trigger(f, p).empty() ? "undetermined" : "decided";
 }
 
-std::string status_reason(const OkrugFacts& f, const MergeParams& p, const std::vector<std::string>& unknown_members) {
+Messages status_reason(const OkrugFacts& f, const MergeParams& p, const UnknownMembers& unknown) {
     if (proposal_status(f, p) == "decided") return {};
-    std::vector<std::string> parts;
-    if (!f.population_complete)
-        parts.push_back("population unknown: " + join(unknown_members, ", ") +
-                        (f.population > 0 ? "; " + fixed_text(f.population, 0) + " residents known" : ""));
-    if (!f.settlements_complete) parts.push_back("the number of settlements unknown");
-    if (legal_minimum(f, p) == Outcome::unknown) parts.push_back("the legal minimum untested");
-    if (soft_floor(f, p) == Outcome::unknown)
-        parts.push_back("the soft floor of " + fixed_text(p.soft_floor, 0) + " residents untested");
-    return join(parts, "; ");
+    Messages out;
+    if (!f.population_complete) {
+        if (!unknown.whole.empty()) out.push_back(Message{"population_unknown_of", {}}.arg("members", join(unknown.whole, ", ")));
+        if (!unknown.partly.empty())
+            out.push_back(Message{"population_partly_unknown_of", {}}.arg("members", join(unknown.partly, ", ")));
+        if (f.population > 0) out.push_back(Message{"residents_known", {}}.arg("known", f.population));
+    }
+    if (!f.settlements_complete) out.push_back(Message{"settlements_unknown", {}});
+    if (legal_minimum(f, p) == Outcome::unknown) out.push_back(Message{"legal_untested", {}});
+    if (soft_floor(f, p) == Outcome::unknown) out.push_back(Message{"floor_untested", {}}.arg("floor", p.soft_floor));
+    return out;
 }
 
 bool better_centre(const CentreCandidate& a, const CentreCandidate& b) {
@@ -150,27 +150,29 @@ bool keep_equal(Candidates& rivals, const std::optional<double> CentreCandidate:
 
 }  // namespace
 
-std::string centre_reason(const Candidates& candidates, std::size_t chosen, bool population_complete) {
+Messages centre_reason(const Candidates& candidates, std::size_t chosen, bool population_complete) {
     const CentreCandidate& c = *candidates[chosen];
     Candidates rivals;
     for (std::size_t i = 0; i < candidates.size(); ++i)
         if (i != chosen && (!c.okrug_centre || candidates[i]->okrug_centre)) rivals.push_back(candidates[i]);
-    std::string prefix = c.okrug_centre ? "an existing okrug centre" : "";
-    if (rivals.empty()) return c.okrug_centre ? prefix : "the only one with a position";
-    if (c.okrug_centre) prefix += " with ";
+    Messages out;
+    if (c.okrug_centre) out.push_back(Message{"centre_existing", {}});
+    if (rivals.empty()) return c.okrug_centre ? out : Messages{Message{"centre_only", {}}};
     if (c.c7) {
         bool all_known = keep_equal(rivals, &CentreCandidate::c7, *c.c7);
-        if (rivals.empty()) return prefix + (all_known ? "the highest C7 index" : "the highest known C7 index");
-        prefix += "the highest C7 index (a tie), then ";
+        out.push_back(Message{rivals.empty() ? (all_known ? "centre_c7" : "centre_c7_known") : "centre_c7_tie", {}});
+        if (rivals.empty()) return out;
     }
     if (c.population) {
         bool all_known = keep_equal(rivals, &CentreCandidate::population, *c.population) && population_complete &&
                          !c.population_partial;
         for (const CentreCandidate* r : rivals) all_known &= !r->population_partial;
-        if (rivals.empty()) return prefix + (all_known ? "the largest population" : "the largest known population");
-        prefix += "the largest population (a tie), then ";
+        out.push_back(Message{rivals.empty() ? (all_known ? "centre_population" : "centre_population_known")
+                                             : "centre_population_tie", {}});
+        if (rivals.empty()) return out;
     }
-    return prefix + (c.c7 || c.population ? "the lowest code" : "the lowest code (no C7 index or population known)");
+    out.push_back(Message{c.c7 || c.population ? "centre_code" : "centre_code_unknown", {}});
+    return out;
 }
 
 }  // namespace merge
@@ -353,18 +355,27 @@ double known_floor_share(const OkrugFacts& f, const MergeParams& p) {
 void name_farthest(const Data& data, Eval& e) {
     if (e.farthest_place != SIZE_MAX) {
         const Place& s = data.places[e.farthest_place];
-        e.facts.farthest = "settlement " + s.id + (s.name.empty() ? "" : " " + s.name);
+        e.facts.farthest = s.id;
+        e.facts.farthest_name = s.name;
+        e.facts.farthest_is_unit = false;
     } else if (e.farthest_unit != SIZE_MAX) {
-        e.facts.farthest = "unit " + data.units[e.farthest_unit].id;
+        e.facts.farthest = data.units[e.farthest_unit].id;
+        e.facts.farthest_is_unit = true;
     }
 }
 
 // Why a group needs a merger, on known data; "" when nothing known calls for one.
-std::string trigger_of(const Eval& e, const MergeParams& p) { return merge::merge_trigger(e.facts, p); }
+Messages trigger_of(const Eval& e, const MergeParams& p) { return merge::merge_trigger(e.facts, p); }
+
+// Adds the messages of `more` that `to` lacks.
+void add_new(Messages& to, const Messages& more) {
+    for (const auto& m : more)
+        if (std::find(to.begin(), to.end(), m) == to.end()) to.push_back(m);
+}
 
 struct Proposal {
     std::vector<std::size_t> members;  // global unit indices, ascending
-    std::string trigger, note;         // note: why it still fails, if it does
+    Messages trigger, note;            // note: why it still fails, if it does
 };
 
 struct RegionResult {
@@ -451,20 +462,19 @@ public:
             }
             if (best == SIZE_MAX) {
                 stuck[worst] = true;
-                groups[worst].note = nb[worst].empty() ? "no neighbour to merge with"
-                                     : too_far ? "every merge with a neighbour puts a settlement farther than " +
-                                                     fixed_text(p_.max_distance_km, 0) + " km from the centre"
-                                     : too_many ? "every merge with a neighbour exceeds " +
-                                                      std::to_string(p_.max_members) + " members"
-                                                : "no feasible merge";
-                groups[worst].note = trigger_of(eval[worst], p_) + ": " + groups[worst].note;
+                Message why = nb[worst].empty() ? Message{"no_neighbour", {}}
+                              : too_far         ? Message{"all_too_far", {}}.arg("km", p_.max_distance_km)
+                              : too_many        ? Message{"all_too_many", {}}.arg("members", static_cast<double>(p_.max_members))
+                                                : Message{"no_feasible_merge", {}};
+                groups[worst].note = trigger_of(eval[worst], p_);
+                groups[worst].note.push_back(std::move(why));
                 continue;
             }
-            std::string why = trigger_of(eval[worst], p_);
+            Messages why = trigger_of(eval[worst], p_);
             Proposal& g = groups[worst];
             if (g.trigger.empty()) g.trigger = why;
             if (!groups[best].trigger.empty() && groups[best].trigger != g.trigger)
-                g.trigger += "; " + groups[best].trigger;
+                g.trigger.insert(g.trigger.end(), groups[best].trigger.begin(), groups[best].trigger.end());
             g.members.insert(g.members.end(), groups[best].members.begin(), groups[best].members.end());
             std::sort(g.members.begin(), g.members.end());
             alive[best] = false;
@@ -579,14 +589,12 @@ public:
             Eval e = evaluate(data_, pr.members, w_);
             if (pr.members.size() > 1) {
                 for (std::size_t u : pr.members) {
-                    std::string t = trigger_of(evaluate(data_, {u}, w_), p_);
-                    if (!t.empty() && pr.trigger.find(t) == std::string::npos)
-                        pr.trigger += (pr.trigger.empty() ? "" : "; ") + t;
+                    add_new(pr.trigger, trigger_of(evaluate(data_, {u}, w_), p_));
                 }
-                if (pr.trigger.empty()) pr.trigger = "a lower objective";
+                if (pr.trigger.empty()) pr.trigger = {Message{"lower_objective", {}}};
             }
             pr.note = trigger_of(e, p_);
-            if (!not_below_legal(e, p_)) pr.note += ": no feasible merge";
+            if (!not_below_legal(e, p_)) pr.note.push_back(Message{"no_feasible_merge", {}});
             out.push_back(std::move(pr));
             mask ^= part;
         }
@@ -618,10 +626,11 @@ public:
             // Neither method enforces the distance, size or legal limits: each breach is reported.
             Eval e = evaluate(data_, pr.members, w_);
             name_farthest(data_, e);
-            for (const auto& b : merge::breaches(e.facts, p_)) pr.note += (pr.note.empty() ? "" : "; ") + b.text;
+            for (const auto& b : merge::breaches(e.facts, p_)) pr.note.push_back(b.text);
             if (pr.members.size() > 1)
-                pr.trigger = opts_.method == "maxp" ? "max-p region, floor " + opts_.floor_field + " >= " + fixed_text(opts_.floor, 0)
-                                                    : "SKATER cut, k = " + std::to_string(opts_.k);
+                pr.trigger = {opts_.method == "maxp"
+                                  ? Message{"maxp_region", {}}.arg("field", opts_.floor_field).arg("op", ">=").arg("floor", opts_.floor)
+                                  : Message{"skater_cut", {}}.arg("k", static_cast<double>(opts_.k))};
         }
         return out;
     }
@@ -748,13 +757,20 @@ Value text_or_null(const std::string& s) { return s.empty() ? Value{} : Value{s}
 Value rounded(double v, double scale) { return Value{std::round(v * scale) / scale}; }
 
 // The members whose population is not known in full: "code", or "code (partly)" when part of it is.
-std::vector<std::string> unknown_members(const Data& data, const std::vector<std::size_t>& members) {
-    std::vector<std::string> out;
+merge::UnknownMembers unknown_members(const Data& data, const std::vector<std::size_t>& members) {
+    merge::UnknownMembers out;
     for (std::size_t u : members) {
         const Unit& x = data.units[u];
-        if (!x.population_complete) out.push_back(x.id + (x.stand_in.population ? " (partly)" : ""));
+        if (!x.population_complete) (x.stand_in.population ? out.partly : out.whole).push_back(x.id);
     }
     return out;
+}
+
+// "a;b (partly)": the members of unknown population, as the field lists them.
+std::string unknown_members_text(const merge::UnknownMembers& unknown) {
+    std::vector<std::string> all = unknown.whole;
+    for (const auto& id : unknown.partly) all.push_back(id + " (partly)");
+    return merge::join(all, ";");
 }
 
 // The sum of the figures known, null when no member has one.
@@ -770,7 +786,7 @@ Value known_sum(const Data& data, const std::vector<std::size_t>& members) {
 }
 
 // The centre's reason among the candidates it was chosen from.
-std::string centre_reason_of(const Data& data, const std::vector<std::size_t>& members, const Eval& e) {
+Messages centre_reason_of(const Data& data, const std::vector<std::size_t>& members, const Eval& e) {
     std::vector<const CentreCandidate*> candidates;
     std::size_t chosen = 0;
     if (e.centre_place != SIZE_MAX) {
@@ -788,8 +804,9 @@ std::string centre_reason_of(const Data& data, const std::vector<std::size_t>& m
             if (u == e.centre_unit) chosen = candidates.size();
             candidates.push_back(&data.units[u].stand_in);
         }
-    return merge::centre_reason(candidates, chosen, e.facts.population_complete) +
-           " (units stand for their settlements: no settlement positions)";
+    Messages out = merge::centre_reason(candidates, chosen, e.facts.population_complete);
+    out.push_back(Message{"centre_stand_in", {}});
+    return out;
 }
 
 std::string centre_id(const Data& data, const Eval& e) {
@@ -864,6 +881,7 @@ Feature proposal_feature(const Data& data, const MergeOptions& opts, const Propo
     std::vector<std::string> breach_keys;
     for (const auto& b : merge::breaches(f, p)) breach_keys.push_back(b.key);
     auto unknown = unknown_members(data, pr.members);
+    Messages status_why = merge::status_reason(f, p, unknown), centre_why = centre_reason_of(data, pr.members, e);
     Feature out;
     out.geom = dissolved(data, pr);
     bool polygon = out.geom.type == GeomType::Polygon || out.geom.type == GeomType::MultiPolygon;
@@ -877,14 +895,14 @@ Feature proposal_feature(const Data& data, const MergeOptions& opts, const Propo
     q.append("member_count", static_cast<std::int64_t>(pr.members.size()));
     q.append("changed", pr.members.size() > 1);
     q.append("proposal_status", w.status);
-    q.append("status_reason", text_or_null(merge::status_reason(f, p, unknown)));
+    q.append("status_reason", text_or_null(render(status_why, Lang::en, Style::data)));
     q.append("centre", text_or_null(centre_id(data, e)));
     q.append("centre_name", text_or_null(centre_name(data, e)));
-    q.append("centre_reason", text_or_null(centre_reason_of(data, pr.members, e)));
+    q.append("centre_reason", text_or_null(render(centre_why, Lang::en, Style::data)));
     q.append("population", f.population_complete ? Value{f.population} : Value{});
     q.append("population_known_sum", known_sum(data, pr.members));
     q.append("population_complete", f.population_complete);
-    q.append("members_population_unknown", text_or_null(merge::join(unknown, ";")));
+    q.append("members_population_unknown", text_or_null(unknown_members_text(unknown)));
     q.append("settlements", f.settlements_complete ? Value{f.settlements} : Value{});
     q.append("area_km2", area > 0 ? rounded(area, 1e3) : Value{});
     q.append("budget_total", e.budget_known ? Value{e.budget_total} : Value{});
@@ -900,8 +918,10 @@ Feature proposal_feature(const Data& data, const MergeOptions& opts, const Propo
     q.append("objective_cohesion", rounded(-base.mu * e.cohesion, 1e4));
     q.append("legal", w.legal);
     q.append("breaches", text_or_null(merge::join(breach_keys, ";")));
-    q.append("trigger", text_or_null(pr.trigger));
-    q.append("note", text_or_null(pr.note));
+    q.append("trigger", text_or_null(render(pr.trigger, Lang::en, Style::data)));
+    q.append("note", text_or_null(render(pr.note, Lang::en, Style::data)));
+    q.append("reason_messages", encode_message_fields({{"trigger", &pr.trigger}, {"note", &pr.note},
+                                                       {"status_reason", &status_why}, {"centre_reason", &centre_why}}));
     q.append("stability", w.stability);
     return out;
 }

@@ -43,6 +43,9 @@ constexpr std::string_view kParts[] = {
     "c4_contiguous", "c4_not_contiguous", "c4_no_city", "c4_share", "c4_share_below", "c4_share_unknown",
     "c5_share", "c5_unknown", "c7_index", "c7_groups", "c7_unknown", "kent_abolished"};
 
+// What follows a merger's trigger: why no merger lifts it.
+constexpr std::string_view kDetails[] = {"no_neighbour", "all_too_far", "all_too_many", "no_feasible_merge"};
+
 // Groups digits by three with a narrow no-break space, from five digits on.
 std::string group_thousands(std::string s, std::string_view decimal_mark) {
     std::size_t dot = s.find('.');
@@ -59,8 +62,26 @@ std::string group_thousands(std::string s, std::string_view decimal_mark) {
     return out;
 }
 
+// The form of a word for a count, from "one|other" (English), "one|few|many"
+// (Russian) or a single form (Kazakh, whose nouns do not change after numerals).
+std::string plural_form(double n, std::string_view forms, Lang lang) {
+    std::vector<std::string_view> f;
+    for (std::size_t from = 0;;) {
+        std::size_t bar = forms.find('|', from);
+        f.push_back(forms.substr(from, bar - from));
+        if (bar == std::string_view::npos) break;
+        from = bar + 1;
+    }
+    auto k = static_cast<long long>(std::fabs(std::round(n)));
+    std::size_t pick = 0;
+    if (lang == Lang::ru) pick = k % 10 == 1 && k % 100 != 11 ? 0 : k % 10 >= 2 && k % 10 <= 4 && (k % 100 < 12 || k % 100 > 14) ? 1 : 2;
+    else if (lang == Lang::en) pick = k == 1 ? 0 : 1;
+    return std::string(f[std::min(pick, f.size() - 1)]);
+}
+
 std::string format_arg(const MessageArg& a, std::string_view spec, Lang lang, Style style) {
     if (const double* v = std::get_if<double>(&a)) {
+        if (spec.find('|') != std::string_view::npos) return plural_form(*v, spec, lang);
         std::optional<int> digits;
         if (!spec.empty() && spec[0] >= '0' && spec[0] <= '6') digits = spec[0] - '0';
         if (style == Style::document) return format_number(*v, lang, digits);
@@ -157,6 +178,7 @@ const MessageArg* Message::find(std::string_view name) const {
 
 MessageRole role_of(std::string_view key) {
     if (key == "rule") return MessageRole::rule;
+    if (std::find(std::begin(kDetails), std::end(kDetails), key) != std::end(kDetails)) return MessageRole::detail;
     if (std::find(std::begin(kParts), std::end(kParts), key) != std::end(kParts)) return MessageRole::part;
     return MessageRole::sentence;
 }
@@ -203,6 +225,10 @@ std::string render(const Messages& ms, Lang lang, Style style) {
     bool in_rule = false, first_part = false;
     for (const auto& m : ms) {
         MessageRole role = role_of(m.key);
+        if (role == MessageRole::detail && !out.empty()) {
+            out += ": " + render(m, lang, style);
+            continue;
+        }
         if (role == MessageRole::part && in_rule) {
             out += (first_part ? " " : ", ") + render(m, lang, style);
             first_part = false;
@@ -232,40 +258,72 @@ std::string encode_messages(const Messages& ms) {
     return out + "]";
 }
 
-Messages decode_messages(std::string_view json, std::string_view what) {
-    auto bad = [&](const std::string& why) { return DataError(std::string(what) + ": " + why); };
-    simdjson::dom::parser parser;
-    simdjson::padded_string padded(json);
-    simdjson::dom::element doc;
-    if (parser.parse(padded).get(doc)) throw bad("not a JSON array of messages");
-    simdjson::dom::array items;
-    if (doc.get_array().get(items)) throw bad("not a JSON array of messages");
-    Messages out;
-    for (simdjson::dom::element item : items) {
-        simdjson::dom::object obj;
-        if (item.get_object().get(obj)) throw bad("a message is not a JSON object");
-        Message m;
-        for (auto [name, value] : obj) {
-            if (name == "key") {
-                std::string_view key;
-                if (value.get_string().get(key)) throw bad("a message key is not text");
-                m.key = std::string(key);
-            } else if (double d; value.is_number() && !value.get_double().get(d)) {
-                m.arg(std::string(name), d);
-            } else if (std::string_view s; !value.get_string().get(s)) {
-                m.arg(std::string(name), std::string(s));
-            } else {
-                throw bad("message argument '" + std::string(name) + "' is neither a number nor text");
-            }
+namespace {
+
+DataError bad_messages(std::string_view what, const std::string& why) { return DataError(std::string(what) + ": " + why); }
+
+Message decode_message(simdjson::dom::element item, std::string_view what) {
+    simdjson::dom::object obj;
+    if (item.get_object().get(obj)) throw bad_messages(what, "a message is not a JSON object");
+    Message m;
+    for (auto [name, value] : obj) {
+        if (name == "key") {
+            std::string_view key;
+            if (value.get_string().get(key)) throw bad_messages(what, "a message key is not text");
+            m.key = std::string(key);
+        } else if (double d; value.is_number() && !value.get_double().get(d)) {
+            m.arg(std::string(name), d);
+        } else if (std::string_view s; !value.get_string().get(s)) {
+            m.arg(std::string(name), std::string(s));
+        } else {
+            throw bad_messages(what, "message argument '" + std::string(name) + "' is neither a number nor text");
         }
-        if (m.key.empty()) throw bad("a message without its key");
-        if (!has_text(Lang::en, "reason." + m.key)) throw bad("unknown message '" + m.key + "'");
-        placeholders(text_of(Lang::en, "reason." + m.key), [&](std::string_view name, std::string_view, bool optional) {
-            if (!optional && !m.find(name))
-                throw bad("message '" + m.key + "' lacks its argument '" + std::string(name) + "'");
-        });
-        out.push_back(std::move(m));
     }
+    if (m.key.empty()) throw bad_messages(what, "a message without its key");
+    if (!has_text(Lang::en, "reason." + m.key)) throw bad_messages(what, "unknown message '" + m.key + "'");
+    placeholders(text_of(Lang::en, "reason." + m.key), [&](std::string_view name, std::string_view, bool optional) {
+        if (!optional && !m.find(name))
+            throw bad_messages(what, "message '" + m.key + "' lacks its argument '" + std::string(name) + "'");
+    });
+    return m;
+}
+
+Messages decode_list(simdjson::dom::element list, std::string_view what) {
+    simdjson::dom::array items;
+    if (list.get_array().get(items)) throw bad_messages(what, "not a JSON array of messages");
+    Messages out;
+    for (simdjson::dom::element item : items) out.push_back(decode_message(item, what));
+    return out;
+}
+
+}  // namespace
+
+Messages decode_messages(std::string_view json, std::string_view what) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(simdjson::padded_string(json)).get(doc)) throw bad_messages(what, "not a JSON array of messages");
+    return decode_list(doc, what);
+}
+
+Value encode_message_fields(const std::vector<std::pair<std::string_view, const Messages*>>& fields) {
+    std::string out = "{";
+    for (const auto& [name, ms] : fields) {
+        if (ms->empty()) continue;
+        if (out.size() > 1) out.push_back(',');
+        append_json_string(out, name);
+        out += ":" + encode_messages(*ms);
+    }
+    return out.size() > 1 ? Value{out + "}"} : Value{};
+}
+
+std::map<std::string, Messages> decode_message_fields(std::string_view json, std::string_view what) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    simdjson::dom::object obj;
+    if (parser.parse(simdjson::padded_string(json)).get(doc) || doc.get_object().get(obj))
+        throw bad_messages(what, "not a JSON object of message lists");
+    std::map<std::string, Messages> out;
+    for (auto [name, list] : obj) out[std::string(name)] = decode_list(list, std::string(what) + "." + std::string(name));
     return out;
 }
 

@@ -161,6 +161,9 @@ TEST_CASE("--floor values: FIELD=MIN with a number") {
 
 namespace {
 
+// Messages as the English fields give them.
+std::string en(const Messages& ms) { return render(ms, Lang::en, Style::data); }
+
 merge::OkrugFacts facts(double population, bool complete, double settlements, bool rural_okrug) {
     merge::OkrugFacts f;
     f.population = population;
@@ -183,7 +186,7 @@ TEST_CASE("merge: an unknown population triggers nothing; a unit is a candidate 
     CHECK_FALSE(merge::legal(village, kParams).has_value());  // null, never true by default
     CHECK(merge::breaches(village, kParams).empty());
     CHECK(merge::proposal_status(village, kParams) == "undetermined");
-    CHECK(merge::status_reason(village, kParams, {"V"}) ==
+    CHECK(en(merge::status_reason(village, kParams, {{"V"}, {}})) ==
           "population unknown: V; the legal minimum untested; the soft floor of 1000 residents untested");
     // A rural okrug of three settlements and no figure: the same.
     CHECK(merge::merge_trigger(facts(0, false, 3, true), kParams).empty());
@@ -191,14 +194,14 @@ TEST_CASE("merge: an unknown population triggers nothing; a unit is a candidate 
     // population is unknown instead of writing 0.
     auto lone = facts(0, false, 1, true);
     auto why = merge::merge_trigger(lone, kParams);
-    CHECK(why == "below the legal minimum (1 settlement, a rural okrug needs 2; population unknown)");
-    CHECK(why.find(" 0") == std::string::npos);
+    CHECK(en(why) == "below the legal minimum (1 settlement, a rural okrug needs 2; population unknown)");
+    CHECK(en(why).find(" 0") == std::string::npos);
     CHECK(merge::legal(lone, kParams) == std::optional<bool>(false));
     CHECK(merge::proposal_status(lone, kParams) == "decided");  // below the minimum whatever its population
     // A known population below the minimum triggers, with its figure.
-    CHECK(merge::merge_trigger(facts(300, true, 3, true), kParams) ==
+    CHECK(en(merge::merge_trigger(facts(300, true, 3, true), kParams)) ==
           "below the legal minimum (300 residents, an okrug needs 500)");
-    CHECK(merge::merge_trigger(facts(800, true, 3, true), kParams) == "below the soft floor of 1000 residents (800)");
+    CHECK(en(merge::merge_trigger(facts(800, true, 3, true), kParams)) == "below the soft floor of 1000 residents (800)");
 }
 
 TEST_CASE("merge: a partial population is a lower bound: it passes what it reaches and leaves the rest untested") {
@@ -217,8 +220,8 @@ TEST_CASE("merge: a partial population is a lower bound: it passes what it reach
     auto between = facts(700, false, 3, true);
     CHECK(merge::legal(between, kParams) == std::optional<bool>(true));
     CHECK(merge::proposal_status(between, kParams) == "undetermined");
-    CHECK(merge::status_reason(between, kParams, {"R (partly)"}) ==
-          "population unknown: R (partly); 700 residents known; the soft floor of 1000 residents untested");
+    CHECK(en(merge::status_reason(between, kParams, {{}, {"R"}})) ==
+          "population partly unknown: R; 700 residents known; the soft floor of 1000 residents untested");
 }
 
 TEST_CASE("merge: the two-settlement minimum is for rural okrugs; a kent administration of 29,342 is tested on its "
@@ -228,12 +231,12 @@ TEST_CASE("merge: the two-settlement minimum is for rural okrugs; a kent adminis
     CHECK(merge::legal(kent, kParams) == std::optional<bool>(true));
     CHECK(merge::proposal_status(kent, kParams) == "decided");
     auto okrug = facts(29342, true, 1, true);
-    CHECK(merge::merge_trigger(okrug, kParams) == "below the legal minimum (1 settlement, a rural okrug needs 2)");
+    CHECK(en(merge::merge_trigger(okrug, kParams)) == "below the legal minimum (1 settlement, a rural okrug needs 2)");
     auto b = merge::breaches(okrug, kParams);
     REQUIRE(b.size() == 1);
     CHECK(b[0].key == "okrug.min_settlements");
     // A kent administration of 300 residents fails on its residents only.
-    CHECK(merge::merge_trigger(facts(300, true, 1, false), kParams) ==
+    CHECK(en(merge::merge_trigger(facts(300, true, 1, false), kParams)) ==
           "below the legal minimum (300 residents, an okrug needs 500)");
 }
 
@@ -241,8 +244,8 @@ TEST_CASE("merge: a merger resting on a member of unknown population is provisio
     auto merged = facts(1331, false, 5, true);
     merged.members = 2;
     CHECK(merge::proposal_status(merged, kParams) == "provisional");
-    CHECK(merge::status_reason(merged, kParams, {"596253000 (partly)"}) ==
-          "population unknown: 596253000 (partly); 1331 residents known");
+    CHECK(en(merge::status_reason(merged, kParams, {{}, {"596253000"}})) ==
+          "population partly unknown: 596253000; 1331 residents known");
     merged.population_complete = true;
     CHECK(merge::proposal_status(merged, kParams) == "decided");
     CHECK(merge::status_reason(merged, kParams, {}).empty());
@@ -255,15 +258,16 @@ TEST_CASE("merge: breaches of the distance, size and legal limits are each repor
     auto group = facts(4400, true, 6, true);
     group.members = 5;
     group.max_km = 117.2;
-    group.farthest = "unit F";
+    group.farthest = "F";
+    group.farthest_is_unit = true;
     MergeParams p;
     p.max_members = 4;
     auto b = merge::breaches(group, p);
     REQUIRE(b.size() == 2);
     CHECK(b[0].key == "merge.max_distance_km");
-    CHECK(b[0].text == "unit F is 117.2 km from the centre, beyond 25 km");
+    CHECK(render(b[0].text, Lang::en, Style::data) == "unit F is 117.2 km from the centre, beyond 25 km");
     CHECK(b[1].key == "merge.max_members");
-    CHECK(b[1].text == "5 members, beyond 4");
+    CHECK(render(b[1].text, Lang::en, Style::data) == "5 members, beyond 4");
     CHECK(merge::legal(group, p) == std::optional<bool>(false));
     group.max_km = 20;
     group.members = 4;
@@ -284,13 +288,13 @@ TEST_CASE("merge: the centre's reason is true of the data") {
             ptrs.push_back(&all[i]);
             if (merge::better_centre(all[i], all[best])) best = i;
         }
-        return all[best].id + ": " + merge::centre_reason(ptrs, best, complete);
+        return all[best].id + ": " + en(merge::centre_reason(ptrs, best, complete));
     };
     C centre{"A", true, std::nullopt, 100.0}, village{"B", false, 0.9, 5000.0}, unknown{"C", false, std::nullopt, std::nullopt};
     CHECK(reason({centre, village}) == "A: an existing okrug centre");
     C other_centre{"D", true, 0.4, 50.0};
     C centre_c7{"E", true, 0.6, 40.0};
-    CHECK(reason({other_centre, centre_c7}) == "E: an existing okrug centre with the highest C7 index");
+    CHECK(reason({other_centre, centre_c7}) == "E: an existing okrug centre; the highest C7 index");
     CHECK(reason({village, unknown}) == "B: the highest known C7 index");
     C c7{"F", false, 0.5, 10.0};
     CHECK(reason({village, c7}) == "B: the highest C7 index");
@@ -306,7 +310,7 @@ TEST_CASE("merge: the centre's reason is true of the data") {
     C none{"J", false, std::nullopt, std::nullopt};
     CHECK(reason({unknown, none}) == "C: the lowest code (no C7 index or population known)");
     CHECK(reason({large, C{"A0", false, std::nullopt, 800.0}}) ==
-          "A0: the largest population (a tie), then the lowest code");
+          "A0: the largest population (a tie); the lowest code");
 }
 
 namespace {
@@ -401,7 +405,7 @@ TEST_CASE("merge: on data with unknown populations, only known facts trigger, un
     CHECK(d2->get_string("members_population_unknown") == "U");
     CHECK(null_at(*d2, "legal"));  // 200 known of an unknown total: the minimum of 500 cannot be tested
     CHECK(d2->get_string("centre_reason") ==
-          "the largest known population (units stand for their settlements: no settlement positions)");
+          "the largest known population; units stand for their settlements: no settlement positions");
     CHECK(sum.provisional == 1);
     CHECK(sum.undetermined == 2);
     CHECK(sum.not_legal == 0);

@@ -8,6 +8,7 @@
 // nothing, and a merger that rests on one is provisional.
 #include <atd/io.hpp>
 #include <atd/log.hpp>
+#include <atd/messages.hpp>
 #include <atd/standards.hpp>
 
 #include <cstdint>
@@ -93,19 +94,21 @@ struct OkrugFacts {
     bool rural_okrug = true;           // the two-settlement minimum applies: a rural okrug, or any merger
     std::optional<double> self_sufficiency;
     double max_km = 0;                 // the member settlement (or unit) farthest from the centre
-    std::string farthest;
+    std::string farthest, farthest_name;  // its code and name
+    bool farthest_is_unit = false;
 };
 
 // The legal minimum: min_settlements (rural okrugs only) and min_population.
 Outcome legal_minimum(const OkrugFacts& f, const MergeParams& p);
 // The soft floor: pass, fail, or unknown when the known part falls short of an incomplete population.
 Outcome soft_floor(const OkrugFacts& f, const MergeParams& p);
-// Why a unit or group needs a merger, on known data only; "" when nothing known calls for one.
-std::string merge_trigger(const OkrugFacts& f, const MergeParams& p);
+// Why a unit or group needs a merger, on known data only; none when nothing known calls for one.
+Messages merge_trigger(const OkrugFacts& f, const MergeParams& p);
 
 // A hard constraint a proposal breaks, named by its standards key, with the reason.
 struct Breach {
-    std::string key, text;
+    std::string key;
+    Message text;
 };
 // Every known breach: the legal minimum, and for a merger the distance and size limits.
 std::vector<Breach> breaches(const OkrugFacts& f, const MergeParams& p);
@@ -114,8 +117,12 @@ std::optional<bool> legal(const OkrugFacts& f, const MergeParams& p);
 // decided, provisional (a merger resting on a member of unknown population or settlement count) or
 // undetermined (a unit left as it is whose population test is unknown and nothing known calls for a merger).
 std::string proposal_status(const OkrugFacts& f, const MergeParams& p);
-// What leaves a proposal provisional or undetermined; "" when decided.
-std::string status_reason(const OkrugFacts& f, const MergeParams& p, const std::vector<std::string>& unknown_members);
+// The members of unknown population: wholly, or partly (a unit standing for settlements of which some have a figure).
+struct UnknownMembers {
+    std::vector<std::string> whole, partly;
+};
+// What leaves a proposal provisional or undetermined; none when decided.
+Messages status_reason(const OkrugFacts& f, const MergeParams& p, const UnknownMembers& unknown);
 
 // A settlement that could be a proposal's centre.
 struct CentreCandidate {
@@ -131,8 +138,8 @@ bool better_centre(const CentreCandidate& a, const CentreCandidate& b);
 // Why candidates[chosen] was chosen, true of the data: what set it apart from the others. Without
 // population_complete (a settlement of the proposal, a candidate or not, has no figure) a population is
 // only ever "the largest known".
-std::string centre_reason(const std::vector<const CentreCandidate*>& candidates, std::size_t chosen,
-                          bool population_complete = true);
+Messages centre_reason(const std::vector<const CentreCandidate*>& candidates, std::size_t chosen,
+                       bool population_complete = true);
 
 // SKATER on one connected or disconnected graph: n units with standardised
 // attributes (row-major, d per unit), edges (a, b), into k groups; floor_values

@@ -8,8 +8,13 @@
 //
 // Templates: {name} is an argument (a number is formatted in the render
 // style, {name:1} with one decimal), {name:term} the value word of a code
-// ("aul" -> "аул"), {name:op} a comparison (">=" -> "≥" in a document);
+// ("aul" -> "аул"), {name:op} a comparison (">=" -> "≥" in a document),
+// {name:settlement|settlements} the word for a count of name (Russian gives
+// three forms, one|few|many; Kazakh one);
 // [[ ... ]] is left out when an argument inside it is missing.
+#include <atd/feature.hpp>
+
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,8 +76,9 @@ using Messages = std::vector<Message>;
 
 // How messages join into one text: a `rule` message opens a group whose
 // `part` messages follow it after ": ", parted by ", "; groups and
-// `sentence` messages are parted by "; ".
-enum class MessageRole { sentence, rule, part };
+// `sentence` messages are parted by "; "; a `detail` follows the message
+// before it after ": ".
+enum class MessageRole { sentence, rule, part, detail };
 MessageRole role_of(std::string_view key);
 
 // The argument names of a template, each once, in order.
@@ -83,6 +89,12 @@ std::string render(const Messages& ms, Lang lang, Style style);
 
 // As JSON, an array of objects: [{"key":"c1_min","value":9500,...}, ...].
 std::string encode_messages(const Messages& ms);
+// Several lists as one JSON object, {"trigger":[...],"note":[...]}, empty
+// lists left out; the empty object as null.
+Value encode_message_fields(const std::vector<std::pair<std::string_view, const Messages*>>& fields);
+// The lists of encode_message_fields, by name.
+std::map<std::string, Messages> decode_message_fields(std::string_view json, std::string_view what);
+
 // The messages of encode_messages. A text that is not such an array, or a
 // key no catalogue knows, is a DataError naming `what` (the field).
 Messages decode_messages(std::string_view json, std::string_view what);
