@@ -5,19 +5,23 @@
 
 int main(int argc, char** argv) {
     atd::Tool tool("atd-report",
-                   "Write the proposals of atd-classify and atd-merge as a document people read: one self-contained "
-                   "HTML file with a summary and, per oblast and district, maps, the proposals with every criterion, "
-                   "population sparklines and the data they lacked; the same as Markdown with SVG maps; or CSV.");
+                   "Write the proposals of atd-classify and atd-merge as a document people read, in English, Russian "
+                   "or Kazakh: one self-contained HTML file (on screen and on paper) with contents, national and "
+                   "per-oblast summaries and, per district, maps, the proposals with every criterion, population "
+                   "sparklines, their reasons and the data they lacked, then the data plan, a glossary and the "
+                   "sources; the same as Markdown with SVG maps; or CSV.");
     atd::ReportOptions o;
     tool.add_inputs("atd-classify and/or atd-merge output (settlements, units, proposals): files, - for stdin");
     tool.add_output({"html", "md", "csv"});
     tool.add_src_crs();
     auto& app = tool.app();
-    app.add_option("--lang", o.lang, "language of the report's own labels: en (default), ru or kk")
+    app.add_option("--lang", o.lang, "language of the report: its words, reasons, names where the data has them "
+                                     "and number format: en (default), ru or kk")
         ->check(CLI::IsMember({"en", "ru", "kk"}));
     app.add_option("--title", o.title, "the report's title (default: from --lang)");
     app.add_option("--maps-dir", o.maps_dir, "md: directory for the SVG maps (default: OUTPUT's name + -maps)");
     app.add_flag("--all-districts", o.all_districts, "also districts where nothing changes");
+    app.add_flag("--csv-labels", o.csv_labels, "csv: column headers in the report's language (the codes in the cells stay)");
     std::vector<std::string> compare;
     app.add_option("--compare", compare, "OLD NEW: what changed between two runs (one file each)")->expected(2);
     tool.memory_note("holds every settlement and proposal (about 1.1 kB per settlement)");

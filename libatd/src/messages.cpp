@@ -79,12 +79,36 @@ std::string plural_form(double n, std::string_view forms, Lang lang) {
     return std::string(f[std::min(pick, f.size() - 1)]);
 }
 
-std::string format_arg(const MessageArg& a, std::string_view spec, Lang lang, Style style) {
+}  // namespace
+
+std::string format_trimmed(double v, Lang lang, int decimals) {
+    if (std::fabs(v - std::round(v)) < 1e-9) return format_number(v, lang, 0);
+    std::string s = format_number(v, lang, decimals);
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.' || s.back() == ',') s.pop_back();
+    return s;
+}
+
+namespace {
+
+// Decimals enough for a value and its threshold that differ to read differently (0.1499 < 0.15, not 0.15 < 0.15).
+int comparison_decimals(const Message& m, Lang lang) {
+    const double* v = nullptr;
+    const double* t = nullptr;
+    if (const MessageArg* a = m.find("value")) v = std::get_if<double>(a);
+    if (const MessageArg* a = m.find("threshold")) t = std::get_if<double>(a);
+    int decimals = 3;
+    if (v && t && *v != *t)
+        while (decimals < 6 && format_trimmed(*v, lang, decimals) == format_trimmed(*t, lang, decimals)) ++decimals;
+    return decimals;
+}
+
+std::string format_arg(const MessageArg& a, std::string_view spec, Lang lang, Style style, int decimals) {
     if (const double* v = std::get_if<double>(&a)) {
         if (spec.find('|') != std::string_view::npos) return plural_form(*v, spec, lang);
         std::optional<int> digits;
         if (!spec.empty() && spec[0] >= '0' && spec[0] <= '6') digits = spec[0] - '0';
-        if (style == Style::document) return format_number(*v, lang, digits);
+        if (style == Style::document) return digits ? format_number(*v, lang, digits) : format_trimmed(*v, lang, decimals);
         return digits ? fixed_text(*v, *digits) : data_number(*v);
     }
     const std::string& s = std::get<std::string>(a);
@@ -144,17 +168,9 @@ std::string value_word(Lang lang, std::string_view code) {
 
 std::string format_number(double v, Lang lang, std::optional<int> digits) {
     if (!std::isfinite(v)) return std::isnan(v) ? "NaN" : (v > 0 ? "∞" : "−∞");
-    std::string s;
-    if (digits) {
-        s = fixed_text(v, std::clamp(*digits, 0, 6));
-    } else if (std::fabs(v - std::round(v)) < 1e-9) {
-        s = fixed_text(v, 0);
-    } else {
-        s = fixed_text(v, 3);
-        while (s.back() == '0') s.pop_back();
-        if (s.back() == '.') s.pop_back();
-    }
-    if (s == "-0") s = "0";
+    if (!digits) return format_trimmed(v, lang, 3);
+    std::string s = fixed_text(v, std::clamp(*digits, 0, 6));
+    if (s.find_first_not_of("-0.") == std::string::npos) s = s.substr(s[0] == '-' ? 1 : 0);  // no "-0"
     return group_thousands(s, lang == Lang::en ? "." : ",");
 }
 
@@ -191,8 +207,11 @@ std::vector<std::string> template_arguments(std::string_view tpl) {
     return names;
 }
 
-std::string render(const Message& m, Lang lang, Style style) {
-    std::string tpl = text_of(lang, "reason." + m.key);
+std::string render(const Message& m, Lang lang, Style style) { return fill("reason." + m.key, m, lang, style); }
+
+std::string fill(std::string_view key, const Message& m, Lang lang, Style style) {
+    std::string tpl = text_of(lang, key);
+    const int decimals = comparison_decimals(m, lang);
     std::string out, segment;
     bool optional = false, missing = false;
     for (std::size_t i = 0; i < tpl.size(); ++i) {
@@ -213,7 +232,7 @@ std::string render(const Message& m, Lang lang, Style style) {
         std::string_view inner(tpl.data() + i + 1, close - i - 1);
         std::size_t colon = inner.find(':');
         std::string_view spec = colon == std::string_view::npos ? std::string_view{} : inner.substr(colon + 1);
-        if (const MessageArg* a = m.find(inner.substr(0, colon))) to += format_arg(*a, spec, lang, style);
+        if (const MessageArg* a = m.find(inner.substr(0, colon))) to += format_arg(*a, spec, lang, style, decimals);
         else missing = true;
         i = close;
     }

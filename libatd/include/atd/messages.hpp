@@ -51,6 +51,9 @@ std::string value_word(Lang lang, std::string_view code);
 // and Kazakh; `digits` decimals, or without them an integer when the value
 // is one and else up to three decimals.
 std::string format_number(double v, Lang lang, std::optional<int> digits = std::nullopt);
+// A number for people with at most `max_decimals` decimals, trailing zeros
+// dropped: 0.96 km to one decimal is "1", not "1.0".
+std::string format_trimmed(double v, Lang lang, int max_decimals);
 // A number for data: an integer as one, else up to six significant digits.
 std::string data_number(double v);
 
@@ -85,6 +88,8 @@ MessageRole role_of(std::string_view key);
 std::vector<std::string> template_arguments(std::string_view tpl);
 
 std::string render(const Message& m, Lang lang, Style style);
+// Any template of the catalogue (`key` in full) filled with m's arguments.
+std::string fill(std::string_view key, const Message& m, Lang lang, Style style = Style::document);
 std::string render(const Messages& ms, Lang lang, Style style);
 
 // As JSON, an array of objects: [{"key":"c1_min","value":9500,...}, ...].

@@ -13,13 +13,14 @@ namespace atd {
 struct ReportOptions {
     std::vector<std::string> inputs;  // classified settlements, units, merger proposals, in any mix
     std::string format = "html";      // html, md, csv
-    std::string lang = "en";          // en, ru, kk: the report's own labels
+    std::string lang = "en";          // en, ru, kk: the report's words, reasons and number format
     std::string title;                // default: from the language
     std::string output;               // empty or "-": stdout
     std::string maps_dir;             // md: where the SVG maps go (default: OUTPUT's stem + "-maps")
     bool overwrite = false;
     bool all_districts = false;       // also districts without a change
     bool csv_raw = false;             // csv: cells a spreadsheet takes for formulas as written (csv_cell)
+    bool csv_labels = false;          // csv: headers in the report's language instead of the field names
     ReadOptions read;
 };
 

@@ -1,0 +1,87 @@
+#pragma once
+// What atd-report reads of classified settlements, units, merger proposals
+// and okrug areas: the parts of report.cpp that the maps share.
+#include <atd/feature.hpp>
+#include <atd/messages.hpp>
+#include <atd/report.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace atd::report {
+
+struct Settlement {
+    std::string kato, name, category, oblast, district, proposal, rule, target, lacks, flow_source;
+    std::string status, options, decide_with;  // how firmly the data hold the proposal (METHODOLOGY §3.1)
+    std::string settlement_class;               // support, satellite, other (METHODOLOGY §4)
+    Messages reasons;                           // from proposal_messages
+    std::string reasons_text;                   // proposal_reasons, for inputs without proposal_messages
+    std::vector<std::pair<int, double>> pop;    // year, value
+    Properties criteria;                        // the c1_* ... c8_* fields trim_settlement keeps
+    Geometry geom;
+};
+
+struct Merger {
+    std::string id, district, members, centre, centre_code, method;
+    std::string status;                                   // decided, provisional or undetermined (atd-merge)
+    std::map<std::string, Messages> reasons;              // trigger, note, status_reason, centre_reason
+    std::map<std::string, std::string> reasons_text;      // the same, for inputs without reason_messages
+    std::int64_t member_count = 1;
+    bool changed = false;
+    std::optional<bool> legal;  // null: not testable on known data
+    std::optional<double> population, population_known_sum, max_km, self_sufficiency, stability;
+    int number = 0;             // its number on the district's map and in its table (changed ones only)
+    Geometry geom;
+};
+
+struct District {
+    std::string kato, oblast;
+    std::vector<std::size_t> settlements, mergers;
+};
+
+struct Model {
+    Lang lang = Lang::en;
+    std::vector<Settlement> settlements;
+    std::vector<Merger> mergers;
+    std::unordered_map<std::string, std::string> unit_names;  // in the report's language where the data has it
+    std::unordered_map<std::string, Geometry> unit_geoms;
+    std::vector<District> districts;  // oblasts in code order, districts in code order within them
+    std::map<std::string, std::vector<std::pair<std::string, Geometry>>> areas;  // by district: units before merging
+    bool modelled_flows = false, derived_areas = false;
+    int first_year = 0, last_year = 0;  // of the population figures
+};
+
+// all_details: every settlement's details, not only those of proposed changes (for comparisons).
+Model read_model(const ReportOptions& opts, Lang lang, Log& log, bool all_details);
+
+bool is_change(const Settlement& s);
+// The reasons of a settlement or one list of a merger's, in the report's language.
+std::string reasons_of(const Settlement& s, Lang lang);
+std::string reasons_of(const Merger& g, const std::string& list, Lang lang);
+// "a;b" member codes, as atd-merge lists them.
+std::vector<std::string> member_codes(const std::string& members);
+// A unit's name, else its code.
+std::string unit_name(const Model& m, const std::string& kato);
+// "Name (code)", or the code alone.
+std::string name_and_code(const Model& m, const std::string& kato);
+
+// The colour of a proposal on maps and in tables.
+const char* colour_of(std::string_view proposal);
+
+struct MapOutput {
+    std::string svg;
+    std::size_t points = 0, polygons = 0;
+};
+// A district map: its outline, proposed okrugs (or with before, the units
+// before merging) and settlements, with legend and scale bar.
+MapOutput district_map(const Model& m, const District& d, bool before = false);
+// A population series as a small line.
+std::string sparkline(const std::vector<std::pair<int, double>>& series, Lang lang);
+
+std::string html_escape(std::string_view s);
+
+}  // namespace atd::report
