@@ -73,18 +73,19 @@ Cell criterion_cell(const Properties& c, const CriterionColumn& col, Lang lang, 
 
 // ------------------------------------------------------------ words
 
-// "a,b:c" lists (lacks, decide_with, options) with a space after each comma,
-// outcome codes as words.
-std::string list_text(std::string_view list, Lang lang, bool outcomes = false) {
+// "a,b:c" lists (lacks, decide_with, options) with a space after each comma;
+// with m, outcome codes as words and their targets by name.
+std::string list_text(std::string_view list, Lang lang, const Model* m = nullptr) {
     std::string out;
     while (!list.empty()) {
         auto comma = list.find(',');
         std::string_view item = list.substr(0, comma);
         list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
         std::string text(item);
-        if (outcomes) {
+        if (m) {
             auto colon = item.find(':');
-            text = value_word(lang, item.substr(0, colon)) + (colon == std::string_view::npos ? "" : " → " + std::string(item.substr(colon + 1)));
+            text = value_word(lang, item.substr(0, colon)) +
+                   (colon == std::string_view::npos ? "" : " → " + place_name(*m, std::string(item.substr(colon + 1))));
         }
         out += (out.empty() ? "" : ", ") + text;
     }
@@ -96,9 +97,9 @@ std::string proposal_words(const Settlement& s, Lang lang) {
     return value_word(lang, s.proposal.empty() ? "not_assessed" : s.proposal) + (s.target.empty() ? "" : " → " + s.target);
 }
 
-std::string status_words(const Settlement& s, Lang lang) {
+std::string status_words(const Model& m, const Settlement& s) {
     if (s.status.empty() || s.status == "decided") return {};
-    return value_word(lang, s.status) + (s.options.empty() ? "" : ": " + list_text(s.options, lang, true));
+    return value_word(m.lang, s.status) + (s.options.empty() ? "" : ": " + list_text(s.options, m.lang, &m));
 }
 
 std::string latest_population(const Settlement& s, Lang lang) {
@@ -344,7 +345,7 @@ void status_table(Doc& doc, const Model& m, const District& d) {
     t.columns.push_back({doc.L("lacks"), false, true});
     for (std::size_t i : changes) {
         const Settlement& s = m.settlements[i];
-        std::string status = status_words(s, lang);
+        std::string status = status_words(m, s);
         Cell proposal = Doc::swatch(proposal_words(s, lang), colour_of(s.proposal));
         if (!status.empty()) {
             proposal.text += " (" + status + ")";

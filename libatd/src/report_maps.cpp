@@ -24,8 +24,11 @@ std::string n1(double v) { return fixed_text(v, 1); }
 double text_width(const std::string& t) {
     double n = 0;
     for (unsigned char c : t) n += (c & 0xC0) != 0x80;
-    return 6.0 * n;
+    return 6.6 * n;
 }
+
+// Room around the features for their labels, in pixels.
+constexpr double kMargin = 18;
 
 // Coordinates of a map: a local projection and the screen transform of the district's extent.
 class Frame {
@@ -52,7 +55,7 @@ public:
         span_y_ = std::max(y1_ - y0_, 1000.0);
         width_ = width;
         height_ = std::clamp(width * span_y_ / span_x_, 200.0, 560.0);
-        scale_ = std::min((width - 20) / span_x_, (height_ - 20) / span_y_);
+        scale_ = std::min((width - 2 * kMargin) / span_x_, (height_ - 2 * kMargin) / span_y_);
         ox_ = (width - span_x_ * scale_) / 2;
         oy_ = (height_ - span_y_ * scale_) / 2;
     }
@@ -105,11 +108,12 @@ bool lonlat_centre(const Model& m, const District& d, const Geometry* outline,
     return x0 <= x1;
 }
 
-// Text with a white halo, readable over fills and dots.
-void label(std::ostringstream& s, double x, double y, const std::string& text, const char* cls, double size = 10) {
+// Text with a white halo, readable over fills and dots; `end` anchors it at its right end.
+void label(std::ostringstream& s, double x, double y, const std::string& text, const char* cls, double size = 10,
+           bool end = false) {
     s << "<text class=\"" << cls << "\" x=\"" << n1(x) << "\" y=\"" << n1(y) << "\" font-size=\"" << size
-      << "\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\" stroke-linejoin=\"round\">" << html_escape(text)
-      << "</text>";
+      << (end ? "\" text-anchor=\"end" : "") << "\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\" "
+      << "stroke-linejoin=\"round\">" << html_escape(text) << "</text>";
 }
 
 void scale_bar(std::ostringstream& s, const Frame& f, Lang lang) {
@@ -236,7 +240,9 @@ MapOutput district_map(const Model& m, const District& d, bool before) {
     // Labels: settlements with a proposal and proposed centres by name, proposed okrugs by number.
     for (const auto& dot : dots) {
         const Settlement& st = m.settlements[dot.settlement];
-        if (is_change(st) || centres.count(st.kato)) label(s, dot.x + 6, dot.y - 5, st.name, "name");
+        if (!is_change(st) && !centres.count(st.kato)) continue;
+        bool end = dot.x + 6 + text_width(st.name) * 10 / 11 > f.width();  // it would leave the map: to the left
+        label(s, end ? dot.x - 6 : dot.x + 6, dot.y - 5, st.name, "name", 10, end);
     }
     for (const auto& [k, number] : numbered) {
         Geometry screen = shapes[k].geom;

@@ -139,14 +139,12 @@ void number_mergers(Model& m) {
 // Cities named by code in the reasons ("C4 contiguous with 991010100") by
 // name where the input has that settlement.
 void name_cities(Model& m) {
-    std::unordered_map<std::string_view, const std::string*> names;
     for (const auto& s : m.settlements)
-        if (!s.name.empty()) names.emplace(s.kato, &s.name);
+        if (!s.name.empty()) m.settlement_names.emplace(s.kato, s.name);
     for (auto& s : m.settlements)
         for (auto& msg : s.reasons)
             for (auto& [name, arg] : msg.args)
-                if (auto* code = std::get_if<std::string>(&arg); code && name == "city")
-                    if (auto it = names.find(*code); it != names.end()) arg = *it->second;
+                if (auto* code = std::get_if<std::string>(&arg); code && name == "city") arg = place_name(m, *code);
 }
 
 }  // namespace
@@ -228,6 +226,11 @@ std::vector<std::string> member_codes(const std::string& members) {
 std::string unit_name(const Model& m, const std::string& kato) {
     auto it = m.unit_names.find(kato);
     return it == m.unit_names.end() || it->second.empty() ? kato : it->second;
+}
+
+std::string place_name(const Model& m, const std::string& code) {
+    if (auto it = m.settlement_names.find(code); it != m.settlement_names.end()) return it->second;
+    return unit_name(m, code);
 }
 
 std::string name_and_code(const Model& m, const std::string& kato) {

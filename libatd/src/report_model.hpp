@@ -48,6 +48,7 @@ struct Model {
     std::vector<Settlement> settlements;
     std::vector<Merger> mergers;
     std::unordered_map<std::string, std::string> unit_names;  // in the report's language where the data has it
+    std::unordered_map<std::string, std::string> settlement_names;
     std::unordered_map<std::string, Geometry> unit_geoms;
     std::vector<District> districts;  // oblasts in code order, districts in code order within them
     std::map<std::string, std::vector<std::pair<std::string, Geometry>>> areas;  // by district: units before merging
@@ -66,6 +67,8 @@ std::string reasons_of(const Merger& g, const std::string& list, Lang lang);
 std::vector<std::string> member_codes(const std::string& members);
 // A unit's name, else its code.
 std::string unit_name(const Model& m, const std::string& kato);
+// A settlement's name, else a unit's, else the code: a city named by code.
+std::string place_name(const Model& m, const std::string& code);
 // "Name (code)", or the code alone.
 std::string name_and_code(const Model& m, const std::string& kato);
 

@@ -66,7 +66,7 @@ TEST_CASE("an optional segment is left out when its argument is missing") {
     CHECK(render(m, Lang::en, Style::data) == "C4 contiguous with Aksu (boundary)");
     m.arg("km", 4.5);
     CHECK(render(m, Lang::en, Style::data) == "C4 contiguous with Aksu (boundary, 4.5 km)");
-    CHECK(render(m, Lang::ru, Style::document) == "C4 граничит с Aksu (общая граница, 4,5 км)");
+    CHECK(render(m, Lang::ru, Style::document) == "C4 граничит с городом Aksu (общая граница, 4,5 км)");
 }
 
 TEST_CASE("rules open groups of parts; sentences stand alone") {
@@ -86,6 +86,25 @@ TEST_CASE("rules open groups of parts; sentences stand alone") {
           "merge into the nearest settlement that stays, 3.4 km");
     CHECK(render(Messages{ms[3], ms[2]}, Lang::en, Style::data) ==
           "merge into the nearest settlement that stays, 3.4 km; kent category abolished [C]");
+}
+
+TEST_CASE("every test of a criterion is a part of its rule, whatever its variant") {
+    for (auto key : catalogue_keys(Lang::en)) {
+        if (key.substr(0, 9) != "reason.c1" && key.substr(0, 9) != "reason.c4") continue;
+        CHECK_MESSAGE(role_of(key.substr(7)) == MessageRole::part, key);
+    }
+    CHECK(role_of("c1_level_partial") == MessageRole::part);
+    CHECK(role_of("rule") == MessageRole::rule);
+    CHECK(role_of("no_feasible_merge") == MessageRole::detail);
+    CHECK(role_of("merge_into_nearest") == MessageRole::sentence);
+}
+
+TEST_CASE("a value that differs from its threshold never reads the same") {
+    Message m{"c4_share", {}};
+    m.arg("value", 0.1499).arg("op", std::string("<")).arg("threshold", 0.15);
+    CHECK(render(m, Lang::ru, Style::document) == "доля маятниковых поездок 0,1499 < 0,15");
+    m.args[0].second = 0.1;
+    CHECK(render(m, Lang::en, Style::document) == "commuting share 0.1 < 0.15");
 }
 
 TEST_CASE("numbers per language") {
