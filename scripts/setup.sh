@@ -12,9 +12,11 @@ packages=(build-essential cmake ninja-build pkg-config git python3 locales file 
           libboost-graph-dev libcli11-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libjemalloc-dev)
 # What the test suite runs besides the build: /usr/bin/time (peak memory),
 # clang with its sanitizer runtimes (the fuzzers), Chromium (the report in a
-# browser), PostgreSQL with PostGIS (a server of the test's own), bc (the
-# benchmarks' arithmetic).
-test_packages=(time bc clang libclang-rt-14-dev chromium chromium-driver postgresql postgresql-15-postgis-3)
+# browser and printed to PDF, with the DejaVu fonts, which have every Kazakh
+# letter), poppler-utils (the PDF's pages and text), PostgreSQL with PostGIS (a
+# server of the test's own), bc (the benchmarks' arithmetic).
+test_packages=(time bc clang libclang-rt-14-dev chromium chromium-driver fonts-dejavu-core poppler-utils
+               postgresql postgresql-15-postgis-3)
 
 tests=0 build_it=1
 while [ $# -gt 0 ]; do
