@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks of atd-report (issue 6).
-#   1. The whole of Kazakhstan: the scored and classified settlements and the okrug
-#      merger proposals of the main job into one HTML report (target: under 2 s and
-#      under 20 MB of HTML).
+# Benchmarks of atd-report (issues 6 and 20).
+#   1. The whole of Kazakhstan: the scored and classified settlements, the okrug
+#      areas and the merger proposals of the main job into one HTML report per
+#      language, en, ru and kk (target: each under 1 s and under 10 MB).
 #   2. A synthetic country of N settlements (default 100,000) with full series, in
 #      2,000 districts of 50 (target: under 20 s).
 # No peer writes this report; none is timed. Usage: bench/report.sh [N]; needs build/.
@@ -23,16 +23,20 @@ table_header
   -q -o "$work/kz.geojsons"
 "$bin/atd-flows" "$work/kz.geojsons" --model radiation -q | "$bin/atd-score" -q | "$bin/atd-classify" -q \
   -o "$work/classified.geojsons"
-"$bin/atd-areas" "$work/kz.geojsons" -q | "$bin/atd-merge" --settlements "$work/kz.geojsons" -q -o "$work/mergers.geojsons"
-measure "atd-report kz html" "$bin/atd-report" "$work/classified.geojsons" "$work/mergers.geojsons" -o "$work/report.html"
-kz_s=$(cat "$work/last")
-grep -o 'report: .*' "$work/err"
-mb=$(echo "$(stat -c %s "$work/report.html") / 1048576" | bc -l)
-printf 'report.html: %.1f MB\n' "$mb"
-measure "atd-report kz md (+ SVG maps)" "$bin/atd-report" "$work/classified.geojsons" "$work/mergers.geojsons" -o "$work/report.md"
-measure "atd-report kz csv" "$bin/atd-report" "$work/classified.geojsons" "$work/mergers.geojsons" -o "$work/report.csv"
-verdict "target kz report under 2 s" "$kz_s" 2
-verdict "target kz report under 20 MB" "$mb" 20
+"$bin/atd-areas" "$work/kz.geojsons" -q -o "$work/areas.geojsons"
+"$bin/atd-merge" "$work/areas.geojsons" --settlements "$work/kz.geojsons" -q -o "$work/mergers.geojsons"
+inputs=("$work/classified.geojsons" "$work/mergers.geojsons" "$work/areas.geojsons")
+for lang in en ru kk; do
+  measure "atd-report kz html --lang $lang" "$bin/atd-report" "${inputs[@]}" --lang "$lang" -o "$work/report-$lang.html"
+  secs=$(cat "$work/last")
+  grep -o 'report: .*' "$work/err"
+  mb=$(echo "$(stat -c %s "$work/report-$lang.html") / 1048576" | bc -l)
+  printf 'report-%s.html: %.1f MB\n' "$lang" "$mb"
+  verdict "target kz report ($lang) under 1 s" "$secs" 1
+  verdict "target kz report ($lang) under 10 MB" "$mb" 10
+done
+measure "atd-report kz md (+ SVG maps)" "$bin/atd-report" "${inputs[@]}" -o "$work/report.md"
+measure "atd-report kz csv" "$bin/atd-report" "${inputs[@]}" -o "$work/report.csv"
 
 # 2. A synthetic country.
 python3 bench/make-settlements.py "$n" | python3 -c '
