@@ -73,15 +73,23 @@ Cell criterion_cell(const Properties& c, const CriterionColumn& col, Lang lang, 
 
 // ------------------------------------------------------------ words
 
+// A field a proposal lacks, in words: "pop_2021" is "population 2021".
+std::string field_words(std::string_view code, Lang lang) {
+    if (code.size() == 8 && code.substr(0, 4) == "pop_" && std::all_of(code.begin() + 4, code.end(), ::isdigit))
+        return fill("field.pop_year", Message{"", {}}.arg("year", std::string(code.substr(4))), lang);
+    std::string key = "field." + std::string(code);
+    return has_text(lang, key) ? text_of(lang, key) : std::string(code);
+}
+
 // "a,b:c" lists (lacks, decide_with, options) with a space after each comma;
-// with m, outcome codes as words and their targets by name.
-std::string list_text(std::string_view list, Lang lang, const Model* m = nullptr) {
+// with m, outcome codes as words and their targets by name; with fields, fields in words.
+std::string list_text(std::string_view list, Lang lang, const Model* m = nullptr, bool fields = false) {
     std::string out;
     while (!list.empty()) {
         auto comma = list.find(',');
         std::string_view item = list.substr(0, comma);
         list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-        std::string text(item);
+        std::string text = fields ? field_words(item, lang) : std::string(item);
         if (m) {
             auto colon = item.find(':');
             text = value_word(lang, item.substr(0, colon)) +
@@ -321,7 +329,8 @@ void data_plan(Doc& doc, const Model& m) {
         Table t{"data-plan", {{doc.L("oblast"), false}, {doc.L("field"), false}, {value_word(doc.lang(), "undetermined"), true},
                               {value_word(doc.lang(), "not_assessed"), true}}, {}};
         for (const auto& [key, n] : plan)
-            t.rows.push_back({{key.first.empty() ? doc.L("unknown") : unit_name(m, key.first), {}}, {key.second, {}},
+            t.rows.push_back({{key.first.empty() ? doc.L("unknown") : unit_name(m, key.first), {}},
+                              {field_words(key.second, doc.lang()) + " (" + key.second + ")", {}},
                               {doc.num(static_cast<double>(n[0])), {}}, {doc.num(static_cast<double>(n[1])), {}}});
         doc.table(t);
     }
@@ -358,7 +367,7 @@ void status_table(Doc& doc, const Model& m, const District& d) {
                                  {pop, html_escape(pop) + " " + sparkline(s.pop, lang)}};
         for (const auto& c : kCriteria) row.push_back(criterion_cell(s.criteria, c, lang, s.flow_source == "modelled"));
         row.push_back({reasons_of(s, lang), {}});
-        row.push_back({list_text(s.lacks, lang), {}});
+        row.push_back({list_text(s.lacks, lang, nullptr, true), {}});
         t.rows.push_back(std::move(row));
     }
     doc.table(t);
