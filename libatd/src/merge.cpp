@@ -462,7 +462,10 @@ public:
             }
             if (best == SIZE_MAX) {
                 stuck[worst] = true;
-                Message why = nb[worst].empty() ? Message{"no_neighbour", {}}
+                bool unplaced = std::all_of(groups[worst].members.begin(), groups[worst].members.end(),
+                                            [&](std::size_t u) { return data_.units[u].geom.empty(); });
+                Message why = unplaced          ? Message{"no_geometry", {}}
+                              : nb[worst].empty() ? Message{"no_neighbour", {}}
                               : too_far         ? Message{"all_too_far", {}}.arg("km", p_.max_distance_km)
                               : too_many        ? Message{"all_too_many", {}}.arg("members", static_cast<double>(p_.max_members))
                                                 : Message{"no_feasible_merge", {}};

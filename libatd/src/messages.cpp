@@ -39,7 +39,8 @@ const Index& index_of(Lang lang) {
 
 
 // What follows a merger's trigger: why no merger lifts it.
-constexpr std::string_view kDetails[] = {"no_neighbour", "all_too_far", "all_too_many", "no_feasible_merge"};
+constexpr std::string_view kDetails[] = {"no_neighbour", "no_geometry", "all_too_far", "all_too_many",
+                                         "no_feasible_merge"};
 
 // Groups digits by three with a narrow no-break space, from five digits on.
 std::string group_thousands(std::string s, std::string_view decimal_mark) {

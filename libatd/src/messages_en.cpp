@@ -255,6 +255,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"reason.lower_objective", "a lower objective"},
     {"reason.maxp_region", "max-p region, floor {field} {op:op} {floor:0}"},
     {"reason.skater_cut", "SKATER cut, k = {k}"},
+    {"reason.no_geometry", "no geometry: its neighbours are unknown"},
     {"reason.no_neighbour", "no neighbour to merge with"},
     {"reason.all_too_far", "every merge with a neighbour puts a settlement farther than {km:0} km from the centre"},
     {"reason.all_too_many", "every merge with a neighbour exceeds {members} members"},

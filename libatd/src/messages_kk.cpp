@@ -255,6 +255,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"reason.lower_objective", "мақсат функциясының төменірек мәні"},
     {"reason.maxp_region", "max-p өңірі, шегі {field} {op:op} {floor:0}"},
     {"reason.skater_cut", "SKATER бөлінісі, k = {k}"},
+    {"reason.no_geometry", "геометриясы жоқ: көршілері белгісіз"},
     {"reason.no_neighbour", "біріктіретін көрші жоқ"},
     {"reason.all_too_far", "көршімен кез келген біріктіру елді мекенді орталықтан {km:0} км-ден алыс қалдырады"},
     {"reason.all_too_many", "көршімен кез келген біріктіру {members} бірлік шегінен асады"},

@@ -255,6 +255,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"reason.lower_objective", "меньшее значение целевой функции"},
     {"reason.maxp_region", "регион max-p, порог {field} {op:op} {floor:0}"},
     {"reason.skater_cut", "разрез SKATER, k = {k}"},
+    {"reason.no_geometry", "нет геометрии: соседи неизвестны"},
     {"reason.no_neighbour", "нет соседа для объединения"},
     {"reason.all_too_far", "любое объединение с соседом удаляет населённый пункт от центра более чем на {km:0} км"},
     {"reason.all_too_many", "любое объединение с соседом даёт больше {members} единиц"},

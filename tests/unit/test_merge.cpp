@@ -477,3 +477,19 @@ TEST_CASE("merge: SKATER and max-p results are tested against the limits and eve
     CHECK(out[0].props.get_string("breaches") == "merge.max_distance_km;merge.max_members");
     CHECK(out[0].props.get_string("note").value_or("").find("4 members, beyond 3") != std::string::npos);
 }
+
+TEST_CASE("merge: a unit without geometry left short is said to lack it, not to have no neighbour") {
+    std::string lone = area("A", "D1", "rural_okrug", 0.0, 3, "900");
+    std::string unplaced = area("B", "D1", "rural_okrug", 0.1, 1, "300");
+    unplaced = unplaced.substr(0, unplaced.find("\"geometry\":")) + "\"geometry\":null}\n";
+    auto out = run(lone + unplaced, MergeOptions{});
+    const Properties* b = proposal_of(out, "B");
+    REQUIRE(b);
+    CHECK(b->get_string("note") ==
+          "below the legal minimum (1 settlement, a rural okrug needs 2; 300 residents, an okrug needs 500): "
+          "no geometry: its neighbours are unknown");
+    auto reasons = decode_message_fields(*b->get_string("reason_messages"), "reason_messages");
+    CHECK(render(reasons.at("note"), Lang::ru, Style::document) ==
+          "ниже законодательного минимума (1 населённый пункт, сельскому округу нужно не менее 2; жителей: 300, "
+          "округу нужно не менее 500): нет геометрии: соседи неизвестны");
+}
