@@ -182,6 +182,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"field.opinion_yes", "residents for"},
     {"field.opinion_no", "residents against"},
     {"field.boundaries", "settlement boundaries"},
+    {"overview", "Districts of the oblast, settlements with a proposal and okrugs that merge"},
     // Words for the codes in fields.
     {"value.keep", "no change"},
     {"value.city_district", "city of district significance"},

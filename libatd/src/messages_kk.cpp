@@ -182,6 +182,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"field.opinion_yes", "«иә» дауыстары"},
     {"field.opinion_no", "«жоқ» дауыстары"},
     {"field.boundaries", "елді мекендердің шекаралары"},
+    {"overview", "Облыстың аудандары, ұсынысы бар елді мекендер және біріктірілетін округтер"},
     // Words for the codes in fields.
     {"value.keep", "өзгеріссіз"},
     {"value.city_district", "аудандық маңызы бар қала"},

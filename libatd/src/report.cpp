@@ -509,27 +509,38 @@ struct MapPlace {
     }
 };
 
-using MapPair = std::pair<MapOutput, MapOutput>;  // after, before
+// A district's maps, and for the first district of an oblast its overview.
+struct MapSet {
+    MapOutput after, before, overview;
+};
 
-void district_maps(Doc& doc, const District& d, MapPair& maps, const MapPlace& place) {
-    if (maps.first.svg.empty()) {
+void district_maps(Doc& doc, const District& d, MapSet& maps, const MapPlace& place) {
+    if (maps.after.svg.empty()) {
         doc.note(doc.L("no_geometry"));
         return;
     }
     if (doc.html()) {
-        if (maps.second.svg.empty()) doc.figure(maps.first.svg, "");
-        else doc.figure_pair(maps.second.svg, doc.L("before"), maps.first.svg, doc.L("after"));
+        if (maps.before.svg.empty()) doc.figure(maps.after.svg, "");
+        else doc.figure_pair(maps.before.svg, doc.L("before"), maps.after.svg, doc.L("after"));
         return;
     }
     if (place.dir.empty()) {
         doc.note(doc.L("maps_need"));
         return;
     }
-    if (!maps.second.svg.empty()) doc.image(place.add("district-" + d.kato + "-before.svg", maps.second.svg), doc.L("before"));
-    doc.image(place.add("district-" + d.kato + ".svg", maps.first.svg), maps.second.svg.empty() ? doc.L("map") : doc.L("after"));
+    if (!maps.before.svg.empty()) doc.image(place.add("district-" + d.kato + "-before.svg", maps.before.svg), doc.L("before"));
+    doc.image(place.add("district-" + d.kato + ".svg", maps.after.svg), maps.before.svg.empty() ? doc.L("map") : doc.L("after"));
 }
 
-void district_section(Doc& doc, const Model& m, const District& d, MapPair& maps, const MapPlace& place) {
+// The oblast's overview map, before its districts.
+void oblast_overview(Doc& doc, const std::string& oblast, const MapOutput& map, const MapPlace& place) {
+    if (map.svg.empty()) return;
+    std::string caption = doc.L("overview");
+    if (doc.html()) doc.figure(map.svg, caption);
+    else if (!place.dir.empty()) doc.image(place.add("oblast-" + oblast + ".svg", map.svg), caption);
+}
+
+void district_section(Doc& doc, const Model& m, const District& d, MapSet& maps, const MapPlace& place) {
     doc.open("section", "district", "d-" + d.kato);
     doc.heading(3, doc.L("district") + ": " + name_and_code(m, d.kato));
     district_maps(doc, d, maps, place);
@@ -542,13 +553,21 @@ void write_districts(Doc& doc, const Model& m, bool all, const MapPlace& place, 
                      const std::function<void()>& flush) {
     std::string oblast = "\x01";
     // Maps are drawn a window of districts at a time, on all threads.
-    auto draw = [&](std::size_t di, MapPair& maps) {
+    std::vector<bool> opens(m.districts.size(), false);  // the first district shown of its oblast
+    std::string last = "\x01";
+    for (std::size_t di = 0; di < m.districts.size(); ++di)
+        if (shown(m, m.districts[di], all) && m.districts[di].oblast != last) {
+            opens[di] = true;
+            last = m.districts[di].oblast;
+        }
+    auto draw = [&](std::size_t di, MapSet& maps) {
         const District& d = m.districts[di];
         if (!shown(m, d, all)) return;
-        maps.first = district_map(m, d);
-        if (!d.mergers.empty()) maps.second = district_map(m, d, true);
+        maps.after = district_map(m, d);
+        if (!d.mergers.empty()) maps.before = district_map(m, d, true);
+        if (opens[di]) maps.overview = oblast_map(m, d.oblast);
     };
-    ordered_windows<MapPair>(m.districts.size(), 64, default_threads(), draw, [&](std::size_t di, MapPair& maps) {
+    ordered_windows<MapSet>(m.districts.size(), 64, default_threads(), draw, [&](std::size_t di, MapSet& maps) {
         const District& d = m.districts[di];
         if (!shown(m, d, all)) return;
         ++sum.districts;
@@ -557,8 +576,9 @@ void write_districts(Doc& doc, const Model& m, bool all, const MapPlace& place, 
             oblast = d.oblast;
             doc.open("section", "oblast", "o-" + d.oblast);
             doc.heading(2, doc.L("oblast") + ": " + (d.oblast.empty() ? doc.L("unknown") : name_and_code(m, d.oblast)));
+            oblast_overview(doc, d.oblast, maps.overview, place);
         }
-        sum.maps += !maps.first.svg.empty();
+        sum.maps += !maps.after.svg.empty();
         district_section(doc, m, d, maps, place);
         flush();
     });

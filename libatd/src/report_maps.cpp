@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -108,14 +109,6 @@ bool lonlat_centre(const Model& m, const District& d, const Geometry* outline,
     return x0 <= x1;
 }
 
-// Text with a white halo, readable over fills and dots; `end` anchors it at its right end.
-void label(std::ostringstream& s, double x, double y, const std::string& text, const char* cls, double size = 10,
-           bool end = false) {
-    s << "<text class=\"" << cls << "\" x=\"" << n1(x) << "\" y=\"" << n1(y) << "\" font-size=\"" << size
-      << (end ? "\" text-anchor=\"end" : "") << "\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\" "
-      << "stroke-linejoin=\"round\">" << html_escape(text) << "</text>";
-}
-
 void scale_bar(std::ostringstream& s, const Frame& f, Lang lang) {
     double target_m = f.span_x() / 5, step = std::pow(10.0, std::floor(std::log10(target_m)));
     double bar_m = step;
@@ -128,26 +121,117 @@ void scale_bar(std::ostringstream& s, const Frame& f, Lang lang) {
       << html_escape(text_of(lang, "scale")) << "</text></g>";
 }
 
-// Legend entries: a coloured dot per kind of proposal shown, then the centre ring.
-void legend(std::ostringstream& s, const std::set<std::string>& kinds, bool centres, double y, Lang lang) {
+// Legend entries from y on, in rows within the width: a coloured dot per kind
+// of proposal shown, then the centre ring and the marks of support and
+// satellite villages. Returns the number of rows.
+int legend(std::ostringstream& s, const std::set<std::string>& kinds, bool centres, bool support, bool satellite,
+           double y, double width, Lang lang) {
     double lx = 10;
+    int rows = 1;
     s << "<g class=\"legend\" font-size=\"11\">";
-    auto entry = [&](const std::string& text, const std::string& mark) {
-        s << mark << "<text x=\"" << n1(lx + 12) << "\" y=\"" << n1(y + 4) << "\">" << html_escape(text) << "</text>";
-        lx += 24 + text_width(text);
+    auto entry = [&](const std::string& text, const std::function<std::string(double, double)>& mark) {
+        double w = 24 + text_width(text);
+        if (lx > 10 && lx + w > width - 10) {
+            lx = 10;
+            y += 16;
+            ++rows;
+        }
+        s << mark(lx, y) << "<text x=\"" << n1(lx + 12) << "\" y=\"" << n1(y + 4) << "\">" << html_escape(text) << "</text>";
+        lx += w;
     };
     for (const auto& k : kinds)
-        entry(value_word(lang, k), "<circle cx=\"" + n1(lx + 5) + "\" cy=\"" + n1(y) + "\" r=\"4\" fill=\"" + colour_of(k) + "\"/>");
+        entry(value_word(lang, k), [&](double x, double cy) {
+            return "<circle cx=\"" + n1(x + 5) + "\" cy=\"" + n1(cy) + "\" r=\"4\" fill=\"" + colour_of(k) + "\"/>";
+        });
     if (centres)
-        entry(text_of(lang, "proposed_centre"), "<circle cx=\"" + n1(lx + 5) + "\" cy=\"" + n1(y) +
-                                                    "\" r=\"5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.4\"/>");
+        entry(text_of(lang, "proposed_centre"), [](double x, double cy) {
+            return "<circle cx=\"" + n1(x + 5) + "\" cy=\"" + n1(cy) + "\" r=\"5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.4\"/>";
+        });
+    if (support)
+        entry(value_word(lang, "support"), [](double x, double cy) {
+            return "<rect x=\"" + n1(x + 1) + "\" y=\"" + n1(cy - 4) + "\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"#444\"/>";
+        });
+    if (satellite)
+        entry(value_word(lang, "satellite"), [](double x, double cy) {
+            return "<path d=\"M" + n1(x + 5) + " " + n1(cy - 5) + "l5 5l-5 5l-5 -5Z\" fill=\"none\" stroke=\"#444\"/>";
+        });
     s << "</g>";
+    return rows;
 }
 
 struct Dot {
     double x, y;
     std::size_t settlement;
 };
+
+// Labels placed where they overlap no label or dot placed before and stay
+// inside the map: right of the point first, then left, above and below; a
+// label that fits nowhere takes its first place all the same (every
+// settlement with a proposal is named).
+class Labels {
+public:
+    Labels(double width, double height) : width_(width), height_(height) {}
+    void occupy(double x, double y, double r) { taken_.push_back({x - r, y - r, x + r, y + r}); }
+    void place(std::ostringstream& s, double x, double y, const std::string& text, const char* cls, double size) {
+        double w = text_width(text) * size / 11, h = size;
+        struct Try {
+            double ax, by;
+            int anchor;  // 0 start, 1 end, 2 middle
+        };
+        const Try tries[] = {{x + 6, y - 4, 0}, {x + 6, y + h + 2, 0}, {x - 6, y - 4, 1},
+                             {x - 6, y + h + 2, 1}, {x, y - 8, 2},     {x, y + h + 6, 2}};
+        const Try* chosen = nullptr;
+        Box box{};
+        for (const auto& t : tries) {
+            double x0 = t.anchor == 0 ? t.ax : t.anchor == 1 ? t.ax - w : t.ax - w / 2;
+            Box b{x0, t.by - h * 0.8, x0 + w, t.by + h * 0.2};
+            bool inside = b.x0 >= 0 && b.x1 <= width_ && b.y0 >= 0 && b.y1 <= height_;
+            bool free = std::none_of(taken_.begin(), taken_.end(), [&](const Box& o) { return o.overlaps(b); });
+            if (!chosen || (inside && free)) {
+                chosen = &t;
+                box = b;
+                if (inside && free) break;
+            }
+        }
+        taken_.push_back(box);
+        static const char* anchors[] = {"start", "end", "middle"};
+        s << "<text class=\"" << cls << "\" x=\"" << n1(chosen->ax) << "\" y=\"" << n1(chosen->by) << "\" font-size=\""
+          << size << "\" text-anchor=\"" << anchors[chosen->anchor] << "\" paint-order=\"stroke\" stroke=\"#fff\" "
+          << "stroke-width=\"3\" stroke-linejoin=\"round\">" << html_escape(text) << "</text>";
+    }
+
+private:
+    struct Box {
+        double x0, y0, x1, y1;
+        bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+    };
+    double width_, height_;
+    std::vector<Box> taken_;
+};
+
+// A settlement's mark: a square for a support village, a diamond for a
+// satellite, a circle otherwise; filled with its proposal's colour.
+void marker(std::ostringstream& s, const Dot& dot, const Settlement& st, Lang lang) {
+    bool change = is_change(st);
+    double r = change ? 4.5 : 2.5;
+    std::string paint = "fill=\"" + std::string(colour_of(st.proposal)) + "\" stroke=\"#fff\" stroke-width=\"0.8\"";
+    std::string title = "<title>" + html_escape(st.name + " (" + st.kato + ")" + (change ? ": " + value_word(lang, st.proposal) : "") +
+                                                (st.settlement_class == "support" || st.settlement_class == "satellite"
+                                                     ? ", " + value_word(lang, st.settlement_class) : "")) + "</title>";
+    if (st.settlement_class == "support") {
+        r += 0.8;
+        s << "<rect class=\"settlement support\" x=\"" << n1(dot.x - r) << "\" y=\"" << n1(dot.y - r) << "\" width=\""
+          << n1(2 * r) << "\" height=\"" << n1(2 * r) << "\" " << paint << ">" << title << "</rect>";
+    } else if (st.settlement_class == "satellite") {
+        r += 1;
+        s << "<path class=\"settlement satellite\" d=\"M" << n1(dot.x) << " " << n1(dot.y - r) << "L" << n1(dot.x + r) << " "
+          << n1(dot.y) << "L" << n1(dot.x) << " " << n1(dot.y + r) << "L" << n1(dot.x - r) << " " << n1(dot.y) << "Z\" "
+          << paint << ">" << title << "</path>";
+    } else {
+        s << "<circle class=\"settlement\" cx=\"" << n1(dot.x) << "\" cy=\"" << n1(dot.y) << "\" r=\"" << r << "\" "
+          << paint << ">" << title << "</circle>";
+    }
+}
 
 }  // namespace
 
@@ -193,12 +277,7 @@ MapOutput district_map(const Model& m, const District& d, bool before) {
         dot.x = f.sx(dot.x);
         dot.y = f.sy(dot.y);
     }
-    const double legend_h = 24, height = f.height() + legend_h;
     std::ostringstream s;
-    s << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"" << n1(height)
-      << "\" viewBox=\"0 0 640 " << n1(height) << "\" data-settlements=\"" << dots.size() << "\" data-okrugs=\""
-      << (areas ? 0 : shapes.size()) << "\" data-units=\"" << (areas ? shapes.size() : 0) << "\" role=\"img\">";
-    s << "<rect width=\"100%\" height=\"100%\" fill=\"#fbfbf8\"/>";
     if (outline)
         s << "<path class=\"outline\" d=\"" << f.path(outline_p)
           << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" fill-rule=\"evenodd\"/>";
@@ -228,33 +307,96 @@ MapOutput district_map(const Model& m, const District& d, bool before) {
               << "\" r=\"7.5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.4\"><title>"
               << html_escape(text_of(m.lang, "centre") + ": " + st.name) << "</title></circle>";
     }
+    std::set<std::string> classes;
     for (const auto& dot : dots) {
-        const Settlement& st = m.settlements[dot.settlement];
-        bool change = is_change(st);
-        s << "<circle class=\"settlement\" cx=\"" << n1(dot.x) << "\" cy=\"" << n1(dot.y) << "\" r=\""
-          << (change ? 4.5 : 2.5) << "\" fill=\"" << colour_of(st.proposal)
-          << "\" stroke=\"#fff\" stroke-width=\"0.8\"><title>"
-          << html_escape(st.name + " (" + st.kato + ")" + (change ? ": " + value_word(m.lang, st.proposal) : ""))
-          << "</title></circle>";
+        marker(s, dot, m.settlements[dot.settlement], m.lang);
+        classes.insert(m.settlements[dot.settlement].settlement_class);
     }
-    // Labels: settlements with a proposal and proposed centres by name, proposed okrugs by number.
-    for (const auto& dot : dots) {
-        const Settlement& st = m.settlements[dot.settlement];
-        if (!is_change(st) && !centres.count(st.kato)) continue;
-        bool end = dot.x + 6 + text_width(st.name) * 10 / 11 > f.width();  // it would leave the map: to the left
-        label(s, end ? dot.x - 6 : dot.x + 6, dot.y - 5, st.name, "name", 10, end);
-    }
+    // Labels: proposed okrugs by number, settlements with a proposal and proposed centres by name.
+    Labels labels(f.width(), f.height());
+    for (const auto& dot : dots)
+        if (is_change(m.settlements[dot.settlement])) labels.occupy(dot.x, dot.y, 5);
     for (const auto& [k, number] : numbered) {
-        Geometry screen = shapes[k].geom;
-        auto [x, y] = representative_point(screen);
-        label(s, f.sx(x), f.sy(y) + 5, std::to_string(number), "number", 14);
+        auto [x, y] = representative_point(shapes[k].geom);
+        labels.place(s, f.sx(x), f.sy(y) + 5, std::to_string(number), "number", 14);
+    }
+    for (const auto& dot : dots) {
+        const Settlement& st = m.settlements[dot.settlement];
+        if (is_change(st) || centres.count(st.kato)) labels.place(s, dot.x, dot.y, st.name, "name", 10);
     }
     scale_bar(s, f, m.lang);
-    legend(s, kinds, !centres.empty(), f.height() + 12, m.lang);
-    s << "</svg>";
-    out.svg = s.str();
+    int rows = legend(s, kinds, !centres.empty(), classes.count("support") > 0, classes.count("satellite") > 0,
+                      f.height() + 12, f.width(), m.lang);
+    double height = f.height() + 8 + 16 * rows;
+    std::ostringstream svg;
+    svg << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"" << n1(height)
+        << "\" viewBox=\"0 0 640 " << n1(height) << "\" data-settlements=\"" << dots.size() << "\" data-okrugs=\""
+        << (areas ? 0 : shapes.size()) << "\" data-units=\"" << (areas ? shapes.size() : 0) << "\" role=\"img\">"
+        << "<rect width=\"100%\" height=\"100%\" fill=\"#fbfbf8\"/>" << s.str() << "</svg>";
+    out.svg = svg.str();
     out.points = dots.size();
     out.polygons = shapes.size();
+    return out;
+}
+
+MapOutput oblast_map(const Model& m, const std::string& oblast) {
+    MapOutput out;
+    std::vector<const District*> districts;
+    for (const auto& d : m.districts)
+        if (d.oblast == oblast) districts.push_back(&d);
+    std::vector<std::pair<const District*, const Geometry*>> outlines;
+    for (const District* d : districts)
+        if (auto it = m.unit_geoms.find(d->kato); it != m.unit_geoms.end() && polygonal(it->second))
+            outlines.emplace_back(d, &it->second);
+    const Geometry* outline = nullptr;
+    if (auto it = m.unit_geoms.find(oblast); it != m.unit_geoms.end() && polygonal(it->second)) outline = &it->second;
+    if (!outline && outlines.empty()) return out;  // nothing to draw the oblast by
+    Geometry extent = outline ? *outline : *outlines.front().second;
+    auto [lon0, lat0] = representative_point(extent);
+    Frame f(lon0, lat0);
+    Geometry outline_p;
+    if (outline) f.grow(outline_p = f.project(*outline));
+    std::vector<Geometry> district_p, okrugs_p;
+    for (const auto& [d, g] : outlines) f.grow(district_p.emplace_back(f.project(*g)));
+    for (const District* d : districts)
+        for (std::size_t gi : d->mergers)
+            if (m.mergers[gi].changed && polygonal(m.mergers[gi].geom)) okrugs_p.push_back(f.project(m.mergers[gi].geom));
+    f.fit(640);
+    std::ostringstream s;
+    for (const auto& g : okrugs_p) s << "<path class=\"okrug\" d=\"" << f.path(g) << "\" fill=\"" << kFills[0] << "\" stroke=\"none\"/>";
+    for (const auto& g : district_p)
+        s << "<path class=\"district\" d=\"" << f.path(g) << "\" fill=\"none\" stroke=\"#888\" stroke-width=\"0.7\"/>";
+    if (outline)
+        s << "<path class=\"outline\" d=\"" << f.path(outline_p) << "\" fill=\"none\" stroke=\"#333\" stroke-width=\"1.4\"/>";
+    std::set<std::string> kinds;
+    std::size_t changes = 0;
+    for (const District* d : districts)
+        for (std::size_t i : d->settlements) {
+            const Settlement& st = m.settlements[i];
+            if (!is_change(st) || st.geom.empty()) continue;
+            auto [lon, lat] = representative_point(st.geom);
+            auto [x, y] = f.project(lon, lat);
+            s << "<circle class=\"change\" cx=\"" << n1(f.sx(x)) << "\" cy=\"" << n1(f.sy(y)) << "\" r=\"3.5\" fill=\""
+              << colour_of(st.proposal) << "\" stroke=\"#fff\" stroke-width=\"0.6\"><title>"
+              << html_escape(st.name + ": " + value_word(m.lang, st.proposal)) << "</title></circle>";
+            kinds.insert(st.proposal);
+            ++changes;
+        }
+    Labels labels(f.width(), f.height());
+    for (std::size_t k = 0; k < outlines.size(); ++k) {
+        auto [x, y] = representative_point(district_p[k]);
+        labels.place(s, f.sx(x), f.sy(y), unit_name(m, outlines[k].first->kato), "district-name", 9);
+    }
+    scale_bar(s, f, m.lang);
+    int rows = legend(s, kinds, false, false, false, f.height() + 12, f.width(), m.lang);
+    double height = f.height() + 8 + 16 * rows;
+    std::ostringstream svg;
+    svg << "<svg class=\"map overview\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"" << n1(height)
+        << "\" viewBox=\"0 0 640 " << n1(height) << "\" data-districts=\"" << outlines.size() << "\" data-changes=\""
+        << changes << "\" role=\"img\"><rect width=\"100%\" height=\"100%\" fill=\"#fbfbf8\"/>" << s.str() << "</svg>";
+    out.svg = svg.str();
+    out.points = changes;
+    out.polygons = outlines.size();
     return out;
 }
 

@@ -82,6 +82,9 @@ struct MapOutput {
 // A district map: its outline, proposed okrugs (or with before, the units
 // before merging) and settlements, with legend and scale bar.
 MapOutput district_map(const Model& m, const District& d, bool before = false);
+// An oblast's overview: its outline, its districts named, the proposed
+// okrugs that merge and the settlements with a proposal.
+MapOutput oblast_map(const Model& m, const std::string& oblast);
 // A population series as a small line.
 std::string sparkline(const std::vector<std::pair<int, double>>& series, Lang lang);
 

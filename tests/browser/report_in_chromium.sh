@@ -36,7 +36,8 @@ measure_copy() {
   echo "FAIL: chromium could not open the report"; tail -5 "$work/console.log"; exit 1; }
 no_console "$work/console.log" "the synthetic report"
 count() { grep -o "$1" "$work/dom.html" | wc -l; }
-[ "$(count '<circle class="settlement"')" = 29 ] || { echo "FAIL: rendered settlements: $(count '<circle class="settlement"'), not 29"; exit 1; }
+n=$(grep -oE 'class="settlement( support| satellite)?"' "$work/dom.html" | wc -l)
+[ "$n" = 29 ] || { echo "FAIL: rendered settlements: $n, not 29"; exit 1; }
 [ "$(count '<path class="okrug"')" = 3 ] || { echo "FAIL: rendered okrugs: $(count '<path class="okrug"'), not 3"; exit 1; }
 [ "$(count '<svg class="map"')" = 2 ] || { echo "FAIL: rendered maps: $(count '<svg class="map"'), not 2"; exit 1; }
 grep -q 'Synthetic-Kentgrad' "$work/dom.html" || { echo "FAIL: a settlement's name is missing"; exit 1; }
@@ -52,6 +53,7 @@ for lang in en ru kk; do
   page=$work/t-$lang.html
   "$tools/atd-report" "$work/t-classified.geojsons" "$work/t-mergers.geojsons" "$t/areas.geojsonl" \
     --lang "$lang" -q -o "$page"
+  grep -q '<svg class="map overview"' "$page" || { echo "FAIL: $lang: no overview map of the oblast"; exit 1; }
   IFS='|' read -ra expected <<<"${words[$lang]}"
   for w in "${expected[@]}"; do grep -qF "$w" "$page" || { echo "FAIL: $lang: '$w' missing"; exit 1; }; done
   if grep -oE '>[^<]*\b(value|reason|gloss|criterion|source|csv)\.[a-z_0-9]+' "$page" | head -3 | grep .; then
