@@ -183,6 +183,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"field.opinion_no", "residents against"},
     {"field.boundaries", "settlement boundaries"},
     {"overview", "Districts of the oblast, settlements with a proposal and okrugs that merge"},
+    {"profile", "standards profile"},
     // Words for the codes in fields.
     {"value.keep", "no change"},
     {"value.city_district", "city of district significance"},

@@ -183,6 +183,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"field.opinion_no", "«жоқ» дауыстары"},
     {"field.boundaries", "елді мекендердің шекаралары"},
     {"overview", "Облыстың аудандары, ұсынысы бар елді мекендер және біріктірілетін округтер"},
+    {"profile", "нормативтер бейіні"},
     // Words for the codes in fields.
     {"value.keep", "өзгеріссіз"},
     {"value.city_district", "аудандық маңызы бар қала"},

@@ -183,6 +183,7 @@ constexpr CatalogueEntry kEntries[] = {
     {"field.opinion_no", "голоса «против»"},
     {"field.boundaries", "границы населённых пунктов"},
     {"overview", "Районы области, населённые пункты с предложениями и объединяемые округа"},
+    {"profile", "профиль нормативов"},
     // Words for the codes in fields.
     {"value.keep", "без изменений"},
     {"value.city_district", "город районного значения"},

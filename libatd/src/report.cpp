@@ -196,7 +196,10 @@ void title_block(Doc& doc, const Model& m, const std::string& title, const Repor
     if (m.last_year)
         doc.paragraph(doc.L("population_data") + ": " + std::to_string(m.first_year) +
                       (m.first_year == m.last_year ? "" : "–" + std::to_string(m.last_year)));
-    doc.paragraph(doc.L("standards") + ": " + doc.L("standards_text") + ".");
+    std::string profiles;
+    for (const auto& p : m.profiles) profiles += (profiles.empty() ? "" : ", ") + p;
+    doc.paragraph(doc.L("standards") + ": " + (profiles.empty() ? "" : doc.L("profile") + " " + profiles + "; ") +
+                  doc.L("standards_text") + ".");
     if (m.modelled_flows) doc.note("C4, C6: " + doc.L("modelled") + ".");
     if (m.derived_areas) doc.note(doc.L("mergers") + ": " + doc.L("derived") + ".");
     doc.paragraph(doc.L("prepared_with") + ": atd " + kVersion);

@@ -26,7 +26,7 @@ bool wanted_field(std::string_view k, bool details) {
     static const std::unordered_set<std::string_view> always = {
         field::feature_type, field::kato, field::name_ru, field::name_kk, field::category, field::oblast_kato,
         field::district_kato, "proposal", "proposal_status", "decide_with", "proposal_target_name", "proposal_target",
-        "flow_source", "settlement_class", "c1_result", "c2_result", "c3_result", "c4_result", "c5_result",
+        "flow_source", "settlement_class", "proposal_profile", "c1_result", "c2_result", "c3_result", "c4_result", "c5_result",
         "c6_result", "c7_result", "c8_result"};
     if (always.count(k) || field_year(k, "pop")) return true;
     if (!details) return false;
@@ -173,6 +173,7 @@ Model read_model(const ReportOptions& opts, Lang lang, Log& log, bool all_detail
         } else if (*type == kSettlement) {
             Settlement s = read_settlement(f, at, lang);
             if (s.flow_source == "modelled") m.modelled_flows = true;
+            if (auto profile = f.props.get_string("proposal_profile"); profile && !profile->empty()) m.profiles.insert(*profile);
             if (!s.pop.empty()) {
                 m.first_year = m.first_year ? std::min(m.first_year, s.pop.front().first) : s.pop.front().first;
                 m.last_year = std::max(m.last_year, s.pop.back().first);

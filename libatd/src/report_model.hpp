@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -54,6 +55,7 @@ struct Model {
     std::map<std::string, std::vector<std::pair<std::string, Geometry>>> areas;  // by district: units before merging
     bool modelled_flows = false, derived_areas = false;
     int first_year = 0, last_year = 0;  // of the population figures
+    std::set<std::string> profiles;     // the standards profiles the proposals were made with
 };
 
 // all_details: every settlement's details, not only those of proposed changes (for comparisons).
