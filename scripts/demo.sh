@@ -52,8 +52,14 @@ d=tests/data/synthetic-district
 "$bin/atd-merge" out/okrug-areas.geojsons --settlements out/kz.geojsons -f csv -q \
   -o out/okrug-proposals.csv --overwrite
 
-# The report people read: status changes and okrug mergers, district by district, with maps.
-"$bin/atd-report" out/proposals.gpkg out/mergers.geojson out/okrug-areas.geojsons -q -o out/report.html --overwrite
+# The report people read, in English, Russian and Kazakh: contents, summaries, then
+# status changes and okrug mergers district by district with maps, a glossary and sources.
+for lang in en ru kk; do
+  report=out/report.html
+  [ "$lang" = en ] || report=out/report-$lang.html
+  "$bin/atd-report" out/proposals.gpkg out/mergers.geojson out/okrug-areas.geojsons --lang "$lang" -q \
+    -o "$report" --overwrite
+done
 
 echo
 echo "Done. Results:"
@@ -72,4 +78,4 @@ echo "  out/okrug-proposals.csv     the same as a unit-to-proposal table"
 echo "  out/okrug-merged.gpkg       the proposed okrugs as polygons (atd-dissolve)"
 echo "  out/mergers.geojson         the merger proposals as one GeoJSON file"
 echo
-echo "Open the report: $(pwd)/out/report.html"
+echo "Open the report: $(pwd)/out/report.html (in Russian: out/report-ru.html, in Kazakh: out/report-kk.html)"

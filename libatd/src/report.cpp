@@ -384,7 +384,7 @@ void merger_table(Doc& doc, const Model& m, const District& d) {
     Lang lang = doc.lang();
     Table t{"mergers", {{doc.L("number"), true}, {doc.L("members"), false}, {doc.L("centre"), false},
                         {doc.L("population"), true}, {doc.L("max_km"), true}, {doc.L("budget"), true},
-                        {doc.L("stability"), true}, {doc.L("trigger"), false}, {doc.L("note"), false}}, {}};
+                        {doc.L("stability"), true}, {doc.L("trigger"), false, true}, {doc.L("note"), false, true}}, {}};
     auto opt = [&](const std::optional<double>& v, int digits) { return Cell{v ? doc.num(*v, digits) : "", {}}; };
     for (std::size_t gi : shown_mergers) {
         const Merger& g = m.mergers[gi];

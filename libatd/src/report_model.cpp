@@ -147,6 +147,23 @@ void name_cities(Model& m) {
                 if (auto* code = std::get_if<std::string>(&arg); code && name == "city") arg = place_name(m, *code);
 }
 
+// The members of unknown population in a merger's status ("591035000, 591036000") by name.
+void name_members(Model& m) {
+    for (auto& g : m.mergers)
+        for (auto& [list, messages] : g.reasons)
+            for (auto& msg : messages)
+                for (auto& [name, arg] : msg.args)
+                    if (auto* codes = std::get_if<std::string>(&arg); codes && name == "members") {
+                        std::string named;
+                        for (std::size_t from = 0; from <= codes->size();) {
+                            std::size_t to = std::min(codes->find(", ", from), codes->size());
+                            named += (named.empty() ? "" : ", ") + unit_name(m, codes->substr(from, to - from));
+                            from = to + 2;
+                        }
+                        arg = named;
+                    }
+}
+
 }  // namespace
 
 Model read_model(const ReportOptions& opts, Lang lang, Log& log, bool all_details) {
@@ -197,6 +214,7 @@ Model read_model(const ReportOptions& opts, Lang lang, Log& log, bool all_detail
                      [](const District& a, const District& b) { return std::tie(a.oblast, a.kato) < std::tie(b.oblast, b.kato); });
     number_mergers(m);
     name_cities(m);
+    name_members(m);
     return m;
 }
 

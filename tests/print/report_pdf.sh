@@ -26,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 "$tools/atd-merge" "$work/areas.geojsons" --settlements "$work/kz.geojsons" -q -o "$work/mergers.geojsons"
 
 letters="ә ғ қ ң ө ұ ү һ і"
-declare -A pages=([en]=172 [ru]=185 [kk]=201)
+declare -A pages=([en]=132 [ru]=147 [kk]=138)
 declare -A words=([en]='Contents|National summary|Glossary|Sources|Oblast: '
                   [ru]='Содержание|Сводка по стране|Глоссарий|Источники|Область: '
                   [kk]='Мазмұны|Ел бойынша жиынтық|Терминдер сөздігі|Дереккөздер|Облыс: ')
