@@ -11,8 +11,8 @@ seconds=${1:-90}
 scripts/setup.sh --tests --no-build  # clang and its sanitizer runtimes
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DATD_FUZZ=ON -DATD_SANITIZE=ON -DATD_DEVELOPER=OFF -DATD_BUILD_TESTS=OFF >/dev/null
-targets=(geojson stats standards od)
-declare -A runs=([geojson]=12000 [stats]=400000 [standards]=300000 [od]=300000)
+targets=(geojson stats standards od messages)
+declare -A runs=([geojson]=12000 [stats]=400000 [standards]=300000 [od]=300000 [messages]=300000)
 cmake --build build-fuzz --target "${targets[@]/#/fuzz_}" >/dev/null
 mkdir -p fuzz-findings
 status=0

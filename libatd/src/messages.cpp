@@ -68,10 +68,11 @@ std::string plural_form(double n, std::string_view forms, Lang lang) {
         if (bar == std::string_view::npos) break;
         from = bar + 1;
     }
-    auto k = static_cast<long long>(std::fabs(std::round(n)));
+    double whole = std::isfinite(n) ? std::fabs(std::round(n)) : 0;
+    auto k = static_cast<int>(std::fmod(whole, 100));  // the last two digits decide, however large the count
     std::size_t pick = 0;
-    if (lang == Lang::ru) pick = k % 10 == 1 && k % 100 != 11 ? 0 : k % 10 >= 2 && k % 10 <= 4 && (k % 100 < 12 || k % 100 > 14) ? 1 : 2;
-    else if (lang == Lang::en) pick = k == 1 ? 0 : 1;
+    if (lang == Lang::ru) pick = k % 10 == 1 && k != 11 ? 0 : k % 10 >= 2 && k % 10 <= 4 && (k < 12 || k > 14) ? 1 : 2;
+    else if (lang == Lang::en) pick = whole == 1 ? 0 : 1;
     return std::string(f[std::min(pick, f.size() - 1)]);
 }
 

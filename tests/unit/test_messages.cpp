@@ -107,6 +107,21 @@ TEST_CASE("a value that differs from its threshold never reads the same") {
     CHECK(render(m, Lang::en, Style::document) == "commuting share 0.1 < 0.15");
 }
 
+TEST_CASE("the word for a count: one|other in English, one|few|many in Russian, one form in Kazakh") {
+    auto settlements = [](double n, Lang lang) {
+        return fill("reason.short_settlements", Message{"", {}}.arg("settlements", n).arg("min_settlements", 2.0), lang);
+    };
+    CHECK(settlements(1, Lang::en) == "1 settlement, a rural okrug needs 2");
+    CHECK(settlements(0, Lang::en) == "0 settlements, a rural okrug needs 2");
+    for (double n : {1.0, 21.0, 101.0})
+        CHECK(settlements(n, Lang::ru).find(" населённый пункт,") != std::string::npos);
+    for (double n : {2.0, 3.0, 24.0, 1002.0})
+        CHECK(settlements(n, Lang::ru).find(" населённых пункта,") != std::string::npos);
+    for (double n : {0.0, 5.0, 11.0, 12.0, 14.0, 111.0, 1e300})
+        CHECK(settlements(n, Lang::ru).find(" населённых пунктов,") != std::string::npos);
+    CHECK(settlements(3, Lang::kk) == "3 елді мекен, ауылдық округке кемінде 2 қажет");
+}
+
 TEST_CASE("numbers per language") {
     CHECK(format_number(467.0, Lang::en) == "467");
     CHECK(format_number(12000, Lang::en) == "12\u202f000");
