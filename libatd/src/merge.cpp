@@ -364,7 +364,7 @@ void name_farthest(const Data& data, Eval& e) {
     }
 }
 
-// Why a group needs a merger, on known data; "" when nothing known calls for one.
+// Why a group needs a merger, on known data; none when nothing known calls for one.
 Messages trigger_of(const Eval& e, const MergeParams& p) { return merge::merge_trigger(e.facts, p); }
 
 // Adds the messages of `more` that `to` lacks.
@@ -759,7 +759,7 @@ Value stability_of(const RegionResult& r, const Proposal& pr) {
 Value text_or_null(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
 Value rounded(double v, double scale) { return Value{std::round(v * scale) / scale}; }
 
-// The members whose population is not known in full: "code", or "code (partly)" when part of it is.
+// The members whose population is not known in full: wholly, or partly (part of it is known).
 merge::UnknownMembers unknown_members(const Data& data, const std::vector<std::size_t>& members) {
     merge::UnknownMembers out;
     for (std::size_t u : members) {

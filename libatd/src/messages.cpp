@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
@@ -68,7 +69,7 @@ std::string plural_form(double n, std::string_view forms, Lang lang) {
         if (bar == std::string_view::npos) break;
         from = bar + 1;
     }
-    double whole = std::isfinite(n) ? std::fabs(std::round(n)) : 0;
+    double whole = std::isfinite(n) ? std::fabs(std::nearbyint(n)) : 0;  // as the count is shown (half to even)
     auto k = static_cast<int>(std::fmod(whole, 100));  // the last two digits decide, however large the count
     std::size_t pick = 0;
     if (lang == Lang::ru) pick = k % 10 == 1 && k != 11 ? 0 : k % 10 >= 2 && k % 10 <= 4 && (k < 12 || k > 14) ? 1 : 2;
@@ -78,10 +79,10 @@ std::string plural_form(double n, std::string_view forms, Lang lang) {
 
 }  // namespace
 
-std::string format_trimmed(double v, Lang lang, int decimals) {
-    if (std::fabs(v - std::round(v)) < 1e-9) return format_number(v, lang, 0);
-    std::string s = format_number(v, lang, decimals);
-    while (s.back() == '0') s.pop_back();
+std::string format_trimmed(double v, Lang lang, int max_decimals) {
+    if (max_decimals <= 0 || std::fabs(v - std::round(v)) < 1e-9) return format_number(v, lang, 0);
+    std::string s = format_number(v, lang, max_decimals);
+    while (s.back() == '0') s.pop_back();  // there is a decimal mark: max_decimals > 0
     if (s.back() == '.' || s.back() == ',') s.pop_back();
     return s;
 }
@@ -100,6 +101,18 @@ int comparison_decimals(const Message& m, Lang lang) {
     return decimals;
 }
 
+// A code, or a comma-separated list of codes ("industry,trade"), in words.
+std::string words_of_list(const std::string& codes, Lang lang) {
+    if (codes.find(',') == std::string::npos) return value_word(lang, codes);
+    std::string out;
+    for (std::size_t from = 0; from <= codes.size();) {
+        std::size_t to = std::min(codes.find(',', from), codes.size());
+        out += (out.empty() ? "" : ", ") + value_word(lang, codes.substr(from, to - from));
+        from = to + 1;
+    }
+    return out;
+}
+
 std::string format_arg(const MessageArg& a, std::string_view spec, Lang lang, Style style, int decimals) {
     if (const double* v = std::get_if<double>(&a)) {
         if (spec.find('|') != std::string_view::npos) return plural_form(*v, spec, lang);
@@ -110,7 +123,7 @@ std::string format_arg(const MessageArg& a, std::string_view spec, Lang lang, St
     }
     const std::string& s = std::get<std::string>(a);
     if (style == Style::data) return s;
-    if (spec == "term") return value_word(lang, s);
+    if (spec == "term") return words_of_list(s, lang);
     if (spec == "op") return s == ">=" ? "≥" : s == "<=" ? "≤" : s;
     return s;
 }
@@ -173,14 +186,11 @@ std::string format_number(double v, Lang lang, std::optional<int> digits) {
 
 std::string data_number(double v) {
     char buf[64];
-    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15) {
-        auto n = static_cast<long long>(std::round(v));
-        if (n != 0 || !std::signbit(v)) return std::to_string(n);
-        std::snprintf(buf, sizeof buf, "%.0f", v);  // "-0", as printf writes it
-    } else {
-        std::snprintf(buf, sizeof buf, "%.6g", v);
-    }
-    return buf;
+    bool whole = std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15;
+    // An integer in full ("-0" for a negative zero), else six significant digits, in any locale.
+    auto [end, ec] = whole ? std::to_chars(buf, buf + sizeof buf, std::round(v), std::chars_format::fixed, 0)
+                           : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+    return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
 }
 
 const MessageArg* Message::find(std::string_view name) const {
@@ -268,7 +278,9 @@ std::string encode_messages(const Messages& ms) {
             out.push_back(',');
             append_json_string(out, name);
             out.push_back(':');
-            if (const double* d = std::get_if<double>(&v)) append_json_number(out, *d);
+            // A number JSON cannot hold (an infinite share) goes as the text it reads as.
+            if (const double* d = std::get_if<double>(&v))
+                std::isfinite(*d) ? append_json_number(out, *d) : append_json_string(out, format_number(*d, Lang::en));
             else append_json_string(out, std::get<std::string>(v));
         }
         out.push_back('}');
@@ -317,7 +329,7 @@ Messages decode_list(simdjson::dom::element list, std::string_view what) {
 }  // namespace
 
 Messages decode_messages(std::string_view json, std::string_view what) {
-    simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser;  // one a thread, its buffers reused feature after feature
     simdjson::dom::element doc;
     if (parser.parse(simdjson::padded_string(json)).get(doc)) throw bad_messages(what, "not a JSON array of messages");
     return decode_list(doc, what);
@@ -335,7 +347,7 @@ Value encode_message_fields(const std::vector<std::pair<std::string_view, const 
 }
 
 std::map<std::string, Messages> decode_message_fields(std::string_view json, std::string_view what) {
-    simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser;
     simdjson::dom::element doc;
     simdjson::dom::object obj;
     if (parser.parse(simdjson::padded_string(json)).get(doc) || doc.get_object().get(obj))

@@ -55,9 +55,10 @@ std::string value_text(const Value& v, Lang lang, int digits) {
 Cell criterion_cell(const Properties& c, const CriterionColumn& col, Lang lang, bool modelled) {
     std::string key = std::string(col.name);
     key[0] = 'c';
-    auto result = c.get_string(key + "_result");
-    if (!result) return {};
-    const char* mark = *result == "pass" ? "✓" : *result == "fail" ? "✗" : "–";
+    auto found = c.get_string(key + "_result");
+    if (!found) return {};
+    const std::string result = *found == "pass" || *found == "fail" ? *found : "no_data";  // a class of our own
+    const char* mark = result == "pass" ? "✓" : result == "fail" ? "✗" : "–";
     std::string value, threshold;
     if (const Value* v = c.find(col.value); v && !is_null(*v)) value = value_text(*v, lang, col.digits);
     if (col.threshold)
@@ -65,8 +66,8 @@ Cell criterion_cell(const Properties& c, const CriterionColumn& col, Lang lang, 
     bool flows = modelled && (std::string_view(col.name) == "C4" || std::string_view(col.name) == "C6");
     Cell out{std::string(mark) + (value.empty() ? "" : " " + value) + (flows ? " (m)" : ""), {}};
     std::string title = text_of(lang, "criterion." + std::string(col.name)) + ": " + value +
-                        (threshold.empty() ? "" : " / " + threshold) + " (" + value_word(lang, *result) + ")";
-    out.html = "<span class=\"" + *result + "\" title=\"" + html_escape(title) + "\">" + mark +
+                        (threshold.empty() ? "" : " / " + threshold) + " (" + value_word(lang, result) + ")";
+    out.html = "<span class=\"" + result + "\" title=\"" + html_escape(title) + "\">" + mark +
                (value.empty() ? "" : "<small> " + html_escape(value) + "</small>") + (flows ? "<sup>m</sup>" : "") + "</span>";
     return out;
 }
@@ -75,7 +76,8 @@ Cell criterion_cell(const Properties& c, const CriterionColumn& col, Lang lang, 
 
 // A field a proposal lacks, in words: "pop_2021" is "population 2021".
 std::string field_words(std::string_view code, Lang lang) {
-    if (code.size() == 8 && code.substr(0, 4) == "pop_" && std::all_of(code.begin() + 4, code.end(), ::isdigit))
+    if (code.size() == 8 && code.substr(0, 4) == "pop_" &&
+        std::all_of(code.begin() + 4, code.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return fill("field.pop_year", Message{"", {}}.arg("year", std::string(code.substr(4))), lang);
     std::string key = "field." + std::string(code);
     return has_text(lang, key) ? text_of(lang, key) : std::string(code);
@@ -85,15 +87,12 @@ std::string field_words(std::string_view code, Lang lang) {
 // with m, outcome codes as words and their targets by name; with fields, fields in words.
 std::string list_text(std::string_view list, Lang lang, const Model* m = nullptr, bool fields = false) {
     std::string out;
-    while (!list.empty()) {
-        auto comma = list.find(',');
-        std::string_view item = list.substr(0, comma);
-        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-        std::string text = fields ? field_words(item, lang) : std::string(item);
+    for (const std::string& item : split_list(list, ",")) {
+        std::string text = fields ? field_words(item, lang) : item;
         if (m) {
             auto colon = item.find(':');
             text = value_word(lang, item.substr(0, colon)) +
-                   (colon == std::string_view::npos ? "" : " → " + place_name(*m, std::string(item.substr(colon + 1))));
+                   (colon == std::string::npos ? "" : " → " + place_name(*m, item.substr(colon + 1)));
         }
         out += (out.empty() ? "" : ", ") + text;
     }
@@ -126,9 +125,9 @@ std::string merger_population(const Merger& g, Lang lang) {
     return value_word(lang, "unknown") + (g.population_known_sum ? " (≥ " + format_number(*g.population_known_sum, lang) + ")" : "");
 }
 
-// A merger's note: its status when not decided, why, and the note.
-std::string merger_note(const Merger& g, Lang lang) {
-    std::string out = g.status.empty() || g.status == "decided" ? "" : value_word(lang, g.status);
+// A merger's note: its status when not decided (unless the status has a column of its own), why, and the note.
+std::string merger_note(const Merger& g, Lang lang, bool with_status = true) {
+    std::string out = !with_status || g.status.empty() || g.status == "decided" ? "" : value_word(lang, g.status);
     std::string why = reasons_of(g, "status_reason", lang), note = reasons_of(g, "note", lang);
     if (!why.empty()) out += (out.empty() ? "" : ": ") + why;
     if (!note.empty()) out += (out.empty() ? "" : "; ") + note;
@@ -144,13 +143,6 @@ bool shown(const Model& m, const District& d, bool all) {
     for (std::size_t g : d.mergers)
         if (m.mergers[g].changed) return true;
     return false;
-}
-
-// A settlement's column in the summaries: its proposal, not_assessed, or
-// keep for a settlement no rule was run on (an input atd-classify did not write).
-std::string outcome_of(const Settlement& s) {
-    if (!s.proposal.empty()) return s.proposal;
-    return s.status.empty() ? "keep" : "not_assessed";
 }
 
 constexpr std::string_view kOutcomes[] = {"keep", "city_district", "attach", "aul", "abolish", "not_assessed"};
@@ -280,7 +272,7 @@ void national_summary(Doc& doc, const Model& m, const ReportSummary& sum) {
     doc.close("section");
 }
 
-void oblast_summary(Doc& doc, const Model& m) {
+void oblast_summary(Doc& doc, const Model& m, bool all) {
     auto counts = count_oblasts(m);
     Table t{"summary-oblasts", {{doc.L("oblast"), false}, {doc.L("settlements"), true}}, {}};
     constexpr std::string_view changes[] = {"city_district", "attach", "aul", "abolish"};
@@ -292,9 +284,12 @@ void oblast_summary(Doc& doc, const Model& m) {
         auto it = c.find(std::string(k));
         return it == c.end() ? std::size_t{0} : it->second;
     };
+    std::set<std::string> sections;  // the oblasts with a section to link to
+    for (const auto& d : m.districts)
+        if (shown(m, d, all)) sections.insert(d.oblast);
     for (const auto& [oblast, c] : counts) {
         std::string name = oblast.empty() ? doc.L("unknown") : unit_name(m, oblast);
-        std::vector<Cell> row = {Doc::link(name, "o-" + oblast), n(c.settlements)};
+        std::vector<Cell> row = {sections.count(oblast) ? Doc::link(name, "o-" + oblast) : Cell{name, {}}, n(c.settlements)};
         for (auto o : changes) row.push_back(n(at(c.outcomes, o)));
         row.push_back(n(at(c.statuses, "undetermined")));
         row.push_back(n(at(c.outcomes, "not_assessed")));
@@ -317,12 +312,7 @@ void data_plan(Doc& doc, const Model& m) {
     for (const auto& s : m.settlements) {
         bool undetermined = s.status == "undetermined";
         if (!undetermined && s.status != "not_assessed") continue;
-        std::string_view rest = s.decide_with;
-        while (!rest.empty()) {
-            auto comma = rest.find(',');
-            ++plan[{s.oblast, std::string(rest.substr(0, comma))}][undetermined ? 0 : 1];
-            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-        }
+        for (const auto& field : split_list(s.decide_with, ",")) ++plan[{s.oblast, field}][undetermined ? 0 : 1];
     }
     doc.open("section", "data-plan", "data-plan");
     doc.heading(2, doc.L("data_plan"));
@@ -470,7 +460,14 @@ public:
         if (made_dir_) std::filesystem::remove(dir_, ec);
     }
     const std::string& dir() const { return dir_; }
-    void add(std::filesystem::path path, std::string text) { maps_.emplace_back(std::move(path), std::move(text)); }
+    // Adds a map under its name, or with "-2", "-3" ... before the extension when two names meet; returns the path.
+    std::filesystem::path add(std::filesystem::path path, std::string text) {
+        std::filesystem::path unique = path;
+        for (int k = 2; !names_.insert(unique.string()).second; ++k)
+            unique = path.parent_path() / (path.stem().string() + "-" + std::to_string(k) + path.extension().string());
+        maps_.emplace_back(unique, std::move(text));
+        return unique;
+    }
     // Checks every path first, then writes each map.
     void write() {
         if (maps_.empty()) return;
@@ -493,6 +490,7 @@ private:
     bool overwrite_;
     std::vector<std::pair<std::filesystem::path, std::string>> maps_;
     std::vector<std::filesystem::path> written_;
+    std::set<std::string> names_;
     bool made_dir_ = false, committed_ = false;
 };
 
@@ -504,8 +502,7 @@ struct MapPlace {
     std::string add(std::string file, const std::string& svg) const {
         for (char& c : file)  // a code never leaves the maps directory
             if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
-        auto path = std::filesystem::path(dir) / file;
-        files->add(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg);
+        auto path = files->add(std::filesystem::path(dir) / file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg);
         auto base = output.empty() || output == "-" ? std::filesystem::current_path()
                                                     : std::filesystem::absolute(output).parent_path();
         return std::filesystem::absolute(path).lexically_relative(base).generic_string();
@@ -611,21 +608,16 @@ std::string report_csv(const Model& m, const ReportOptions& opts, Lang lang) {
         }
         for (std::size_t gi : d.mergers) {
             const Merger& g = m.mergers[gi];
-            std::string note = reasons_of(g, "note", lang);
-            if (!g.changed && note.empty()) continue;
+            if (!g.changed && reasons_of(g, "note", lang).empty()) continue;
+            // reasons: why it merges; note: why it is not decided and why it still falls short.
             doc += "merger," + cell(d.oblast) + "," + cell(g.district) + "," + cell(g.id) + "," + cell(g.centre) + "," +
                    cell(member_names(m, g.members)) + "," + (g.changed ? "merge" : "keep") + "," + cell(g.status) +
-                   ",,," + cell(reasons_of(g, "trigger", lang)) + ",," + cell(reasons_of(g, "status_reason", lang)) + "," +
-                   opt(g.population, 0) + "," + cell(g.members) + "," + cell(g.centre) + "," + opt(g.max_km, 1) + "," +
-                   opt(g.self_sufficiency, 3) + "," + opt(g.stability, 2) + "," + cell(note) + "\n";
+                   ",,,," + cell(reasons_of(g, "trigger", lang)) + ",," + opt(g.population, 0) + "," + cell(g.members) +
+                   "," + cell(g.centre) + "," + opt(g.max_km, 1) + "," + opt(g.self_sufficiency, 3) + "," +
+                   opt(g.stability, 2) + "," + cell(merger_note(g, lang, false)) + "\n";
         }
     }
     return doc;
-}
-
-void check_options(const ReportOptions& opts) {
-    if (opts.format != "html" && opts.format != "md" && opts.format != "csv")
-        throw UsageError("--format must be html, md or csv");
 }
 
 ReportSummary count_report(const Model& m) {
@@ -651,7 +643,7 @@ std::string maps_dir_of(const ReportOptions& opts) {
 std::string report_label(std::string_view lang, std::string_view key) { return text_of(parse_lang(lang), key); }
 
 ReportSummary write_report(const ReportOptions& opts, Log& log) {
-    check_options(opts);
+    check_format(opts);
     Lang lang = parse_lang(opts.lang);
     Model m = read_model(opts, lang, log, false);
     Doing doing("writing the report");
@@ -678,7 +670,7 @@ ReportSummary write_report(const ReportOptions& opts, Log& log) {
     } else {
         contents(doc, m, opts.all_districts);
         national_summary(doc, m, sum);
-        oblast_summary(doc, m);
+        oblast_summary(doc, m, opts.all_districts);
         write_districts(doc, m, opts.all_districts, place, sum, [&] { emit(doc.take()); });
         data_plan(doc, m);
         glossary(doc);

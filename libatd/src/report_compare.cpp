@@ -28,15 +28,17 @@ struct Row {
     std::string detail;
 };
 
+// "attach:271010100 (provisional)": codes, as atd-classify writes them.
 std::string proposal_code(const Settlement* s) {
     if (!s) return "-";
-    std::string p = s->proposal.empty() ? (s->status.empty() ? "keep" : "not_assessed") : s->proposal;
-    return (s->target.empty() ? p : p + " → " + s->target) + (s->status.empty() || s->status == "decided" ? "" : " (" + s->status + ")");
+    std::string p = outcome_of(*s);
+    return (s->target_code.empty() ? p : p + ":" + s->target_code) +
+           (s->status.empty() || s->status == "decided" ? "" : " (" + s->status + ")");
 }
 
 std::string proposal_text(const Settlement* s, Lang lang) {
     if (!s) return "–";
-    std::string p = value_word(lang, s->proposal.empty() ? (s->status.empty() ? "keep" : "not_assessed") : s->proposal);
+    std::string p = value_word(lang, outcome_of(*s));
     return (s->target.empty() ? p : p + " → " + s->target) +
            (s->status.empty() || s->status == "decided" ? "" : " (" + value_word(lang, s->status) + ")");
 }
@@ -105,16 +107,15 @@ std::map<std::string, const Merger*> merger_sets(const Model& m) {
 
 void merger_rows(const Model& before, const Model& now, Lang lang, CompareSummary& sum, std::vector<Row>& rows) {
     auto old_sets = merger_sets(before), new_sets = merger_sets(now);
-    auto oblast_of = [](const std::string& d) { return d.size() == 9 ? d.substr(0, 2) + "0000000" : std::string(); };
     for (const auto& [members, g] : new_sets)
         if (!old_sets.count(members)) {
-            rows.push_back({"merger", "new", oblast_of(g->district), g->district, g->id, g->centre, g->population, {},
+            rows.push_back({"merger", "new", oblast_of_district(g->district), g->district, g->id, g->centre, {}, g->population,
                             nullptr, nullptr, "", members, reasons_of(*g, "trigger", lang)});
             ++sum.new_mergers;
         }
     for (const auto& [members, g] : old_sets)
         if (!new_sets.count(members)) {
-            rows.push_back({"merger", "withdrawn", oblast_of(g->district), g->district, g->id, g->centre, g->population, {},
+            rows.push_back({"merger", "withdrawn", oblast_of_district(g->district), g->district, g->id, g->centre, g->population, {},
                             nullptr, nullptr, members, "", reasons_of(*g, "trigger", lang)});
             ++sum.dropped_mergers;
         }
@@ -122,9 +123,14 @@ void merger_rows(const Model& before, const Model& now, Lang lang, CompareSummar
 
 std::string csv_population(const std::optional<double>& v) { return v ? fixed_text(*v, 0) : std::string(); }
 
-std::string comparison_csv(const std::vector<Row>& rows, bool raw) {
-    auto cell = [&](std::string_view v) { return csv_cell(v, !raw); };
-    std::string doc = "kind,change,oblast,district,id,name,population_before,population_now,before,now,detail\n";
+std::string comparison_csv(const std::vector<Row>& rows, const ReportOptions& opts, Lang lang) {
+    auto cell = [&](std::string_view v) { return csv_cell(v, !opts.csv_raw); };
+    static const char* kColumns[] = {"kind", "change", "oblast", "district", "id", "name", "population_before",
+                                     "population_now", "before", "now", "detail"};
+    std::string doc;
+    for (const char* c : kColumns)
+        doc += (doc.empty() ? "" : ",") + cell(opts.csv_labels ? text_of(lang, "csv." + std::string(c)) : c);
+    doc += "\n";
     for (const auto& r : rows) {
         bool merger = r.kind == "merger";
         doc += cell(r.kind) + "," + cell(r.change) + "," + cell(r.oblast) + "," + cell(r.district) + "," + cell(r.id) + "," +
@@ -174,8 +180,7 @@ void comparison_doc(Doc& doc, const std::vector<Row>& rows, const CompareSummary
 }  // namespace
 
 CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std::string>& new_inputs, Log& log) {
-    if (opts.format != "html" && opts.format != "md" && opts.format != "csv")
-        throw UsageError("--format must be html, md or csv");
+    check_format(opts);
     Lang lang = parse_lang(opts.lang);
     ReportOptions new_opts = opts;
     new_opts.inputs = new_inputs;
@@ -189,7 +194,7 @@ CompareSummary write_comparison(const ReportOptions& opts, const std::vector<std
             if (!now.unit_names.count(*k) && before.unit_names.count(*k)) now.unit_names[*k] = before.unit_names.at(*k);
     std::string doc;
     if (opts.format == "csv") {
-        doc = comparison_csv(rows, opts.csv_raw);
+        doc = comparison_csv(rows, opts, lang);
     } else {
         Doc d(opts.format == "html", lang);
         comparison_doc(d, rows, sum, now, opts.title.empty() ? text_of(lang, "compare_title") : opts.title);

@@ -29,6 +29,11 @@ const char* kStyle =
 
 std::string md_escape(std::string_view s) {
     std::string out;
+    // A line that starts like a heading, quote, list item or rule stays text.
+    bool numbered = !s.empty() && s[0] >= '0' && s[0] <= '9' && s.find_first_not_of("0123456789") != std::string_view::npos &&
+                    (s[s.find_first_not_of("0123456789")] == '.' || s[s.find_first_not_of("0123456789")] == ')');
+    if (!s.empty() && (s[0] == '#' || s[0] == '>' || s[0] == '-' || s[0] == '+' || s[0] == '=' || s[0] == '~' || numbered))
+        out.push_back('\\');
     for (char c : s) {
         if (c == '|' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
         if (c == '<') out += "&lt;";
@@ -180,7 +185,11 @@ void Doc::figure_pair(const std::string& left, const std::string& left_caption, 
             "</figcaption></figure></div>\n";
 }
 
-void Doc::image(const std::string& path, const std::string& alt) { out_ += "![" + md_escape(alt) + "](" + path + ")\n\n"; }
+void Doc::image(const std::string& path, const std::string& alt) {
+    std::string target;  // between < and >, where spaces and parentheses may stand
+    for (char c : path) target += c == '<' ? "%3C" : c == '>' ? "%3E" : std::string(1, c);
+    out_ += "![" + md_escape(alt) + "](<" + target + ">)\n\n";
+}
 
 std::string Doc::take() {
     std::string out;

@@ -28,7 +28,8 @@ struct Table {
 };
 
 // Text for a Markdown cell or line: Markdown's marks escaped, < as &lt; (no
-// tag can open), control characters as spaces.
+// tag can open), control characters as spaces, and a start that would make a
+// heading, quote or list item escaped.
 std::string md_escape(std::string_view s);
 
 class Doc {

@@ -1,5 +1,5 @@
 // The report's SVG maps: one per district, after (proposed okrugs and
-// settlements) and before (the units as they are).
+// settlements) and before (the units as they are), and an overview per oblast.
 #include "report_model.hpp"
 
 #include <atd/geo.hpp>
@@ -196,7 +196,7 @@ public:
         taken_.push_back(box);
         static const char* anchors[] = {"start", "end", "middle"};
         s << "<text class=\"" << cls << "\" x=\"" << n1(chosen->ax) << "\" y=\"" << n1(chosen->by) << "\" font-size=\""
-          << size << "\" text-anchor=\"" << anchors[chosen->anchor] << "\" paint-order=\"stroke\" stroke=\"#fff\" "
+          << n1(size) << "\" text-anchor=\"" << anchors[chosen->anchor] << "\" paint-order=\"stroke\" stroke=\"#fff\" "
           << "stroke-width=\"3\" stroke-linejoin=\"round\">" << html_escape(text) << "</text>";
     }
 
@@ -228,115 +228,154 @@ void marker(std::ostringstream& s, const Dot& dot, const Settlement& st, Lang la
           << n1(dot.y) << "L" << n1(dot.x) << " " << n1(dot.y + r) << "L" << n1(dot.x - r) << " " << n1(dot.y) << "Z\" "
           << paint << ">" << title << "</path>";
     } else {
-        s << "<circle class=\"settlement\" cx=\"" << n1(dot.x) << "\" cy=\"" << n1(dot.y) << "\" r=\"" << r << "\" "
+        s << "<circle class=\"settlement\" cx=\"" << n1(dot.x) << "\" cy=\"" << n1(dot.y) << "\" r=\"" << n1(r) << "\" "
           << paint << ">" << title << "</circle>";
     }
 }
 
 }  // namespace
 
+namespace {
+
+// An SVG map: the background, then body; its height grows with the legend's rows.
+std::string svg_map(const char* cls, double map_height, int legend_rows, const std::string& data, const std::string& body) {
+    double height = map_height + 8 + 16 * legend_rows;
+    return "<svg class=\"" + std::string(cls) + "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"" +
+           n1(height) + "\" viewBox=\"0 0 640 " + n1(height) + "\" " + data +
+           " role=\"img\"><rect width=\"100%\" height=\"100%\" fill=\"#fbfbf8\"/>" + body + "</svg>";
+}
+
+// One district's map, drawn in layers: outline, okrugs or units, settlements, labels, scale and legend.
+class DistrictDrawing {
+public:
+    DistrictDrawing(const Model& m, const District& d, const std::vector<std::pair<std::string, Geometry>>* areas,
+                    const Geometry* outline, double lon0, double lat0)
+        : m_(m), d_(d), areas_(areas), outline_(outline), f_(lon0, lat0) {}
+
+    MapOutput draw() {
+        project();
+        if (outline_)
+            s_ << "<path class=\"outline\" d=\"" << f_.path(outline_p_)
+               << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" fill-rule=\"evenodd\"/>";
+        draw_shapes();
+        draw_settlements();
+        draw_labels();
+        scale_bar(s_, f_, m_.lang);
+        int rows = legend(s_, kinds_, !centres_.empty(), classes_.count("support") > 0, classes_.count("satellite") > 0,
+                          f_.height() + 12, f_.width(), m_.lang);
+        std::string data = "data-settlements=\"" + std::to_string(dots_.size()) + "\" data-okrugs=\"" +
+                           std::to_string(areas_ ? 0 : shapes_.size()) + "\" data-units=\"" +
+                           std::to_string(areas_ ? shapes_.size() : 0) + "\"";
+        return {svg_map("map", f_.height(), rows, data, s_.str()), dots_.size(), shapes_.size()};
+    }
+
+private:
+    struct Shape {
+        Geometry geom;
+        std::string code;        // before: the unit
+        std::size_t merger = 0;  // after: the proposal
+    };
+
+    // Everything into the local projection, then onto the screen.
+    void project() {
+        if (outline_) f_.grow(outline_p_ = f_.project(*outline_));
+        if (areas_) {
+            for (const auto& [code, geom] : *areas_)
+                if (polygonal(geom)) shapes_.push_back({f_.project(geom), code, 0});
+        } else {
+            for (std::size_t g : d_.mergers)
+                if (polygonal(m_.mergers[g].geom)) shapes_.push_back({f_.project(m_.mergers[g].geom), {}, g});
+        }
+        for (const auto& sh : shapes_) f_.grow(sh.geom);
+        for (std::size_t i : d_.settlements)
+            if (!m_.settlements[i].geom.empty()) {
+                auto [lon, lat] = representative_point(m_.settlements[i].geom);
+                auto [x, y] = f_.project(lon, lat);
+                f_.grow(x, y);
+                dots_.push_back({x, y, i});
+            }
+        f_.fit(640);
+        for (auto& dot : dots_) {
+            dot.x = f_.sx(dot.x);
+            dot.y = f_.sy(dot.y);
+        }
+    }
+
+    // Units as they are (before), or proposed okrugs, those that merge filled and numbered.
+    void draw_shapes() {
+        for (std::size_t k = 0; k < shapes_.size(); ++k) {
+            if (areas_) {
+                s_ << "<path class=\"unit\" d=\"" << f_.path(shapes_[k].geom) << "\" fill=\"" << kUnchangedFill
+                   << "\" stroke=\"#777\" stroke-width=\"0.6\" fill-rule=\"evenodd\"><title>"
+                   << html_escape(name_and_code(m_, shapes_[k].code)) << "</title></path>";
+                continue;
+            }
+            const Merger& g = m_.mergers[shapes_[k].merger];
+            if (g.changed && !g.centre_code.empty()) centres_.insert(g.centre_code);
+            if (g.changed) numbered_.emplace_back(k, static_cast<std::size_t>(g.number));
+            s_ << "<path class=\"okrug\" data-proposal=\"" << html_escape(g.id) << "\" d=\"" << f_.path(shapes_[k].geom)
+               << "\" fill=\"" << (g.changed ? kFills[static_cast<std::size_t>(g.number - 1) % 8] : kUnchangedFill)
+               << "\" stroke=\"#777\" stroke-width=\"0.6\" fill-rule=\"evenodd\"><title>"
+               << html_escape((g.changed ? std::to_string(g.number) + ". " : "") + g.centre) << "</title></path>";
+        }
+    }
+
+    // Rings round the proposed centres, then every settlement's mark.
+    void draw_settlements() {
+        for (const auto& dot : dots_) {
+            const Settlement& st = m_.settlements[dot.settlement];
+            kinds_.insert(st.proposal.empty() ? "keep" : st.proposal);
+            classes_.insert(st.settlement_class);
+            if (centres_.count(st.kato))
+                s_ << "<circle class=\"centre\" cx=\"" << n1(dot.x) << "\" cy=\"" << n1(dot.y)
+                   << "\" r=\"7.5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.4\"><title>"
+                   << html_escape(text_of(m_.lang, "centre") + ": " + st.name) << "</title></circle>";
+        }
+        for (const auto& dot : dots_) marker(s_, dot, m_.settlements[dot.settlement], m_.lang);
+    }
+
+    // Proposed okrugs by number, settlements with a proposal and proposed centres by name.
+    void draw_labels() {
+        Labels labels(f_.width(), f_.height());
+        for (const auto& dot : dots_)
+            if (is_change(m_.settlements[dot.settlement])) labels.occupy(dot.x, dot.y, 5);
+        for (const auto& [k, number] : numbered_) {
+            auto [x, y] = representative_point(shapes_[k].geom);
+            labels.place(s_, f_.sx(x), f_.sy(y) + 5, std::to_string(number), "number", 14);
+        }
+        for (const auto& dot : dots_) {
+            const Settlement& st = m_.settlements[dot.settlement];
+            if (is_change(st) || centres_.count(st.kato)) labels.place(s_, dot.x, dot.y, st.name, "name", 10);
+        }
+    }
+
+    const Model& m_;
+    const District& d_;
+    const std::vector<std::pair<std::string, Geometry>>* areas_;
+    const Geometry* outline_;
+    Frame f_;
+    Geometry outline_p_;
+    std::vector<Shape> shapes_;
+    std::vector<Dot> dots_;
+    std::set<std::string> centres_, kinds_, classes_;
+    std::vector<std::pair<std::size_t, std::size_t>> numbered_;  // shape, merger number
+    std::ostringstream s_;
+};
+
+}  // namespace
+
 MapOutput district_map(const Model& m, const District& d, bool before) {
-    MapOutput out;
     const std::vector<std::pair<std::string, Geometry>>* areas = nullptr;
     if (before) {
         auto it = m.areas.find(d.kato);
-        if (it == m.areas.end()) return out;
+        if (it == m.areas.end()) return {};
         areas = &it->second;
     }
     const Geometry* outline = nullptr;
     if (auto it = m.unit_geoms.find(d.kato); it != m.unit_geoms.end()) outline = &it->second;
     double lon0, lat0;
-    if (!lonlat_centre(m, d, outline, areas, lon0, lat0)) return out;
-    Frame f(lon0, lat0);
-    Geometry outline_p;
-    if (outline) f.grow(outline_p = f.project(*outline));
-    struct Shape {
-        Geometry geom;
-        std::string code;       // before: the unit
-        std::size_t merger = 0;  // after: the proposal
-    };
-    std::vector<Shape> shapes;
-    if (areas) {
-        for (const auto& [code, geom] : *areas)
-            if (polygonal(geom)) shapes.push_back({f.project(geom), code, 0});
-    } else {
-        for (std::size_t g : d.mergers)
-            if (polygonal(m.mergers[g].geom)) shapes.push_back({f.project(m.mergers[g].geom), {}, g});
-    }
-    for (const auto& sh : shapes) f.grow(sh.geom);
-    std::vector<Dot> dots;
-    for (std::size_t i : d.settlements)
-        if (!m.settlements[i].geom.empty()) {
-            auto [lon, lat] = representative_point(m.settlements[i].geom);
-            auto [x, y] = f.project(lon, lat);
-            f.grow(x, y);
-            dots.push_back({x, y, i});
-        }
-    f.fit(640);
-    for (auto& dot : dots) {
-        dot.x = f.sx(dot.x);
-        dot.y = f.sy(dot.y);
-    }
-    std::ostringstream s;
-    if (outline)
-        s << "<path class=\"outline\" d=\"" << f.path(outline_p)
-          << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" fill-rule=\"evenodd\"/>";
-    std::set<std::string> centres;
-    std::vector<std::pair<std::size_t, std::size_t>> numbered;  // shape, merger number
-    for (std::size_t k = 0; k < shapes.size(); ++k) {
-        if (areas) {
-            s << "<path class=\"unit\" d=\"" << f.path(shapes[k].geom) << "\" fill=\"" << kUnchangedFill
-              << "\" stroke=\"#777\" stroke-width=\"0.6\" fill-rule=\"evenodd\"><title>"
-              << html_escape(name_and_code(m, shapes[k].code)) << "</title></path>";
-            continue;
-        }
-        const Merger& g = m.mergers[shapes[k].merger];
-        if (g.changed && !g.centre_code.empty()) centres.insert(g.centre_code);
-        if (g.changed) numbered.emplace_back(k, static_cast<std::size_t>(g.number));
-        s << "<path class=\"okrug\" data-proposal=\"" << html_escape(g.id) << "\" d=\"" << f.path(shapes[k].geom)
-          << "\" fill=\"" << (g.changed ? kFills[static_cast<std::size_t>(g.number - 1) % 8] : kUnchangedFill)
-          << "\" stroke=\"#777\" stroke-width=\"0.6\" fill-rule=\"evenodd\"><title>"
-          << html_escape((g.changed ? std::to_string(g.number) + ". " : "") + g.centre) << "</title></path>";
-    }
-    std::set<std::string> kinds;
-    for (const auto& dot : dots) {
-        const Settlement& st = m.settlements[dot.settlement];
-        kinds.insert(st.proposal.empty() ? "keep" : st.proposal);
-        if (centres.count(st.kato))
-            s << "<circle class=\"centre\" cx=\"" << n1(dot.x) << "\" cy=\"" << n1(dot.y)
-              << "\" r=\"7.5\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.4\"><title>"
-              << html_escape(text_of(m.lang, "centre") + ": " + st.name) << "</title></circle>";
-    }
-    std::set<std::string> classes;
-    for (const auto& dot : dots) {
-        marker(s, dot, m.settlements[dot.settlement], m.lang);
-        classes.insert(m.settlements[dot.settlement].settlement_class);
-    }
-    // Labels: proposed okrugs by number, settlements with a proposal and proposed centres by name.
-    Labels labels(f.width(), f.height());
-    for (const auto& dot : dots)
-        if (is_change(m.settlements[dot.settlement])) labels.occupy(dot.x, dot.y, 5);
-    for (const auto& [k, number] : numbered) {
-        auto [x, y] = representative_point(shapes[k].geom);
-        labels.place(s, f.sx(x), f.sy(y) + 5, std::to_string(number), "number", 14);
-    }
-    for (const auto& dot : dots) {
-        const Settlement& st = m.settlements[dot.settlement];
-        if (is_change(st) || centres.count(st.kato)) labels.place(s, dot.x, dot.y, st.name, "name", 10);
-    }
-    scale_bar(s, f, m.lang);
-    int rows = legend(s, kinds, !centres.empty(), classes.count("support") > 0, classes.count("satellite") > 0,
-                      f.height() + 12, f.width(), m.lang);
-    double height = f.height() + 8 + 16 * rows;
-    std::ostringstream svg;
-    svg << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"" << n1(height)
-        << "\" viewBox=\"0 0 640 " << n1(height) << "\" data-settlements=\"" << dots.size() << "\" data-okrugs=\""
-        << (areas ? 0 : shapes.size()) << "\" data-units=\"" << (areas ? shapes.size() : 0) << "\" role=\"img\">"
-        << "<rect width=\"100%\" height=\"100%\" fill=\"#fbfbf8\"/>" << s.str() << "</svg>";
-    out.svg = svg.str();
-    out.points = dots.size();
-    out.polygons = shapes.size();
-    return out;
+    if (!lonlat_centre(m, d, outline, areas, lon0, lat0)) return {};
+    return DistrictDrawing(m, d, areas, outline, lon0, lat0).draw();
 }
 
 MapOutput oblast_map(const Model& m, const std::string& oblast) {
@@ -389,12 +428,9 @@ MapOutput oblast_map(const Model& m, const std::string& oblast) {
     }
     scale_bar(s, f, m.lang);
     int rows = legend(s, kinds, false, false, false, f.height() + 12, f.width(), m.lang);
-    double height = f.height() + 8 + 16 * rows;
-    std::ostringstream svg;
-    svg << "<svg class=\"map overview\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"" << n1(height)
-        << "\" viewBox=\"0 0 640 " << n1(height) << "\" data-districts=\"" << outlines.size() << "\" data-changes=\""
-        << changes << "\" role=\"img\"><rect width=\"100%\" height=\"100%\" fill=\"#fbfbf8\"/>" << s.str() << "</svg>";
-    out.svg = svg.str();
+    out.svg = svg_map("map overview", f.height(), rows,
+                      "data-districts=\"" + std::to_string(outlines.size()) + "\" data-changes=\"" + std::to_string(changes) + "\"",
+                      s.str());
     out.points = changes;
     out.polygons = outlines.size();
     return out;

@@ -2,6 +2,7 @@
 
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
+#include <atd/kato.hpp>
 #include <atd/model.hpp>
 #include <atd/pipeline.hpp>
 
@@ -53,6 +54,8 @@ void trim_settlement(Feature& f, bool all_details) {
     }
 }
 
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 std::string text(const Properties& p, std::string_view key) { return p.get_string(key).value_or(""); }
 
 // The name in the report's language where the data has it, else the other one.
@@ -73,10 +76,11 @@ Settlement read_settlement(Feature& f, const FeatureOrigin& at, Lang lang) {
     s.district = text(p, field::district_kato);
     s.proposal = text(p, "proposal");
     s.rule = text(p, "proposal_rule");
+    s.target_code = text(p, "proposal_target");
     s.target = text(p, "proposal_target_name");
-    if (s.target.empty()) s.target = text(p, "proposal_target");
+    if (s.target.empty()) s.target = s.target_code;
     s.reasons_text = text(p, "proposal_reasons");
-    if (auto json = p.get_string("proposal_messages"))
+    if (auto json = p.get_string("proposal_messages"); json && !blank(*json))  // empty: a null through a CSV
         s.reasons = decode_messages(*json, at.where() + ": proposal_messages");
     s.lacks = text(p, "proposal_lacks");
     s.status = text(p, "proposal_status");
@@ -102,13 +106,15 @@ Merger read_merger(Feature& f, const FeatureOrigin& at) {
     g.district = text(p, field::district_kato);
     if (g.district.empty()) g.district = text(p, "region");
     g.members = text(p, "members");
-    g.member_count = static_cast<std::int64_t>(p.get_number("member_count").value_or(1));
+    double members = p.get_number("member_count").value_or(1);
+    if (!(members >= 1 && members <= 1e9)) throw DataError(at.where() + ": member_count " + data_number(members) + " is not a count");
+    g.member_count = static_cast<std::int64_t>(members);
     auto changed = p.find("changed");
     g.changed = changed && std::holds_alternative<bool>(*changed) && std::get<bool>(*changed);
     if (auto legal = p.find("legal"); legal && std::holds_alternative<bool>(*legal)) g.legal = std::get<bool>(*legal);
     g.status = text(p, "proposal_status");
     for (const char* list : {"trigger", "note", "status_reason", "centre_reason"}) g.reasons_text[list] = text(p, list);
-    if (auto json = p.get_string("reason_messages"))
+    if (auto json = p.get_string("reason_messages"); json && !blank(*json))
         g.reasons = decode_message_fields(*json, at.where() + ": reason_messages");
     g.centre_code = text(p, "centre");
     g.centre = text(p, "centre_name");
@@ -123,9 +129,6 @@ Merger read_merger(Feature& f, const FeatureOrigin& at) {
     return g;
 }
 
-bool is_kato(const std::string& s) {
-    return s.size() == 9 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // Numbers the changed proposals of each district 1, 2, ... in their order.
 void number_mergers(Model& m) {
@@ -155,11 +158,7 @@ void name_members(Model& m) {
                 for (auto& [name, arg] : msg.args)
                     if (auto* codes = std::get_if<std::string>(&arg); codes && name == "members") {
                         std::string named;
-                        for (std::size_t from = 0; from <= codes->size();) {
-                            std::size_t to = std::min(codes->find(", ", from), codes->size());
-                            named += (named.empty() ? "" : ", ") + unit_name(m, codes->substr(from, to - from));
-                            from = to + 2;
-                        }
+                        for (const auto& code : split_list(*codes, ", ")) named += (named.empty() ? "" : ", ") + unit_name(m, code);
                         arg = named;
                     }
 }
@@ -200,7 +199,7 @@ Model read_model(const ReportOptions& opts, Lang lang, Log& log, bool all_detail
         } else if (*type == "proposal") {
             Merger g = read_merger(f, at);
             m.derived_areas = true;  // atd-merge's areas come from atd-areas unless real boundaries were given
-            district_of(g.district, is_kato(g.district) ? g.district.substr(0, 2) + "0000000" : "")
+            district_of(g.district, oblast_of_district(g.district))
                 .mergers.push_back(m.mergers.size());
             m.mergers.push_back(std::move(g));
         } else if (*type == "area") {
@@ -220,6 +219,30 @@ Model read_model(const ReportOptions& opts, Lang lang, Log& log, bool all_detail
 
 bool is_change(const Settlement& s) { return !s.proposal.empty() && s.proposal != "keep"; }
 
+std::string outcome_of(const Settlement& s) {
+    if (!s.proposal.empty()) return s.proposal;
+    return s.status.empty() ? "keep" : "not_assessed";
+}
+
+std::string oblast_of_district(const std::string& district) {
+    return kato_problem(district) ? std::string() : district.substr(0, 2) + "0000000";
+}
+
+std::vector<std::string> split_list(std::string_view list, std::string_view sep) {
+    std::vector<std::string> items;
+    for (std::size_t from = 0; from <= list.size();) {
+        std::size_t to = std::min(list.find(sep, from), list.size());
+        if (to > from) items.emplace_back(list.substr(from, to - from));
+        from = to + sep.size();
+    }
+    return items;
+}
+
+void check_format(const ReportOptions& opts) {
+    if (opts.format != "html" && opts.format != "md" && opts.format != "csv")
+        throw UsageError("--format must be html, md or csv");
+}
+
 std::string reasons_of(const Settlement& s, Lang lang) {
     return s.reasons.empty() ? s.reasons_text : render(s.reasons, lang, Style::document);
 }
@@ -230,17 +253,7 @@ std::string reasons_of(const Merger& g, const std::string& list, Lang lang) {
     return it == g.reasons_text.end() ? std::string() : it->second;
 }
 
-std::vector<std::string> member_codes(const std::string& members) {
-    std::vector<std::string> codes;
-    std::size_t from = 0;
-    while (from <= members.size()) {
-        std::size_t to = members.find(';', from);
-        if (to == std::string::npos) to = members.size();
-        codes.push_back(members.substr(from, to - from));
-        from = to + 1;
-    }
-    return codes;
-}
+std::vector<std::string> member_codes(const std::string& members) { return split_list(members, ";"); }
 
 std::string unit_name(const Model& m, const std::string& kato) {
     auto it = m.unit_names.find(kato);

@@ -16,7 +16,8 @@
 namespace atd::report {
 
 struct Settlement {
-    std::string kato, name, category, oblast, district, proposal, rule, target, lacks, flow_source;
+    std::string kato, name, category, oblast, district, proposal, rule, lacks, flow_source;
+    std::string target, target_code;            // the target's name (else its code), and its code
     std::string status, options, decide_with;  // how firmly the data hold the proposal (METHODOLOGY §3.1)
     std::string settlement_class;               // support, satellite, other (METHODOLOGY §4)
     Messages reasons;                           // from proposal_messages
@@ -62,6 +63,15 @@ struct Model {
 Model read_model(const ReportOptions& opts, Lang lang, Log& log, bool all_details);
 
 bool is_change(const Settlement& s);
+// A settlement's outcome in summaries and comparisons: its proposal,
+// not_assessed, or keep when no rule was run on it (an input atd-classify did not write).
+std::string outcome_of(const Settlement& s);
+// The oblast of a district's KATO code ("271035000" -> "270000000"); "" for another code.
+std::string oblast_of_district(const std::string& district);
+// The items of a list parted by sep, empty ones left out.
+std::vector<std::string> split_list(std::string_view list, std::string_view sep);
+// --format must be html, md or csv (a usage error otherwise).
+void check_format(const ReportOptions& opts);
 // The reasons of a settlement or one list of a merger's, in the report's language.
 std::string reasons_of(const Settlement& s, Lang lang);
 std::string reasons_of(const Merger& g, const std::string& list, Lang lang);

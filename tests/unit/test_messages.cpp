@@ -42,7 +42,7 @@ TEST_CASE("a message filled in data style reads as the field always has") {
     m.arg("cite", std::string("LAW L9"));
     CHECK(render(m, Lang::en, Style::data) == "C1 min population 2021-2023 = 9999 >= 9500 (LAW L9)");
     CHECK(render(m, Lang::ru, Style::document) ==
-          "C1 минимальная численность населения за 2021-2023 = 9999 ≥ 9500 (LAW L9)");
+          "C1 минимальная численность населения за 2021-2023 гг. = 9999 ≥ 9500 (LAW L9)");
     Message share{"c5_share", {}};
     share.arg("value", 0.900195).arg("op", std::string(">=")).arg("threshold", 2.0 / 3);
     CHECK(render(share, Lang::en, Style::data) == "C5 non-agricultural share 0.900195 >= 0.666667");

@@ -47,7 +47,8 @@ std::vector<std::string_view> catalogue_keys(Lang lang);
 // the code itself when the catalogue has no word for it.
 std::string value_word(Lang lang, std::string_view code);
 
-// A number for people: thin-space thousands, and a decimal comma in Russian
+// A number for people: thousands parted by a narrow no-break space (U+202F)
+// from five digits on, and a decimal comma in Russian
 // and Kazakh; `digits` decimals, or without them an integer when the value
 // is one and else up to three decimals.
 std::string format_number(double v, Lang lang, std::optional<int> digits = std::nullopt);
