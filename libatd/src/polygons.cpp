@@ -54,8 +54,6 @@ bool share_edge(const GEOSGeometry* a, const GEOSGeometry* b) {
     return common && beyond_points(common.get());
 }
 
-bool polygonal(const Geometry& g) { return g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon; }
-
 
 // Adds the polygons of `part` to `out` (a Polygon while it holds one, else a MultiPolygon).
 void append_parts(Geometry& out, const Geometry& part) {
@@ -73,6 +71,8 @@ void append_parts(Geometry& out, const Geometry& part) {
 }
 
 }  // namespace
+
+bool polygonal(const Geometry& g) { return g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon; }
 
 Geometry box_polygon(double x0, double y0, double x1, double y1) {
     Geometry g;

@@ -85,7 +85,6 @@ private:
     double span_x_ = 0, span_y_ = 0, width_ = 0, height_ = 0, scale_ = 1, ox_ = 0, oy_ = 0;
 };
 
-bool polygonal(const Geometry& g) { return g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon; }
 
 // The lon/lat centre of everything the district's map shows; false when nothing has a position.
 bool lonlat_centre(const Model& m, const District& d, const Geometry* outline,

@@ -1,5 +1,6 @@
 #include "report_model.hpp"
 
+#include <atd/csv.hpp>
 #include <atd/error.hpp>
 #include <atd/geo.hpp>
 #include <atd/kato.hpp>
@@ -54,8 +55,6 @@ void trim_settlement(Feature& f, bool all_details) {
     }
 }
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
-
 std::string text(const Properties& p, std::string_view key) { return p.get_string(key).value_or(""); }
 
 // The name in the report's language where the data has it, else the other one.
@@ -80,7 +79,7 @@ Settlement read_settlement(Feature& f, const FeatureOrigin& at, Lang lang) {
     s.target = text(p, "proposal_target_name");
     if (s.target.empty()) s.target = s.target_code;
     s.reasons_text = text(p, "proposal_reasons");
-    if (auto json = p.get_string("proposal_messages"); json && !blank(*json))  // empty: a null through a CSV
+    if (auto json = p.get_string("proposal_messages"); json && !trim(*json).empty())  // empty: a null through a CSV
         s.reasons = decode_messages(*json, at.where() + ": proposal_messages");
     s.lacks = text(p, "proposal_lacks");
     s.status = text(p, "proposal_status");
@@ -114,7 +113,7 @@ Merger read_merger(Feature& f, const FeatureOrigin& at) {
     if (auto legal = p.find("legal"); legal && std::holds_alternative<bool>(*legal)) g.legal = std::get<bool>(*legal);
     g.status = text(p, "proposal_status");
     for (const char* list : {"trigger", "note", "status_reason", "centre_reason"}) g.reasons_text[list] = text(p, list);
-    if (auto json = p.get_string("reason_messages"); json && !blank(*json))
+    if (auto json = p.get_string("reason_messages"); json && !trim(*json).empty())
         g.reasons = decode_message_fields(*json, at.where() + ": reason_messages");
     g.centre_code = text(p, "centre");
     g.centre = text(p, "centre_name");

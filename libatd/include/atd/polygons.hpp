@@ -31,6 +31,9 @@ std::size_t drop_small_holes(Geometry& g, double min_km2);
 // points, the mean vertex for other geometries.
 std::pair<double, double> interior_point(const Geometry& g);
 
+// Whether g is a Polygon or a MultiPolygon.
+bool polygonal(const Geometry& g);
+
 // A polygonal geometry simplified with GEOS (topology preserved), vertices no
 // farther than tolerance from the original, in the units of the coordinates.
 Geometry simplify_polygonal(const Geometry& g, double tolerance);
